@@ -1,0 +1,87 @@
+"""Shared test setup: hypothesis profiles, dtype tolerances, and the torch device list.
+
+Profiles: ``ci`` (default; small, so the whole suite runs in minutes on 2 cores) and ``dev``
+(``HYPOTHESIS_PROFILE=dev``; many more examples). No deadline in either: Numba compiles a kernel
+on its first call, which would trip a per-example deadline.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile(
+    "dev",
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Parity tolerances from DESIGN.md: float64 ≤ 1e-10 relative; float32 ≤ 1e-4 relative with a small
+# absolute floor (for values that are near zero after cancellation).
+TOL = {
+    np.float64: dict(rtol=1e-10, atol=1e-12),
+    np.float32: dict(rtol=1e-4, atol=1e-5),
+}
+
+
+def tol(dtype) -> dict:
+    return TOL[np.dtype(dtype).type]
+
+
+def torch_devices() -> list:
+    """'cpu', plus 'cuda' when torch sees a GPU (CUDA tests are skipped, not failed, without one)."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover
+        return []
+    return ["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"]
+
+
+DEVICES = [
+    "cpu",
+    pytest.param("cuda", marks=pytest.mark.cuda),
+]
+
+
+@pytest.fixture(params=DEVICES)
+def device(request):
+    """A torch device name to run the torch side on; 'cuda' is skipped when torch has no GPU."""
+    import torch
+
+    if request.param == "cuda" and not torch.cuda.is_available():
+        pytest.skip("torch sees no CUDA device")
+    return request.param
+
+
+@pytest.fixture(params=["numba", "numpy"])
+def backend(request):
+    """Run a test under each kernel backend, restoring the previous one afterwards."""
+    import minitorch_cnn as mt
+
+    previous = mt.get_backend()
+    mt.set_backend(request.param)
+    yield request.param
+    mt.set_backend(previous)
+
+
+@pytest.fixture
+def float64_default():
+    """torch keeps some optimizer scalars in its default dtype: compare float64 runs under float64."""
+    import torch
+
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
