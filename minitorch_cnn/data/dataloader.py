@@ -1,0 +1,134 @@
+"""DataLoader: turn a dataset into batches, as ``torch.utils.data.DataLoader`` (single process).
+
+One epoch is::
+
+    order   = permutation(len(dataset)) if shuffle else 0, 1, ..., N-1
+    batches = order cut into pieces of batch_size (the last one shorter unless drop_last)
+    for idx in batches: yield collate_fn([dataset[i] for i in idx])
+
+``batch_indices()`` gives the index arrays of the next epoch without loading anything, and
+``fetch(idx)`` loads one batch, so the same order can be fed to a PyTorch DataLoader too
+(``torch.utils.data.DataLoader(ds, batch_sampler=[i.tolist() for i in order])``).
+"""
+from __future__ import annotations
+
+import collections.abc as abc
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import random as _random
+from ..tensor import Tensor
+
+
+def default_collate(batch: list) -> Any:
+    """Merge a list of samples into a batch, following ``torch.utils.data.default_collate``.
+
+    * Tensors / NumPy arrays of one shape → one Tensor with a new leading batch dimension
+      (C×H×W samples → B×C×H×W);
+    * Python ints → int64 Tensor (B,), Python floats → float64, bools → bool, NumPy scalars keep
+      their dtype; strings stay a list;
+    * dicts → dict of collated values; tuples and lists → a list with each position collated
+      (so ``images, labels = batch`` works); named tuples keep their type.
+    """
+    if not batch:
+        raise ValueError("default_collate: got an empty batch")
+    elem = batch[0]
+    if isinstance(elem, (Tensor, np.ndarray)):
+        arrays = [b.array if isinstance(b, Tensor) else np.asarray(b) for b in batch]
+        if elem.dtype.kind in "OUS":
+            raise TypeError(f"default_collate: batch must contain numbers, got an array of dtype {elem.dtype}")
+        shapes = {a.shape for a in arrays}
+        if len(shapes) > 1:
+            raise ValueError(f"default_collate: cannot stack samples of different shapes "
+                             f"{sorted(shapes)}; every sample in a batch needs the same shape "
+                             f"(pass a collate_fn to batch them differently)")
+        return Tensor(np.stack(arrays))
+    if isinstance(elem, (bool, np.bool_)):
+        return Tensor(np.asarray(batch, dtype=np.bool_))
+    if isinstance(elem, int):
+        return Tensor(np.asarray(batch, dtype=np.int64))
+    if isinstance(elem, float):
+        return Tensor(np.asarray(batch, dtype=np.float64))
+    if isinstance(elem, np.generic) and elem.dtype.kind in "biuf":
+        return Tensor(np.asarray(batch, dtype=elem.dtype))
+    if isinstance(elem, (str, bytes)):
+        return list(batch)
+    if isinstance(elem, abc.Mapping):
+        return {key: default_collate([d[key] for d in batch]) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):   # namedtuple
+        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+    if isinstance(elem, abc.Sequence):
+        sizes = {len(e) for e in batch}
+        if len(sizes) > 1:
+            raise RuntimeError("default_collate: each element in list of batch should be of equal size")
+        return [default_collate(list(samples)) for samples in zip(*batch)]
+    raise TypeError(f"default_collate: batch must contain tensors, NumPy arrays, numbers, dicts or "
+                    f"lists; found {type(elem).__name__}")
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches of ``batch_size`` samples.
+
+    Args:
+        dataset: any object with ``__getitem__`` and ``__len__``.
+        batch_size: samples per batch.
+        shuffle: draw a new random order each epoch (each ``iter()``); otherwise 0..N-1.
+        drop_last: drop the last batch when it is smaller than ``batch_size``.
+        collate_fn: merges a list of samples into a batch (default: :func:`default_collate`).
+        generator: a ``minitorch_cnn.Generator`` to shuffle with (default: the global one, seeded
+            by ``minitorch_cnn.manual_seed``).
+        seed: shorthand for ``generator=Generator().manual_seed(seed)`` (a private stream).
+        num_workers, pin_memory: accepted for torch compatibility; loading is always in-process.
+
+    ``len(loader)`` is the number of batches: ``ceil(N / batch_size)``, or ``floor`` with drop_last.
+    """
+
+    def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool = False, drop_last: bool = False,
+                 collate_fn: Callable | None = None, generator: "_random.Generator | None" = None,
+                 seed: int | None = None, *, num_workers: int = 0, pin_memory: bool = False):
+        if batch_size is None or isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+                or batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+        if generator is not None and seed is not None:
+            raise ValueError("DataLoader: pass either generator or seed, not both")
+        if not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError(f"num_workers option should be non-negative; got num_workers={num_workers}")
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.collate_fn = collate_fn if collate_fn is not None else default_collate
+        self.generator = generator if seed is None else _random.Generator().manual_seed(seed)
+        self.num_workers, self.pin_memory = num_workers, pin_memory
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def batch_indices(self) -> list[np.ndarray]:
+        """The next epoch's batches as int64 index arrays; ``iter(loader)`` draws its order the same way.
+
+        With ``shuffle`` each call draws a new permutation from the generator (one draw per epoch,
+        as torch does), so call it once per epoch and load with :meth:`fetch`.
+        """
+        n = len(self.dataset)
+        if self.shuffle:
+            order = _random.rng_of(self.generator).permutation(n).astype(np.int64)
+        else:
+            order = np.arange(n, dtype=np.int64)
+        stop = len(self) * self.batch_size
+        return [order[i:min(i + self.batch_size, n)] for i in range(0, min(stop, n), self.batch_size)]
+
+    def fetch(self, indices) -> Any:
+        """Load and collate the samples at ``indices`` (one batch)."""
+        return self.collate_fn([self.dataset[int(i)] for i in indices])
+
+    def __iter__(self):
+        for idx in self.batch_indices():
+            yield self.fetch(idx)
+
+    def __repr__(self) -> str:
+        return (f"DataLoader(dataset={type(self.dataset).__name__} of {len(self.dataset)}, "
+                f"batch_size={self.batch_size}, shuffle={self.shuffle}, drop_last={self.drop_last})")

@@ -1,0 +1,56 @@
+"""Datasets: anything with ``__getitem__(i)`` and ``__len__()``, as in ``torch.utils.data``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Dataset:
+    """A map-style dataset: ``dataset[i]`` is the i-th sample, ``len(dataset)`` how many there are.
+
+    Subclass it and define both methods (torch's base class leaves ``__len__`` out; here it is
+    required because the DataLoader needs it to count batches).
+    """
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__(self, index)")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must define __len__(self)")
+
+
+class TensorDataset(Dataset):
+    """Samples are rows of the given tensors: ``dataset[i] == (t[i] for t in tensors)``.
+
+    >>> ds = TensorDataset(mt.zeros(5, 3), mt.arange(5))
+    >>> x, y = ds[0]         # x.shape == (3,), y is a 0-d int64 tensor
+    """
+
+    def __init__(self, *tensors: Tensor):
+        if not tensors:
+            raise ValueError("TensorDataset: expected at least one tensor")
+        for k, t in enumerate(tensors):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"TensorDataset: argument {k} is a {type(t).__name__}, expected a Tensor "
+                                f"(wrap arrays with minitorch_cnn.from_numpy or minitorch_cnn.tensor)")
+            if t.ndim == 0:
+                raise ValueError(f"TensorDataset: argument {k} is a 0-d tensor; every tensor needs a first "
+                                 f"(sample) dimension")
+        sizes = [t.shape[0] for t in tensors]
+        if any(s != sizes[0] for s in sizes):
+            shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+            raise ValueError(f"TensorDataset: size mismatch between tensors: every tensor needs the same "
+                             f"first dimension, got shapes {shapes}")
+        self.tensors = tensors
+
+    def __getitem__(self, index):
+        # np.asarray turns the NumPy scalar that an int index gives into a 0-d array, as torch does
+        return tuple(Tensor(np.asarray(t.array[index])) for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
+        return f"TensorDataset({shapes})"
