@@ -22,13 +22,13 @@ from .. import random as _random
 from ..tensor import Tensor
 
 
-def default_collate(batch: list) -> Any:
+def default_collate(batch: list | tuple) -> Any:
     """Merge a list of samples into a batch, following ``torch.utils.data.default_collate``.
 
     * Tensors / NumPy arrays of one shape → one Tensor with a new leading batch dimension
       (C×H×W samples → B×C×H×W);
     * Python ints → int64 Tensor (B,), Python floats → float64, bools → bool, NumPy scalars keep
-      their dtype; strings stay a list;
+      their dtype; strings are returned as they came;
     * dicts → dict of collated values; tuples and lists → a list with each position collated
       (so ``images, labels = batch`` works); named tuples keep their type.
     """
@@ -54,16 +54,16 @@ def default_collate(batch: list) -> Any:
     if isinstance(elem, np.generic) and elem.dtype.kind in "biuf":
         return Tensor(np.asarray(batch, dtype=elem.dtype))
     if isinstance(elem, (str, bytes)):
-        return list(batch)
+        return batch                     # as torch: the list (or tuple) of strings, unchanged
     if isinstance(elem, abc.Mapping):
         return {key: default_collate([d[key] for d in batch]) for key in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):   # namedtuple
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, abc.Sequence):
         sizes = {len(e) for e in batch}
         if len(sizes) > 1:
             raise RuntimeError("default_collate: each element in list of batch should be of equal size")
-        return [default_collate(list(samples)) for samples in zip(*batch)]
+        return [default_collate(samples) for samples in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, NumPy arrays, numbers, dicts or "
                     f"lists; found {type(elem).__name__}")
 
