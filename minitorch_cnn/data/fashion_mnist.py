@@ -18,6 +18,7 @@ files (its ``.gz`` bytes differ), but their *uncompressed* content has the offic
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -172,14 +173,20 @@ def load_split(images_path: str | Path, labels_path: str | Path,
 # downloading
 
 
-def download(dest: str | Path | None = None, mirrors: tuple[str, ...] = MIRRORS,
-             opener: Callable = urllib.request.urlopen, files: tuple[str, ...] = tuple(GZ_MD5)) -> Path:
+def download(dest: str | Path | None = None, mirrors: tuple[str, ...] | None = None,
+             opener: Callable | None = None, files: tuple[str, ...] | None = None) -> Path:
     """Fetch the official ``.gz`` files into ``dest`` (default: :func:`cache_dir`) and return it.
 
     Each file is written to a temporary file beside its final name, checked against ``GZ_MD5``, and
     only then renamed into place, so an interrupted or bad download never leaves a partial file.
-    Files already present with the right checksum are kept. Mirrors are tried in order.
+    Files already present with the right checksum are kept. ``mirrors`` (default ``MIRRORS``) are
+    tried in order; ``opener`` (default ``urllib.request.urlopen``, 60 s timeout) opens a URL; ``files`` defaults to
+    all four.
     """
+    mirrors = MIRRORS if mirrors is None else tuple(mirrors)
+    if opener is None:
+        opener = functools.partial(urllib.request.urlopen, timeout=60)
+    files = tuple(GZ_MD5) if files is None else tuple(files)
     dest = Path(dest).expanduser() if dest is not None else cache_dir()
     dest.mkdir(parents=True, exist_ok=True)
     for name in files:
@@ -355,6 +362,7 @@ def load_fashion_mnist(which: str = "auto", train: bool = True, root: str | Path
     if which == "auto":
         try:
             locate(root, train)
+            which = "full"
         except FileNotFoundError:
             which = "full" if download else "mini"
     return FashionMNIST(**kwargs, download=download, subset=which)
