@@ -657,7 +657,12 @@ class Tensor:
     ``grad_fn``        the Function that produced this tensor (None for leaves)
     """
 
-    __array_priority__ = 1000  # make ``ndarray ⊕ Tensor`` call our reflected operators
+    __array_ufunc__ = None  # make ``ndarray ⊕ Tensor`` call our reflected operators
+
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)`` / ``plt.imshow(t)``: the values (refused while the tensor requires grad, as torch)."""
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype, copy=False)
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
         if isinstance(data, np.ndarray) and dtype is None:
