@@ -556,7 +556,7 @@ def _result_dtype(a, b) -> np.dtype:
     """The dtype torch gives ``a ⊕ b``: a float tensor wins over ints and Python numbers keep the
     tensor's dtype; ``int tensor ⊕ Python float`` becomes the default float (float32)."""
     def kind(x):
-        if isinstance(x, Tensor):
+        if isinstance(x, (Tensor, np.ndarray)):
             return x.dtype
         if isinstance(x, (bool, np.bool_)):
             return None, "b"
