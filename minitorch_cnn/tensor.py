@@ -406,7 +406,8 @@ class Sum(Function):
         return np.asarray(a.sum(axis=dims, keepdims=keepdim))
 
     def backward(self, g):
-        return (np.ascontiguousarray(_expand_back(g, self.shape, self.dims, self.keepdim)), None, None)
+        # np.array copies the broadcast view (np.ascontiguousarray would turn a 0-d grad into shape (1,))
+        return (np.array(_expand_back(g, self.shape, self.dims, self.keepdim)), None, None)
 
 
 class Mean(Function):
@@ -419,7 +420,7 @@ class Mean(Function):
 
     def backward(self, g):
         g = _expand_back(g, self.shape, self.dims, self.keepdim) / self.n
-        return (np.ascontiguousarray(g).astype(g.dtype, copy=False), None, None)
+        return (np.array(g), None, None)
 
 
 class MaxAlong(Function):
