@@ -1,0 +1,357 @@
+"""Fused Numba twins of the optimizers' NumPy updates.
+
+Each public function here has the *same signature* as the readable NumPy update it mirrors
+(``minitorch_cnn/optim/<family>.py::<name>_update``) and must agree with it (tests/test_optim_kernels.py).
+The NumPy version computes one array expression after another, reading and writing the whole
+parameter several times; the twin visits each element once and does the whole numbered recipe for
+that element in registers ("fused": each array is read and written once per step).  LAMB and
+Adafactor need per-tensor norms and factored means first, so they take a few passes.
+
+Arrays are flattened views (the optimizer only calls these for C-contiguous parameters); state
+buffers that a configuration does not use arrive as empty arrays.  Scalars are float64, so a
+float32 parameter is updated with float64 intermediates and rounded once per element.
+To debug with Python semantics, set ``NUMBA_DISABLE_JIT=1`` or ``mt.set_backend("numpy")``.
+No ``parallel=True``: thread tuning is left to the benchmark work.
+"""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+_jit = numba.njit(cache=True)
+
+
+def _flat(a):
+    """A 1-D view of a C-contiguous array (never a copy: the kernels write through it)."""
+    flat = a.reshape(-1)
+    assert a.size == 0 or np.shares_memory(flat, a), "optimizer kernels need C-contiguous arrays"
+    return flat
+
+
+def _read(a):
+    """A 1-D array for reading (a copy only if ``a`` is not contiguous)."""
+    return np.ascontiguousarray(a).reshape(-1)
+
+
+@_jit
+def _lerp(start, end, weight):
+    """torch's scalar lerp rounding: see ``optim.optimizer.lerp_``."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+# ---------------------------------------------------------------- SGD (optim/sgd.py::sgd_update)
+@_jit
+def _sgd_kernel(p, grad, buf, lr, momentum, dampening, weight_decay, nesterov, maximize, first):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        if weight_decay != 0.0:
+            g = g + weight_decay * p[i]
+        if momentum != 0.0:
+            if first:  # (2)
+                b = g
+            else:
+                b = buf[i] * momentum + (1.0 - dampening) * g
+            buf[i] = b
+            b = buf[i]  # the buffer holds the parameter's dtype
+            g = g + momentum * b if nesterov else b  # (3)
+        p[i] = p[i] - lr * g  # (4)
+
+
+def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
+    """Numba twin of ``optim.sgd.sgd_update``."""
+    first = momentum_buffer is None
+    if first:
+        momentum_buffer = np.empty(param.shape if momentum != 0 else 0, param.dtype)
+    _sgd_kernel(_flat(param), _read(grad), _flat(momentum_buffer), float(lr), float(momentum), float(dampening),
+                float(weight_decay), bool(nesterov), bool(maximize), first)
+    return momentum_buffer if momentum != 0 else None
+
+
+# ---------------------------------------------------------------- Adagrad (optim/adagrad.py)
+@_jit
+def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        if weight_decay != 0.0:
+            g = g + weight_decay * p[i]
+        state_sum[i] = state_sum[i] + g * g  # (3)
+        p[i] = p[i] - clr * g / (math.sqrt(state_sum[i]) + eps)  # (4)
+
+
+def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize):
+    """Numba twin of ``optim.adagrad.adagrad_update``."""
+    clr = lr / (1 + (step - 1) * lr_decay)  # (2)
+    _adagrad_kernel(_flat(param), _read(grad), _flat(state_sum), float(clr), float(weight_decay), float(eps),
+                    bool(maximize))
+
+
+# ---------------------------------------------------------------- RMSprop (optim/rmsprop.py)
+@_jit
+def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum, centered,
+                    maximize):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        if weight_decay != 0.0:
+            g = g + weight_decay * p[i]
+        square_avg[i] = square_avg[i] * alpha + (1.0 - alpha) * g * g  # (2)
+        if centered:
+            grad_avg[i] = _lerp(grad_avg[i], g, 1.0 - alpha)  # (3)
+            avg = math.sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps  # (4)
+        else:
+            avg = math.sqrt(square_avg[i]) + eps
+        if momentum > 0.0:  # (5)
+            buf[i] = buf[i] * momentum + g / avg
+            p[i] = p[i] - lr * buf[i]
+        else:
+            p[i] = p[i] - lr * g / avg
+
+
+def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
+                   centered, maximize):
+    """Numba twin of ``optim.rmsprop.rmsprop_update``."""
+    _rmsprop_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(grad_avg), _flat(momentum_buffer),
+                    float(lr), float(alpha), float(eps), float(weight_decay), float(momentum), bool(centered),
+                    bool(maximize))
+
+
+# ---------------------------------------------------------------- Adadelta (optim/adadelta.py)
+@_jit
+def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        if weight_decay != 0.0:
+            g = g + weight_decay * p[i]
+        square_avg[i] = square_avg[i] * rho + (1.0 - rho) * g * g  # (2)
+        delta = math.sqrt(acc_delta[i] + eps) / math.sqrt(square_avg[i] + eps) * g  # (3)
+        acc_delta[i] = acc_delta[i] * rho + (1.0 - rho) * delta * delta  # (4)
+        p[i] = p[i] - lr * delta  # (5)
+
+
+def adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay, maximize):
+    """Numba twin of ``optim.adadelta.adadelta_update``."""
+    _adadelta_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(acc_delta), float(lr), float(rho),
+                     float(eps), float(weight_decay), bool(maximize))
+
+
+# ---------------------------------------------------------------- Adam / AdamW (optim/adam.py)
+@_jit
+def _decay(p, g, lr, weight_decay, decoupled):
+    """(new w, new g) after coupled or decoupled weight decay: see ``optim.adam.weight_decay_``."""
+    if weight_decay != 0.0:
+        if decoupled:
+            p = p * (1.0 - lr * weight_decay)
+        else:
+            g = g + weight_decay * p
+    return p, g
+
+
+@_jit
+def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sqrt, lr, beta1, beta2, eps,
+                 weight_decay, amsgrad, maximize, decoupled):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        w, g = _decay(p[i], g, lr, weight_decay, decoupled)
+        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (2)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        v_hat = exp_avg_sq[i]
+        if amsgrad:  # (3)
+            max_exp_avg_sq[i] = max(max_exp_avg_sq[i], v_hat)
+            v_hat = max_exp_avg_sq[i]
+        p[i] = w - step_size * exp_avg[i] / (math.sqrt(v_hat) / bc2_sqrt + eps)  # (4)
+
+
+def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
+                amsgrad, maximize, decoupled_weight_decay):
+    """Numba twin of ``optim.adam.adam_update``."""
+    step_size = lr / (1 - beta1**step)
+    bc2_sqrt = (1 - beta2**step) ** 0.5
+    _adam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), _flat(max_exp_avg_sq),
+                 float(step_size), float(bc2_sqrt), float(lr), float(beta1), float(beta2), float(eps),
+                 float(weight_decay), bool(amsgrad), bool(maximize), bool(decoupled_weight_decay))
+
+
+# ---------------------------------------------------------------- NAdam (optim/nadam.py)
+@_jit
+def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lr, beta1, beta2, eps, weight_decay,
+                  decoupled, maximize):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        w, g = _decay(p[i], g, lr, weight_decay, decoupled)
+        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (3)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        denom = math.sqrt(exp_avg_sq[i] / bc2) + eps  # (4)
+        p[i] = w + coef_g * g / denom + coef_m * exp_avg[i] / denom  # (5)
+
+
+def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
+                 momentum_decay, decoupled_weight_decay, maximize):
+    """Numba twin of ``optim.nadam.nadam_update``."""
+    from ..optim.nadam import nadam_mu
+
+    mu = nadam_mu(step, beta1, momentum_decay)  # (2)
+    mu_next = nadam_mu(step + 1, beta1, momentum_decay)
+    mu_product = mu_product * mu
+    coef_g = -lr * (1.0 - mu) / (1.0 - mu_product)
+    coef_m = -lr * mu_next / (1.0 - mu_product * mu_next)
+    _nadam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), float(coef_g), float(coef_m),
+                  float(1 - beta2**step), float(lr), float(beta1), float(beta2), float(eps), float(weight_decay),
+                  bool(decoupled_weight_decay), bool(maximize))
+    return mu_product
+
+
+# ---------------------------------------------------------------- RAdam (optim/radam.py)
+@_jit
+def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, beta1, beta2, eps, weight_decay,
+                  decoupled, maximize):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        w, g = _decay(p[i], g, lr, weight_decay, decoupled)
+        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (2)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        m_hat = exp_avg[i] / bc1
+        if rect > 0.0:  # (4)
+            p[i] = w - m_hat * lr * (bc2_sqrt / (math.sqrt(exp_avg_sq[i]) + eps)) * rect
+        else:
+            p[i] = w - m_hat * lr
+
+
+def radam_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
+                 decoupled_weight_decay, maximize):
+    """Numba twin of ``optim.radam.radam_update`` (``rect = -1`` encodes "not rectified yet")."""
+    from ..optim.radam import radam_rectification
+
+    _, rect = radam_rectification(step, beta2)  # (3)
+    _radam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), float(1 - beta1**step),
+                  float((1 - beta2**step) ** 0.5), -1.0 if rect is None else float(rect), float(lr), float(beta1),
+                  float(beta2), float(eps), float(weight_decay), bool(decoupled_weight_decay), bool(maximize))
+
+
+# ---------------------------------------------------------------- Lion (optim/lion.py)
+@_jit
+def _lion_kernel(p, grad, exp_avg, lr, beta1, beta2, weight_decay, maximize):
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        c = beta1 * exp_avg[i] + (1.0 - beta1) * g  # (2)
+        s = 1.0 if c > 0 else (-1.0 if c < 0 else 0.0)
+        p[i] = p[i] - lr * (s + weight_decay * p[i])  # (3)
+        exp_avg[i] = exp_avg[i] * beta2 + (1.0 - beta2) * g  # (4)
+
+
+def lion_update(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximize):
+    """Numba twin of ``optim.lion.lion_update``."""
+    _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), float(lr), float(beta1), float(beta2),
+                 float(weight_decay), bool(maximize))
+
+
+# ---------------------------------------------------------------- LAMB (optim/lamb.py)
+@_jit
+def _lamb_kernel(p, grad, exp_avg, exp_avg_sq, lr, bc1, bc2, beta1, beta2, eps, weight_decay, maximize):
+    # pass 1: moments, and the two norms (the update u is recomputed in pass 2, not stored)
+    w_sq = 0.0
+    u_sq = 0.0
+    for i in range(p.size):
+        g = -grad[i] if maximize else grad[i]  # (1)
+        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (2)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]  # (3), (4)
+        w_sq += p[i] * p[i]
+        u_sq += u * u
+    # trust ratio, 1 where either norm is 0 (optim.lamb.trust_ratio)
+    trust = 1.0
+    if w_sq > 0.0 and u_sq > 0.0:
+        trust = math.sqrt(w_sq) / math.sqrt(u_sq)
+    # pass 2: the step (5)
+    for i in range(p.size):
+        u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]
+        p[i] = p[i] - (lr * trust) * u
+
+
+def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
+    """Numba twin of ``optim.lamb.lamb_update``."""
+    _lamb_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), float(lr), float(1 - beta1**step),
+                 float(1 - beta2**step), float(beta1), float(beta2), float(eps), float(weight_decay), bool(maximize))
+
+
+# ---------------------------------------------------------------- Adafactor (optim/adafactor.py)
+@_jit
+def _adafactor_factored_kernel(p, grad, row_var, col_var, beta_t, alpha, decay, eps1, d, maximize):
+    """p, grad: (B, R, C); row_var: (B, R); col_var: (B, C).  Passes: factors, update RMS, step."""
+    B, R, C = p.shape
+    eps1_sq = eps1 * eps1
+    sign = -1.0 if maximize else 1.0
+    row_mean = np.empty(B)
+    for b in range(B):  # (4) running row / column means of g², then the mean of the row factor
+        for r in range(R):
+            s = 0.0
+            for c in range(C):
+                s += grad[b, r, c] * grad[b, r, c]
+            row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t)
+        for c in range(C):
+            s = 0.0
+            for r in range(R):
+                s += grad[b, r, c] * grad[b, r, c]
+            col_var[b, c] = _lerp(col_var[b, c], s / R, beta_t)
+        s = 0.0
+        for r in range(R):
+            s += row_var[b, r]
+        row_mean[b] = max(s / R, eps1)
+    u_sq = 0.0
+    for b in range(B):  # (5) RMS of the update U = g / √max(V̂, ε1²)
+        for r in range(R):
+            for c in range(C):
+                v = max(row_var[b, r] * col_var[b, c] / row_mean[b], eps1_sq)
+                u = sign * grad[b, r, c] / math.sqrt(v)
+                u_sq += u * u
+    scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
+    for b in range(B):  # (3), (6) decay and step
+        for r in range(R):
+            for c in range(C):
+                v = max(row_var[b, r] * col_var[b, c] / row_mean[b], eps1_sq)
+                p[b, r, c] = p[b, r, c] * decay - scale * (sign * grad[b, r, c] / math.sqrt(v))
+
+
+@_jit
+def _adafactor_vector_kernel(p, grad, variance, beta_t, alpha, decay, eps1, d, maximize):
+    eps1_sq = eps1 * eps1
+    sign = -1.0 if maximize else 1.0
+    u_sq = 0.0
+    for i in range(p.size):  # (4), (5)
+        g = sign * grad[i]
+        variance[i] = _lerp(variance[i], g * g, beta_t)
+        u = g / math.sqrt(max(variance[i], eps1_sq))
+        u_sq += u * u
+    scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
+    for i in range(p.size):  # (3), (6)
+        u = sign * grad[i] / math.sqrt(max(variance[i], eps1_sq))
+        p[i] = p[i] * decay - scale * u
+
+
+@_jit
+def _sum_squares(a):
+    s = 0.0
+    for i in range(a.size):
+        s += a[i] * a[i]
+    return s
+
+
+def adafactor_update(param, grad, row_var, col_var, variance, *, step, lr, beta2_decay, eps1, eps2, d,
+                     weight_decay, maximize):
+    """Numba twin of ``optim.adafactor.adafactor_update``."""
+    beta_t = step**beta2_decay  # (1)
+    rho_t = min(lr, 1 / (step**0.5))
+    flat = _flat(param)
+    alpha = max(eps2, math.sqrt(_sum_squares(flat)) / (param.size**0.5)) * rho_t  # (2)
+    decay = 1.0 - lr * weight_decay if weight_decay != 0 else 1.0
+    if param.ndim > 1:
+        R, C = param.shape[-2:]
+        p3 = flat.reshape(-1, R, C)
+        g3 = _read(grad).reshape(-1, R, C)
+        _adafactor_factored_kernel(p3, g3, _flat(row_var).reshape(-1, R), _flat(col_var).reshape(-1, C),
+                                   float(beta_t), float(alpha), float(decay), float(eps1), float(d), bool(maximize))
+    else:
+        _adafactor_vector_kernel(flat, _read(grad), _flat(variance), float(beta_t), float(alpha), float(decay),
+                                 float(eps1), float(d), bool(maximize))

@@ -1,0 +1,232 @@
+"""The ``Optimizer`` base class: parameter groups, per-parameter state, and checkpoints.
+
+It mirrors ``torch.optim.Optimizer`` (torch 2.13) in what a user sees:
+
+* ``param_groups`` — a list of dicts, each with ``"params"`` (a list of Parameters) and every
+  hyperparameter of the optimizer; a value missing from a group is filled from ``defaults``
+  with ``setdefault``, so ``[{"params": w, "lr": 0.1}, {"params": b}]`` gives ``b`` the default lr.
+* ``state`` — a mapping from each parameter to a dict (its moments, step count, ...) filled on the
+  parameter's first step.  It is keyed by the parameter object itself (by identity, like torch).
+* ``zero_grad(set_to_none=True)``, ``step(closure=None)``, ``add_param_group(group)``,
+  ``state_dict()`` / ``load_state_dict(sd)`` where parameters are replaced by integer ids
+  (their position across all groups), exactly like torch's format.
+
+A subclass supplies only three things: validation in ``__init__``, ``_init_state`` (the empty state
+of one parameter) and ``_update`` (one step for one parameter, which calls the algorithm's NumPy
+update function or its fused Numba twin, see :mod:`minitorch_cnn.kernels.optim_kernels`).
+Parameters whose ``.grad is None`` are skipped: their state and values stay untouched.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import MutableMapping
+from itertools import chain
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .._backend import get_backend
+
+
+class _ParamState(MutableMapping):
+    """``{parameter: state dict}`` keyed by identity; a missing parameter reads as ``{}``.
+
+    Tensors compare element-wise, so they cannot be ordinary dict keys; torch keys by ``id`` too.
+    """
+
+    def __init__(self):
+        self._data: dict[int, tuple[Any, dict]] = {}
+
+    def __getitem__(self, param):
+        if id(param) not in self._data:  # defaultdict(dict) behaviour, as torch's ``state``
+            self._data[id(param)] = (param, {})
+        return self._data[id(param)][1]
+
+    def __setitem__(self, param, value):
+        self._data[id(param)] = (param, value)
+
+    def __delitem__(self, param):
+        del self._data[id(param)]
+
+    def __contains__(self, param):
+        return id(param) in self._data
+
+    def __iter__(self):
+        return (param for param, _ in self._data.values())
+
+    def __len__(self):
+        return len(self._data)
+
+    def __repr__(self):
+        return f"ParamState({len(self)} parameters)"
+
+
+def _copy_state_value(value):
+    """Deep-copy one state entry (arrays are copied, scalars kept)."""
+    return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
+
+
+class Optimizer:
+    """Base class of every optimizer (see the module docstring for the contract)."""
+
+    def __init__(self, params: Iterable, defaults: dict[str, Any]):
+        self.defaults = dict(defaults)
+        self.state = _ParamState()
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but "
+                "the ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        if hasattr(params, "array"):  # a single Parameter
+            params = [params]
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(dict(group))
+
+    # ------------------------------------------------------------------ groups
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Append a group; missing hyperparameters come from ``defaults`` (``setdefault``)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        if hasattr(params, "array"):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but "
+                "the ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        param_group["params"] = list(params)
+        for p in param_group["params"]:
+            if not hasattr(p, "array"):
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}"
+                )
+        for name, default in self.defaults.items():
+            param_group.setdefault(name, default)
+        seen = {id(p) for group in self.param_groups for p in group["params"]}
+        if any(id(p) in seen for p in param_group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # ------------------------------------------------------------------ stepping
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: set ``p.grad = None`` (default) or fill them with zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.array[...] = 0
+
+    def step(self, closure: Callable[[], Any] | None = None):
+        """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state.update(self._init_state(p.array, group))
+                self._update(p.array, p.grad.array, state, group)
+        return loss
+
+    @staticmethod
+    def _use_numba() -> bool:
+        return get_backend() == "numba"
+
+    def _init_state(self, param: np.ndarray, group: dict) -> dict:  # pragma: no cover
+        raise NotImplementedError
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    # ------------------------------------------------------------------ checkpoints
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {id: {...}}, "param_groups": [{..., "params": [ids]}]}`` (copies, like torch's format).
+
+        A parameter's id is its position when all groups' params are chained; arrays are copied.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed["params"] = ids
+            groups.append(packed)
+        state = {
+            index[id(p)]: {k: _copy_state_value(v) for k, v in s.items()}
+            for p, s in ((p, self.state[p]) for p in self.state)
+            if id(p) in index and s
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state saved by :meth:`state_dict` (arrays cast to each param's dtype)."""
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved_groups, self.param_groups)):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+            )
+        id_map = dict(
+            zip(
+                chain.from_iterable(s["params"] for s in saved_groups),
+                chain.from_iterable(g["params"] for g in self.param_groups),
+            )
+        )
+        self.state = _ParamState()
+        for key, saved in state_dict["state"].items():
+            if key not in id_map:
+                continue
+            param = id_map[key]
+            self.state[param] = {
+                k: (v.astype(param.array.dtype, copy=True) if isinstance(v, np.ndarray) else copy.deepcopy(v))
+                for k, v in saved.items()
+            }
+        new_groups = []
+        for saved, group in zip(saved_groups, self.param_groups):
+            saved["params"] = group["params"]
+            new_groups.append(saved)
+        self.param_groups = new_groups
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        lines = [self.__class__.__name__ + " ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {key}: {group[key]}" for key in sorted(group) if key != "params")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """In place ``start = start + weight·(end − start)``, rounded as torch's ``lerp_`` rounds it.
+
+    torch computes ``start + w·(end − start)`` when ``|w| < 0.5`` and ``end − (end − start)·(1 − w)``
+    otherwise; both equal ``(1 − w)·start + w·end`` in exact arithmetic.
+    """
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        start[...] = end - (end - start) * (1 - weight)
+
+
+def signed_decayed_grad(param: np.ndarray, grad: np.ndarray, weight_decay: float, maximize: bool) -> np.ndarray:
+    """``g = ±grad + wd·param``: the sign flip of ``maximize`` then L2 weight decay (a new array)."""
+    g = -grad if maximize else grad
+    if weight_decay != 0:
+        g = g + weight_decay * param
+    return g
