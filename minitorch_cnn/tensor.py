@@ -550,36 +550,50 @@ class Cat(Function):
 # ---------------------------------------------------------------------------------------------
 # dtype promotion (torch's rules, which differ from NumPy's for int ⊕ float)
 # ---------------------------------------------------------------------------------------------
-def _result_dtype(a, b) -> np.dtype:
-    """The dtype torch gives ``a ⊕ b``: a float tensor wins over ints and Python numbers keep the
-    tensor's dtype; ``int tensor ⊕ Python float`` becomes the default float (float32)."""
-    def kind(x):
-        if isinstance(x, (Tensor, np.ndarray)):
-            return x.dtype
-        if isinstance(x, (bool, np.bool_)):
-            return None, "b"
-        if isinstance(x, numbers.Integral):
-            return None, "i"
-        if isinstance(x, numbers.Real):
-            return None, "f"
-        raise TypeError(f"unsupported operand type {type(x).__name__} for a Tensor operation")
+def _promote(x, y):
+    """``torch.promote_types`` for the dtypes here (None = no operand of that tier): a float wins
+    over ints and bools; otherwise the wider type (NumPy's table agrees with torch's there)."""
+    if x is None or y is None:
+        return y if x is None else x
+    fx, fy = x.kind == "f", y.kind == "f"
+    if fx != fy:
+        return x if fx else y
+    return x if x == y else np.result_type(x, y)
 
-    ka, kb = kind(a), kind(b)
-    if isinstance(ka, np.dtype) and isinstance(kb, np.dtype):
-        fa, fb = ka.kind == "f", kb.kind == "f"
-        if fa and not fb:
-            return ka
-        if fb and not fa:
-            return kb
-        if ka == kb:
-            return ka
-        return np.result_type(ka, kb)
-    tdt, (_, sk) = (ka, kb) if isinstance(ka, np.dtype) else (kb, ka)
-    if sk == "f" and tdt.kind != "f":
-        return _default_float
-    if sk == "i" and tdt.kind == "b":
-        return int64
-    return tdt
+
+def _combine(higher, lower):
+    """A lower-priority tier changes the result only when its category is higher (torch's
+    ``combine_categories``): ``float32 tensor ⊕ float64 0-d tensor`` stays float32, but
+    ``int tensor ⊕ float64 0-d tensor`` becomes float64."""
+    if higher is None or lower is None:
+        return lower if higher is None else higher
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or lower.kind == "f":
+        return _promote(higher, lower)
+    return higher
+
+
+def _result_dtype(a, b) -> np.dtype:
+    """The dtype torch gives ``a ⊕ b``. Operands come in three tiers, highest first: tensors with
+    at least one dimension, 0-d tensors, Python numbers (bool → bool, int → int64, float → the
+    default float). Each tier is promoted within itself, then a lower tier only counts when it is
+    of a higher category (bool < int < float): ``int tensor ⊕ 2.5`` → float32, ``uint8 tensor ⊕ 300``
+    → uint8, ``float32 tensor ⊕ float64 0-d tensor`` → float32."""
+    tiers = [None, None, None]  # dimensioned, 0-d, Python scalar
+    for x in (a, b):
+        if isinstance(x, (Tensor, np.ndarray)):
+            tier, dt = (0 if x.ndim else 1), np.dtype(x.dtype)
+        elif isinstance(x, (bool, np.bool_)):
+            tier, dt = 2, bool_
+        elif isinstance(x, numbers.Integral):
+            tier, dt = 2, int64
+        elif isinstance(x, numbers.Real):
+            tier, dt = 2, _default_float
+        else:
+            raise TypeError(f"unsupported operand type {type(x).__name__} for a Tensor operation")
+        tiers[tier] = _promote(tiers[tier], dt)
+    return _combine(tiers[0], _combine(tiers[1], tiers[2]))
 
 
 def _as_operands(a, b):
@@ -1069,31 +1083,26 @@ class Tensor:
 
     # -- elementwise functions ---------------------------------------------------------------
     def _float_only(self, op):
-        if self.dtype.kind != "f":
-            raise TypeError(f"{op}: expected a floating point tensor, got {_dtype_name(self.dtype)}")
+        """torch computes exp/log/… of an int or bool tensor in the default float dtype."""
+        return self if self.dtype.kind == "f" else self.to(_default_float)
 
     def exp(self):
-        self._float_only("exp")
-        return Exp.apply(self)
+        return Exp.apply(self._float_only("exp"))
 
     def log(self):
-        self._float_only("log")
-        return Log.apply(self)
+        return Log.apply(self._float_only("log"))
 
     def sqrt(self):
-        self._float_only("sqrt")
-        return Sqrt.apply(self)
+        return Sqrt.apply(self._float_only("sqrt"))
 
     def abs(self):
         return Abs.apply(self)
 
     def tanh(self):
-        self._float_only("tanh")
-        return Tanh.apply(self)
+        return Tanh.apply(self._float_only("tanh"))
 
     def sigmoid(self):
-        self._float_only("sigmoid")
-        return Sigmoid.apply(self)
+        return Sigmoid.apply(self._float_only("sigmoid"))
 
     def relu(self):
         return ReLU.apply(self)
