@@ -1,5 +1,17 @@
 """Neural-network building blocks: Module, Parameter, layers, losses and init (torch.nn's names)."""
 from .parameter import Parameter
 from .module import Module, Sequential
+from . import functional, init
+from .linear import Linear
+from .conv import Conv2d
+from .pooling import MaxPool2d
+from .activation import ReLU
+from .flatten import Flatten
+from .loss import CrossEntropyLoss, MSELoss, NLLLoss
 
-__all__ = ["Parameter", "Module", "Sequential"]
+__all__ = [
+    "Parameter", "Module", "Sequential",
+    "functional", "init",
+    "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
+    "MSELoss", "CrossEntropyLoss", "NLLLoss",
+]

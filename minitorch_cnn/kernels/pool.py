@@ -1,0 +1,119 @@
+"""Max pooling: forward with the argmax of every window, and the backward scatter.
+
+Shapes::
+
+    x        (N, C, H, W)
+    out      (N, C, H_out, W_out)
+    indices  (N, C, H_out, W_out)   int64 flat position ``ih·W + iw`` of the winner in its H×W plane
+                                    (what ``torch.nn.functional.max_pool2d(..., return_indices=True)`` gives)
+
+    H_out = ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1, or with ceil_mode ⌈…⌉ + 1 minus one if the last window
+    would start inside the right padding (see ``pool_output_size``).
+
+Window of output (oh, ow): input rows ``oh·s − p + a·d`` for a in [0, k) (columns likewise). Padding
+counts as −∞, so only taps inside the image compete. Ties go where torch sends them: the FIRST
+maximum in row-major window order wins (a later tap must be strictly greater); a NaN always wins
+(the last NaN seen), so NaNs propagate as in torch.
+
+Backward: ``dx[n, c].flat[indices[n, c, oh, ow]] += dy[n, c, oh, ow]`` (overlapping windows add up).
+
+Each function has a NumPy version and a Numba twin (``*_numba``) with the same signature.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+def pool_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool) -> int:
+    """torch's ``pooling_output_shape``."""
+    span = size + 2 * padding - dilation * (kernel - 1) - 1
+    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1  # the last window must start inside the image or its left padding
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# NumPy versions
+# ---------------------------------------------------------------------------------------------
+def max_pool2d_forward(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
+    """Return ``(out, indices)``: each window's maximum and its flat ``ih·W + iw`` position.
+
+    Taps are visited in row-major window order; ``take`` keeps the first maximum (strict ``>``)
+    and lets NaN win, like torch.
+    """
+    n, c, h, w = x.shape
+    out = np.full((n, c, h_out, w_out), -np.inf, dtype=x.dtype)
+    idx = np.zeros((n, c, h_out, w_out), dtype=np.int64)
+    first = np.ones((h_out, w_out), dtype=bool)  # no valid tap seen yet for this window
+    oh = np.arange(h_out)[:, None]
+    ow = np.arange(w_out)[None, :]
+    for a in range(kh):
+        ih = oh * sh - ph + a * dh  # (H_out, 1): the row this tap reads for every output row
+        for b in range(kw):
+            iw = ow * sw - pw + b * dw  # (1, W_out)
+            inside = (ih >= 0) & (ih < h) & (iw >= 0) & (iw < w)  # (H_out, W_out); padding = −∞
+            vals = x[:, :, np.clip(ih, 0, h - 1), np.clip(iw, 0, w - 1)]  # (N, C, H_out, W_out)
+            take = inside & ((vals > out) | np.isnan(vals) | first)
+            out = np.where(take, vals, out)
+            idx = np.where(take, ih * w + iw, idx)
+            first = first & ~inside
+    return out, idx
+
+
+def max_pool2d_backward(grad_out, indices, h, w):
+    """``dx[n, c].flat[indices[n, c, o]] += dy[n, c, o]`` for every output position o."""
+    n, c = grad_out.shape[:2]
+    dx = np.zeros((n * c, h * w), dtype=grad_out.dtype)
+    rows = np.arange(n * c)[:, None]
+    np.add.at(dx, (rows, indices.reshape(n * c, -1)), grad_out.reshape(n * c, -1))
+    return dx.reshape(n, c, h, w)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numba twins
+# ---------------------------------------------------------------------------------------------
+@numba.njit(cache=True)
+def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
+    """Numba twin of :func:`max_pool2d_forward`: torch's CPU loop (first max wins, NaN wins)."""
+    n, c, h, w = x.shape
+    out = np.empty((n, c, h_out, w_out), dtype=x.dtype)
+    idx = np.empty((n, c, h_out, w_out), dtype=np.int64)
+    for b in range(n):
+        for ci in range(c):
+            for oh in range(h_out):
+                ih0 = oh * sh - ph
+                ih1 = min(ih0 + (kh - 1) * dh + 1, h)
+                while ih0 < 0:
+                    ih0 += dh
+                for ow in range(w_out):
+                    iw0 = ow * sw - pw
+                    iw1 = min(iw0 + (kw - 1) * dw + 1, w)
+                    while iw0 < 0:
+                        iw0 += dw
+                    best = -np.inf
+                    best_i = ih0 * w + iw0
+                    for ih in range(ih0, ih1, dh):
+                        for iw in range(iw0, iw1, dw):
+                            v = x[b, ci, ih, iw]
+                            if v > best or np.isnan(v):
+                                best = v
+                                best_i = ih * w + iw
+                    out[b, ci, oh, ow] = best
+                    idx[b, ci, oh, ow] = best_i
+    return out, idx
+
+
+@numba.njit(cache=True)
+def max_pool2d_backward_numba(grad_out, indices, h, w):
+    """Numba twin of :func:`max_pool2d_backward`."""
+    n, c, h_out, w_out = grad_out.shape
+    dx = np.zeros((n, c, h, w), dtype=grad_out.dtype)
+    for b in range(n):
+        for ci in range(c):
+            plane = dx[b, ci].reshape(h * w)
+            for oh in range(h_out):
+                for ow in range(w_out):
+                    plane[indices[b, ci, oh, ow]] += grad_out[b, ci, oh, ow]
+    return dx
