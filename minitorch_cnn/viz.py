@@ -1,0 +1,198 @@
+"""The lecture's pictures, drawn with matplotlib's Agg renderer into PNG files.
+
+Every function takes NumPy arrays (or Tensors) and a path, writes one PNG and returns the path.
+Figures are built as ``matplotlib.figure.Figure`` objects on an Agg canvas, never through pyplot,
+so nothing here changes the user's matplotlib backend or leaves figures open: each figure is
+cleared once saved. Files are written to a temporary name and renamed into place.
+"""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+ENGINE_COLORS = {"minitorch": "tab:blue", "torch": "tab:orange"}
+
+
+def _array(x) -> np.ndarray:
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig: Figure, path: str | Path) -> Path:
+    """Save ``fig`` as a PNG at ``path`` atomically, then clear it (the figure is done with)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp.png")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png", bbox_inches="tight")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        fig.clear()
+    return path
+
+
+def _grid(n: int, ncols: int | None = None) -> tuple[int, int]:
+    ncols = ncols or min(n, 8)
+    return math.ceil(n / ncols), ncols
+
+
+def _image_grid(maps: np.ndarray, path, title: str, labels: Sequence[str] | None = None,
+                ncols: int | None = None, cmap: str = "gray", cell: float = 1.4,
+                shared_scale: bool = False) -> Path:
+    """One small image per entry of ``maps`` (K×H×W), in a grid, each with its own color scale."""
+    maps = np.asarray(maps, dtype=np.float64)
+    rows, cols = _grid(len(maps), ncols)
+    fig = _figure(cols * cell, rows * cell + 0.6)
+    vmin, vmax = (maps.min(), maps.max()) if shared_scale else (None, None)
+    for k in range(rows * cols):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        ax.set_axis_off()
+        if k < len(maps):
+            ax.imshow(maps[k], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+            if labels is not None:
+                ax.set_title(labels[k], fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+
+
+def plot_training_curves(history: list[dict], step_losses: dict[str, Sequence[float]], path,
+                         title: str = "", steps_per_epoch: int | None = None) -> Path:
+    """Loss (per step, and each epoch's mean) and test accuracy per epoch, the engines overlaid.
+
+    ``history`` is the list of per-epoch rows of the training log (``row[engine]["train_loss"]``,
+    ``["test_loss"]``, ``["test_acc"]``); ``step_losses`` maps each engine to its per-step losses.
+    """
+    fig = _figure(11, 4)
+    ax_loss, ax_acc = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+    spe = steps_per_epoch or 1
+    for k, (name, losses) in enumerate(step_losses.items()):
+        color = ENGINE_COLORS.get(name, f"C{k}")
+        style = "-" if k == 0 else "--"
+        losses = np.asarray(losses, dtype=np.float64)
+        if losses.size:
+            ax_loss.plot(np.arange(1, losses.size + 1) / spe, losses, style, color=color, alpha=0.35,
+                         linewidth=0.8, label=f"{name} (per step)")
+        epochs = [row["epoch"] for row in history if name in row]
+        if epochs:
+            ax_loss.plot(epochs, [row[name]["train_loss"] for row in history if name in row], "o" + style,
+                         color=color, label=f"{name} train (epoch mean)")
+            ax_loss.plot(epochs, [row[name]["test_loss"] for row in history if name in row], "s:",
+                         color=color, label=f"{name} test")
+            ax_acc.plot(epochs, [row[name]["test_acc"] for row in history if name in row], "o" + style,
+                        color=color, label=name, markersize=7 if k == 0 else 4)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("cross-entropy loss")
+    ax_loss.set_title("loss")
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("test accuracy (%)")
+    ax_acc.set_title("test accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+    if not history:
+        ax_acc.text(0.5, 0.5, "no complete epoch yet", ha="center", va="center", transform=ax_acc.transAxes)
+    fig.suptitle(title, fontsize=11)
+    return _save(fig, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# the lecture's figures
+
+
+def plot_image(image, path, title: str = "") -> Path:
+    """One grayscale image (H×W, or 1×H×W)."""
+    img = _array(image).reshape(_array(image).shape[-2:])
+    fig = _figure(3, 3.3)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.imshow(img, cmap="gray", interpolation="nearest")
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=10)
+    return _save(fig, path)
+
+
+def plot_feature_maps(maps, path, title: str = "feature maps", ncols: int | None = None) -> Path:
+    """A layer's output for one image: C×H×W (or 1×C×H×W), one panel per channel."""
+    maps = _array(maps)
+    if maps.ndim == 4:
+        maps = maps[0]
+    if maps.ndim != 3:
+        raise ValueError(f"plot_feature_maps: expected C×H×W or 1×C×H×W maps, got shape {maps.shape}")
+    return _image_grid(maps, path, title, labels=[f"ch {c}" for c in range(len(maps))], ncols=ncols,
+                       cmap="viridis")
+
+
+def plot_filters(weight, path, title: str = "filters", max_filters: int = 64) -> Path:
+    """A conv layer's kernels (out×in×kh×kw): one panel per (out, in) pair, up to ``max_filters``."""
+    w = _array(weight)
+    if w.ndim != 4:
+        raise ValueError(f"plot_filters: expected a weight of shape (out, in, kh, kw), got {w.shape}")
+    out_c, in_c = w.shape[:2]
+    kernels = w.reshape(out_c * in_c, *w.shape[2:])[:max_filters]
+    labels = [f"{i // in_c}←{i % in_c}" if in_c > 1 else f"{i}" for i in range(len(kernels))]
+    return _image_grid(kernels, path, title, labels=labels, ncols=min(len(kernels), 8), cmap="RdBu_r",
+                       cell=1.0)
+
+
+def plot_edge_demo(image, edges, kernel, path, title: str = "Laplacian edge detection",
+                   reference=None, reference_label: str = "OpenCV filter2D") -> Path:
+    """The image, the 3×3 kernel, and the Conv2d output (and OpenCV's, when given) side by side."""
+    panels = [(_array(image).reshape(_array(image).shape[-2:]), "input", "gray"),
+              (_array(kernel).reshape(_array(kernel).shape[-2:]), "kernel", "RdBu_r"),
+              (_array(edges).reshape(_array(edges).shape[-2:]), "Conv2d output", "gray")]
+    if reference is not None:
+        panels.append((_array(reference).reshape(_array(reference).shape[-2:]), reference_label, "gray"))
+    fig = _figure(3 * len(panels), 3.4)
+    for k, (arr, label, cmap) in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), k + 1)
+        ax.imshow(arr, cmap=cmap, interpolation="nearest")
+        if label == "kernel":
+            for (i, j), v in np.ndenumerate(arr):
+                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=9)
+        ax.set_title(label, fontsize=9)
+        ax.set_axis_off()
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def plot_class_samples(images, labels, classes: Sequence[str], path, per_class: int = 8,
+                       title: str = "Fashion-MNIST: samples per class") -> Path:
+    """A grid with one row per class and its first ``per_class`` images."""
+    images, labels = _array(images), _array(labels)
+    if images.ndim == 4:
+        images = images[:, 0]
+    fig = _figure(per_class * 0.9 + 1.6, len(classes) * 0.9 + 0.5)
+    for c, name in enumerate(classes):
+        picks = np.flatnonzero(labels == c)[:per_class]
+        for j in range(per_class):
+            ax = fig.add_subplot(len(classes), per_class, c * per_class + j + 1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for side in ax.spines.values():
+                side.set_visible(False)
+            if j < len(picks):
+                ax.imshow(images[picks[j]], cmap="gray", interpolation="nearest")
+            if j == 0:
+                ax.set_ylabel(f"{c}: {name}", rotation=0, ha="right", va="center", fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
