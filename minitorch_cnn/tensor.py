@@ -87,6 +87,11 @@ class no_grad(contextlib.ContextDecorator):
         global_set(False)
         return self
 
+    def _recreate_cm(self):
+        # as a decorator, each call gets its own instance: a shared ``self.prev`` would be
+        # overwritten by a recursive call and leave grad mode off after the outermost one returns
+        return type(self)()
+
     def __exit__(self, *exc):
         global_set(self.prev)
         return False
@@ -97,6 +102,9 @@ class enable_grad(contextlib.ContextDecorator):
         self.prev = _grad_enabled
         global_set(True)
         return self
+
+    def _recreate_cm(self):
+        return type(self)()
 
     def __exit__(self, *exc):
         global_set(self.prev)
@@ -722,7 +730,7 @@ class Tensor:
                     f"assigned grad has data of a different size: expected {tuple(self.shape)}, got {tuple(value.shape)}"
                 )
             if value.dtype != self.dtype:
-                raise TypeError(f"assigned grad has dtype {value.dtype}, expected {self.dtype}")
+                raise RuntimeError(f"assigned grad has dtype {value.dtype}, but the tensor has dtype {self.dtype}")
         self._grad = value
 
     @property
