@@ -342,8 +342,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         return [lo + (base - lo) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2 for base in self.base_lrs]
 
     def step(self):
-        if self.last_epoch < 0:
+        if self.last_epoch < 0:  # the constructor's step: start the first period
             epoch = 0
+            self.T_i, self.T_cur = self.T_0, 0
         else:
             epoch = self.last_epoch + 1
             self.T_cur = self.T_cur + 1
