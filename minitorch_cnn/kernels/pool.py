@@ -37,37 +37,58 @@ def pool_output_size(size: int, kernel: int, stride: int, padding: int, dilation
 # ---------------------------------------------------------------------------------------------
 # NumPy versions
 # ---------------------------------------------------------------------------------------------
+def _first_tap(start, dilation):
+    """``start`` moved forward by whole dilation steps until it is ≥ 0 (torch's ``while (i0 < 0) i0 += d``)."""
+    return start + dilation * ((np.maximum(0, -start) + dilation - 1) // dilation)
+
+
 def max_pool2d_forward(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     """Return ``(out, indices)``: each window's maximum and its flat ``ih·W + iw`` position.
 
     Taps are visited in row-major window order; ``take`` keeps the first maximum (strict ``>``)
-    and lets NaN win, like torch.
+    and lets NaN win, like torch. A window whose taps are all −∞ (or all padding) reports its first
+    tap at or after the top-left corner of the image, as torch does.
     """
     n, c, h, w = x.shape
-    out = np.full((n, c, h_out, w_out), -np.inf, dtype=x.dtype)
-    idx = np.zeros((n, c, h_out, w_out), dtype=np.int64)
-    first = np.ones((h_out, w_out), dtype=bool)  # no valid tap seen yet for this window
     oh = np.arange(h_out)[:, None]
     ow = np.arange(w_out)[None, :]
+    # torch's starting guess for each window: its first tap that is not in the top/left padding
+    # (this is the index reported when no tap beats −∞)
+    ih_first = _first_tap(oh * sh - ph, dh)
+    iw_first = _first_tap(ow * sw - pw, dw)
+    out = np.full((n, c, h_out, w_out), -np.inf, dtype=x.dtype)
+    idx = np.broadcast_to(ih_first * w + iw_first, out.shape).astype(np.int64)
     for a in range(kh):
         ih = oh * sh - ph + a * dh  # (H_out, 1): the row this tap reads for every output row
         for b in range(kw):
             iw = ow * sw - pw + b * dw  # (1, W_out)
             inside = (ih >= 0) & (ih < h) & (iw >= 0) & (iw < w)  # (H_out, W_out); padding = −∞
             vals = x[:, :, np.clip(ih, 0, h - 1), np.clip(iw, 0, w - 1)]  # (N, C, H_out, W_out)
-            take = inside & ((vals > out) | np.isnan(vals) | first)
+            take = inside & ((vals > out) | np.isnan(vals))
             out = np.where(take, vals, out)
             idx = np.where(take, ih * w + iw, idx)
-            first = first & ~inside
     return out, idx
 
 
+def windows_with_taps(size, out_size, kernel, stride, padding, dilation):
+    """Bool (out_size,): whether window o has at least one tap inside [0, size).
+
+    With dilation a window can fall entirely into the padding (e.g. k=2, d=3, p=1 on a width-2
+    image); its output is −∞ and it must pass no gradient to any pixel.
+    """
+    taps = np.arange(out_size)[:, None] * stride - padding + np.arange(kernel)[None, :] * dilation
+    return ((taps >= 0) & (taps < size)).any(axis=1)
+
+
 def max_pool2d_backward(grad_out, indices, h, w):
-    """``dx[n, c].flat[indices[n, c, o]] += dy[n, c, o]`` for every output position o."""
+    """``dx[n, c].flat[indices[n, c, o]] += dy[n, c, o]`` for every output position o
+    (an index of −1 marks a window with no tap in the image: it passes nothing)."""
     n, c = grad_out.shape[:2]
     dx = np.zeros((n * c, h * w), dtype=grad_out.dtype)
-    rows = np.arange(n * c)[:, None]
-    np.add.at(dx, (rows, indices.reshape(n * c, -1)), grad_out.reshape(n * c, -1))
+    rows = np.broadcast_to(np.arange(n * c)[:, None], (n * c, indices[0, 0].size))
+    idx, g = indices.reshape(n * c, -1), grad_out.reshape(n * c, -1)
+    keep = idx >= 0
+    np.add.at(dx, (rows[keep], idx[keep]), g[keep])
     return dx.reshape(n, c, h, w)
 
 
@@ -115,5 +136,7 @@ def max_pool2d_backward_numba(grad_out, indices, h, w):
             plane = dx[b, ci].reshape(h * w)
             for oh in range(h_out):
                 for ow in range(w_out):
-                    plane[indices[b, ci, oh, ow]] += grad_out[b, ci, oh, ow]
+                    k = indices[b, ci, oh, ow]
+                    if k >= 0:
+                        plane[k] += grad_out[b, ci, oh, ow]
     return dx

@@ -282,11 +282,17 @@ class MaxPool2dFn(Function):
         fwd = _pool.max_pool2d_forward_numba if self.numba else _pool.max_pool2d_forward
         out, self.indices = fwd(x, *kernel, *stride, *padding, *dilation, *out_size)
         self.hw = x.shape[2:]
+        # windows lying wholly in the padding (possible with dilation) pass no gradient
+        rows = _pool.windows_with_taps(x.shape[2], out_size[0], kernel[0], stride[0], padding[0], dilation[0])
+        cols = _pool.windows_with_taps(x.shape[3], out_size[1], kernel[1], stride[1], padding[1], dilation[1])
+        self.grad_indices = self.indices
+        if not (rows.all() and cols.all()):
+            self.grad_indices = np.where(rows[:, None] & cols[None, :], self.indices, -1)
         return out
 
     def backward(self, g):
         bwd = _pool.max_pool2d_backward_numba if self.numba else _pool.max_pool2d_backward
-        return (bwd(np.ascontiguousarray(g), self.indices, *self.hw),)
+        return (bwd(np.ascontiguousarray(g), self.grad_indices, *self.hw),)
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):

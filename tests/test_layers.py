@@ -1,0 +1,339 @@
+"""Layers against torch: Linear, Conv2d, MaxPool2d, ReLU, Flatten (forward, input/weight/bias grads),
+plus default initialisation, parameter names and repr strings.
+
+Hypothesis draws shapes, strides, paddings, dilations, groups, bias, ceil_mode, dtype and a seed for
+the values; our weights are copied into the torch layer; the torch side runs on the ``device``
+fixture (cuda is skipped when absent) and ours under each kernel ``backend``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import minitorch_cnn as mt
+from minitorch_cnn import nn
+from minitorch_cnn.kernels.pool import pool_output_size, windows_with_taps
+
+from conftest import tol
+from strategies import seeded_array, seeds
+
+FIXTURES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                           HealthCheck.data_too_large])
+dtypes = st.sampled_from([np.float64, np.float32])
+TDTYPE = {np.float64: torch.float64, np.float32: torch.float32}
+
+
+def to_torch(a: np.ndarray, device: str, requires_grad: bool = False) -> torch.Tensor:
+    return torch.tensor(np.array(a), device=device, requires_grad=requires_grad)
+
+
+def check(name: str, ours, theirs, dtype) -> None:
+    """``ours`` (ndarray or Tensor) equals ``theirs`` (torch tensor) within the dtype's parity tolerance."""
+    ours = ours.array if isinstance(ours, mt.Tensor) else np.asarray(ours)
+    theirs = theirs.detach().cpu().numpy()
+    assert ours.shape == theirs.shape, f"{name}: shape {ours.shape} != torch's {theirs.shape}"
+    assert ours.dtype == theirs.dtype, f"{name}: dtype {ours.dtype} != torch's {theirs.dtype}"
+    np.testing.assert_allclose(ours, theirs, **tol(dtype), err_msg=name)
+
+
+def copy_params(ours: mt.nn.Module, theirs: torch.nn.Module) -> None:
+    with torch.no_grad():
+        for (name, p), (tname, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+            assert name == tname
+            tp.copy_(torch.from_numpy(np.array(p.array)))
+
+
+def run_both(ours, theirs, x: np.ndarray, seed: int, device: str):
+    """Forward both on ``x``, backward a seeded upstream gradient; return the outputs and input leaves."""
+    xm = mt.tensor(x, requires_grad=True)
+    xt = to_torch(x, device, requires_grad=True)
+    ym, yt = ours(xm), theirs(xt)
+    g = seeded_array(tuple(ym.shape), seed + 1, dtype=x.dtype)
+    ym.backward(mt.tensor(g))
+    yt.backward(to_torch(g, device))
+    return ym, yt, xm, xt
+
+
+def compare_grads(ours, theirs, xm, xt, dtype, name):
+    check(f"{name} input grad", xm.grad, xt.grad, dtype)
+    for (pname, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        check(f"{name} {pname} grad", p.grad, tp.grad, dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Linear
+# ---------------------------------------------------------------------------------------------
+@FIXTURES
+@given(dtype=dtypes, in_f=st.integers(1, 9), out_f=st.integers(1, 9), lead=st.lists(st.integers(1, 4), max_size=2),
+       bias=st.booleans(), seed=seeds)
+def test_linear_matches_torch(backend, device, dtype, in_f, out_f, lead, bias, seed):
+    ours = nn.Linear(in_f, out_f, bias=bias, dtype=dtype)
+    theirs = torch.nn.Linear(in_f, out_f, bias=bias, dtype=TDTYPE[dtype]).to(device)
+    copy_params(ours, theirs)
+    x = seeded_array(tuple(lead) + (in_f,), seed, dtype=dtype)
+    ym, yt, xm, xt = run_both(ours, theirs, x, seed, device)
+    check("Linear output", ym, yt, dtype)
+    compare_grads(ours, theirs, xm, xt, dtype, "Linear")
+
+
+# ---------------------------------------------------------------------------------------------
+# Conv2d
+# ---------------------------------------------------------------------------------------------
+@st.composite
+def conv_configs(draw):
+    groups = draw(st.integers(1, 3))
+    cin, cout = groups * draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    dil = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    mode = draw(st.sampled_from(["int", "pair", "same", "valid"]))
+    if mode == "same":
+        stride, padding = (1, 1), "same"
+        pad = (0, 0)
+    else:
+        stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+        if mode == "valid":
+            padding, pad = "valid", (0, 0)
+        elif mode == "int":
+            p = draw(st.integers(0, 3))
+            padding, pad = p, (p, p)
+        else:
+            pad = (draw(st.integers(0, 3)), draw(st.integers(0, 3)))
+            padding = pad
+    eff = (dil[0] * (kh - 1) + 1, dil[1] * (kw - 1) + 1)
+    h = draw(st.integers(max(1, eff[0] - 2 * pad[0]), max(1, eff[0] - 2 * pad[0]) + 6))
+    w = draw(st.integers(max(1, eff[1] - 2 * pad[1]), max(1, eff[1] - 2 * pad[1]) + 6))
+    batch = draw(st.sampled_from([None, 1, 2, 3]))  # None: unbatched (C, H, W)
+    return dict(cin=cin, cout=cout, kernel=(kh, kw), stride=stride, padding=padding, dilation=dil,
+                groups=groups, bias=draw(st.booleans())), ((cin, h, w) if batch is None else (batch, cin, h, w))
+
+
+@FIXTURES
+@given(cfg=conv_configs(), dtype=dtypes, seed=seeds)
+def test_conv2d_matches_torch(backend, device, cfg, dtype, seed):
+    kw, shape = cfg
+    args = dict(stride=kw["stride"], padding=kw["padding"], dilation=kw["dilation"], groups=kw["groups"], bias=kw["bias"])
+    ours = nn.Conv2d(kw["cin"], kw["cout"], kw["kernel"], dtype=dtype, **args)
+    theirs = torch.nn.Conv2d(kw["cin"], kw["cout"], kw["kernel"], dtype=TDTYPE[dtype],
+                             **args).to(device)
+    copy_params(ours, theirs)
+    x = seeded_array(shape, seed, dtype=dtype)
+    ym, yt, xm, xt = run_both(ours, theirs, x, seed, device)
+    check("Conv2d output", ym, yt, dtype)
+    compare_grads(ours, theirs, xm, xt, dtype, "Conv2d")
+
+
+# ---------------------------------------------------------------------------------------------
+# MaxPool2d
+# ---------------------------------------------------------------------------------------------
+@st.composite
+def pool_configs(draw):
+    k = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    stride = draw(st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
+    pad = (draw(st.integers(0, k[0] // 2)), draw(st.integers(0, k[1] // 2)))
+    dil = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    ceil_mode = draw(st.booleans())
+    eff = (dil[0] * (k[0] - 1) + 1, dil[1] * (k[1] - 1) + 1)
+    h = draw(st.integers(max(1, eff[0] - 2 * pad[0]), max(1, eff[0] - 2 * pad[0]) + 6))
+    w = draw(st.integers(max(1, eff[1] - 2 * pad[1]), max(1, eff[1] - 2 * pad[1]) + 6))
+    s = stride or k
+    if min(pool_output_size(h, k[0], s[0], pad[0], dil[0], ceil_mode),
+           pool_output_size(w, k[1], s[1], pad[1], dil[1], ceil_mode)) < 1:
+        h, w = h + eff[0], w + eff[1]
+    batch = draw(st.sampled_from([None, 1, 2]))
+    c = draw(st.integers(1, 3))
+    shape = (c, h, w) if batch is None else (batch, c, h, w)
+    return dict(kernel_size=k, stride=stride, padding=pad, dilation=dil, ceil_mode=ceil_mode), shape
+
+
+@FIXTURES
+@given(cfg=pool_configs(), dtype=dtypes, seed=seeds, ties=st.booleans())
+def test_maxpool2d_matches_torch(backend, device, cfg, dtype, seed, ties):
+    kw, shape = cfg
+    ours, theirs = nn.MaxPool2d(**kw), torch.nn.MaxPool2d(**kw)
+    x = seeded_array(shape, seed, dtype=dtype)
+    if ties:  # few distinct values: many tied maxima, which must go to the same (first) tap as torch
+        x = np.round(x).astype(dtype)
+    xm, xt = mt.tensor(x, requires_grad=True), to_torch(x, device, requires_grad=True)
+    ym, yt = ours(xm), theirs(xt)
+    check("MaxPool2d output", ym, yt, dtype)
+    g = seeded_array(tuple(ym.shape), seed + 1, dtype=dtype)
+    ym.backward(mt.tensor(g))
+    # With dilation a window can lie wholly in the padding: its output is −∞ and it has no input to
+    # send a gradient to. torch still scatters it to a flat index past the window's plane (into the
+    # next channel); we send nothing. So torch gets a zero upstream gradient for those windows.
+    h, w = x.shape[-2:]
+    k, s = kw["kernel_size"], kw["stride"] or kw["kernel_size"]
+    rows = windows_with_taps(h, ym.shape[-2], k[0], s[0], kw["padding"][0], kw["dilation"][0])
+    cols = windows_with_taps(w, ym.shape[-1], k[1], s[1], kw["padding"][1], kw["dilation"][1])
+    yt.backward(to_torch(g * (rows[:, None] & cols[None, :]), device))
+    check("MaxPool2d input grad", xm.grad, xt.grad, dtype)
+    import minitorch_cnn.nn.functional as F
+
+    _, idx = F.max_pool2d(mt.tensor(x), return_indices=True, **kw)
+    _, tidx = torch.nn.functional.max_pool2d(to_torch(x, device), return_indices=True, **kw)
+    np.testing.assert_array_equal(idx.array, tidx.cpu().numpy(), err_msg="MaxPool2d indices")
+
+
+# ---------------------------------------------------------------------------------------------
+# ReLU, Flatten
+# ---------------------------------------------------------------------------------------------
+@FIXTURES
+@given(shape=st.lists(st.integers(1, 5), min_size=0, max_size=4), dtype=dtypes, seed=seeds)
+def test_relu_matches_torch(device, shape, dtype, seed):
+    x = np.array(seeded_array(tuple(shape), seed, dtype=dtype))
+    x[(np.abs(x) < 0.3)] = 0  # exact zeros: the gradient there is 0 in both
+    ym, yt, xm, xt = run_both(nn.ReLU(), torch.nn.ReLU(), x, seed, device)
+    check("ReLU output", ym, yt, dtype)
+    check("ReLU input grad", xm.grad, xt.grad, dtype)
+
+
+@FIXTURES
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=5), data=st.data(), dtype=dtypes, seed=seeds)
+def test_flatten_matches_torch(device, shape, data, dtype, seed):
+    n = len(shape)
+    start = data.draw(st.integers(-n, n - 1))
+    end = data.draw(st.integers(start % n - n, -1) | st.integers(start % n, n - 1))
+    x = seeded_array(tuple(shape), seed, dtype=dtype)
+    ym, yt, xm, xt = run_both(nn.Flatten(start, end), torch.nn.Flatten(start, end), x, seed, device)
+    check("Flatten output", ym, yt, dtype)
+    check("Flatten input grad", xm.grad, xt.grad, dtype)
+
+
+def test_small_cnn_matches_torch(backend, device):
+    """A lecture-sized CNN end to end: conv → relu → pool → conv → relu → pool → flatten → linear → CE."""
+    mt.manual_seed(3)
+    ours = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(8 * 7 * 7, 10)).double()
+    theirs = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Conv2d(4, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Flatten(), torch.nn.Linear(8 * 7 * 7, 10)).double().to(device)
+    copy_params(ours, theirs)
+    x = seeded_array((5, 1, 28, 28), 11)
+    y = np.random.default_rng(12).integers(0, 10, 5)
+    lm = nn.CrossEntropyLoss()(ours(mt.tensor(x)), mt.tensor(y))
+    lt = torch.nn.CrossEntropyLoss()(theirs(to_torch(x, device)), to_torch(y, device))
+    lm.backward()
+    lt.backward()
+    check("CNN loss", lm, lt, np.float64)
+    for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        check(f"CNN {name} grad", p.grad, tp.grad, np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# default initialisation, parameters, repr
+# ---------------------------------------------------------------------------------------------
+INIT_CASES = [
+    (lambda m: m.Linear(48, 3), "Linear(48, 3)"),
+    (lambda m: m.Linear(7, 200, bias=True), "Linear(7, 200)"),
+    (lambda m: m.Conv2d(1, 16, 3, padding=1), "Conv2d(1, 16, 3)"),
+    (lambda m: m.Conv2d(6, 12, (3, 2), groups=3), "Conv2d(6, 12, (3, 2), groups=3)"),
+    (lambda m: m.Conv2d(16, 32, 5, bias=False), "Conv2d(16, 32, 5, bias=False)"),
+]
+
+
+@pytest.mark.parametrize("make,label", INIT_CASES, ids=[c[1] for c in INIT_CASES])
+def test_default_init_follows_torch(make, label):
+    ours, theirs = make(nn), make(torch.nn)
+    fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(theirs.weight)
+    assert nn.init._calculate_fan_in_and_fan_out(ours.weight) == (fan_in, _)
+    bound = 1 / math.sqrt(fan_in)  # kaiming_uniform(a=√5): √3·√(2/6)/√fan_in
+    for name, p in ours.named_parameters():
+        tp = dict(theirs.named_parameters())[name]
+        assert p.shape == tuple(tp.shape) and p.dtype == np.float32, name
+        assert np.all(np.abs(p.array) <= bound), f"{label}.{name}: a value exceeds the bound {bound}"
+        # torch's own draws obey the same bound (checks the formula, not just our code)
+        assert torch.all(tp.abs() <= bound + 1e-7)
+    # with enough values the draws fill the interval: uniform on [-b, b] has std b/√3
+    w = ours.weight.array
+    if w.size >= 100:
+        assert np.abs(w).max() > 0.9 * bound
+        assert abs(w.std() - bound / math.sqrt(3)) < 0.25 * bound / math.sqrt(3)
+    if ours.bias is None:
+        assert theirs.bias is None
+
+
+def test_init_reproducible_under_manual_seed():
+    mt.manual_seed(123)
+    a = nn.Conv2d(3, 8, 3)
+    mt.manual_seed(123)
+    b = nn.Conv2d(3, 8, 3)
+    mt.manual_seed(124)
+    c = nn.Conv2d(3, 8, 3)
+    np.testing.assert_array_equal(a.weight.array, b.weight.array)
+    np.testing.assert_array_equal(a.bias.array, b.bias.array)
+    assert not np.array_equal(a.weight.array, c.weight.array)
+
+
+def test_init_functions_match_torch_bounds():
+    """kaiming/xavier bounds from the same fan and gain formulas as torch (same shapes, compared by range)."""
+    for nonlinearity, a in [("relu", 0), ("leaky_relu", 0.2), ("tanh", 0), ("linear", 0)]:
+        assert nn.init.calculate_gain(nonlinearity, a) == pytest.approx(torch.nn.init.calculate_gain(nonlinearity, a))
+    mt.manual_seed(0)
+    t = mt.zeros(64, 32, 3, 3)
+    nn.init.kaiming_uniform_(t, a=0, mode="fan_out", nonlinearity="relu")
+    bound = math.sqrt(6 / (64 * 9))
+    assert np.abs(t.array).max() <= bound and np.abs(t.array).max() > 0.95 * bound
+    nn.init.xavier_uniform_(t)
+    bound = math.sqrt(6 / (32 * 9 + 64 * 9))
+    assert np.abs(t.array).max() <= bound and np.abs(t.array).max() > 0.95 * bound
+    nn.init.zeros_(t)
+    assert not t.array.any()
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        nn.init.kaiming_uniform_(mt.zeros(5))
+
+
+REPR_CASES = [
+    "Conv2d(1, 16, 3, padding=1)",
+    "Conv2d(1, 16, kernel_size=3, stride=1, padding=1)",
+    "Conv2d(4, 6, (3, 2), stride=2, padding=(1, 0), dilation=2, groups=2, bias=False)",
+    "Conv2d(3, 8, 5, padding='same')",
+    "Conv2d(3, 8, 5, padding='valid')",
+    "Conv2d(3, 8, 3, stride=(2, 1), dilation=(1, 3))",
+    "Linear(48, 3)",
+    "Linear(in_features=10, out_features=2, bias=False)",
+    "MaxPool2d(2)",
+    "MaxPool2d(2, 2)",
+    "MaxPool2d((2, 3), stride=(1, 2), padding=1, dilation=(1, 2), ceil_mode=True)",
+    "MaxPool2d(kernel_size=3, stride=1, padding=1)",
+    "ReLU()",
+    "ReLU(inplace=True)",
+    "Flatten()",
+    "Flatten(0, 2)",
+    "MSELoss()",
+    "CrossEntropyLoss(label_smoothing=0.1)",
+    "Sequential(Conv2d(1, 16, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Linear(16 * 14 * 14, 10))",
+]
+
+
+@pytest.mark.parametrize("expr", REPR_CASES)
+def test_repr_matches_torch(expr):
+    ours = eval(expr, {}, vars(nn))
+    theirs = eval(expr, {}, vars(torch.nn))
+    assert repr(ours) == repr(theirs)
+
+
+def test_parameter_names_and_shapes_match_torch():
+    expr = "Sequential(Conv2d(1, 16, 3, padding=1), ReLU(), MaxPool2d(2), Conv2d(16, 8, 3, bias=False), Flatten(), Linear(8, 3))"
+    ours, theirs = eval(expr, {}, vars(nn)), eval(expr, {}, vars(torch.nn))
+    assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+
+
+def test_module_dtype_and_default():
+    assert nn.Linear(3, 2).weight.dtype == np.float32
+    assert nn.Conv2d(3, 2, 3, dtype=mt.float64).weight.dtype == np.float64
+    assert nn.Conv2d(3, 2, 3).double().bias.dtype == np.float64
+
+
+def test_maxpool_return_indices_module_and_unbatched():
+    x = seeded_array((2, 5, 6), 4)
+    out, idx = nn.MaxPool2d(2, return_indices=True)(mt.tensor(x))
+    tout, tidx = torch.nn.MaxPool2d(2, return_indices=True)(torch.from_numpy(x))
+    check("MaxPool2d unbatched output", out, tout, np.float64)
+    np.testing.assert_array_equal(idx.array, tidx.numpy())
