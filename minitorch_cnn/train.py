@@ -58,6 +58,8 @@ SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "Co
               "LinearLR", "ConstantLR", "LambdaLR", "MultiplicativeLR", "PolynomialLR", "OneCycleLR",
               "ReduceLROnPlateau", "SequentialLR"]
 MODELS = ["fcn", "cnn", "cnn2"]
+# build_model's keyword arguments for 28×28 Fashion-MNIST (SimpleFCN's defaults are the lecture's 4×4×3 toy)
+MODEL_KWARGS = {"fcn": dict(in_features=28 * 28, num_classes=10), "cnn": {}, "cnn2": {}}
 ENGINES = ["minitorch", "torch", "both"]
 
 # Fashion-MNIST's training-set pixel mean and standard deviation (after scaling to [0, 1])
@@ -501,7 +503,9 @@ class MinitorchEngine(Engine):
         return total / len(y), 100.0 * correct / len(y)
 
     def weights(self):
-        return {k: np.array(v.detach().numpy()) for k, v in self.model.state_dict().items()}
+        # state_dict values are arrays here (Tensors in torch); np.array copies either
+        return {k: np.array(v.detach().numpy() if hasattr(v, "detach") else v)
+                for k, v in self.model.state_dict().items()}
 
     def load_weights(self, arrays: dict[str, np.ndarray]) -> None:
         from .tensor import Tensor
@@ -525,7 +529,7 @@ class TorchEngine(Engine):
 
         self.torch = torch
         self.device = pick_device()
-        self.model = build_torch_model(cfg.model)
+        self.model = build_torch_model(cfg.model, **MODEL_KWARGS[cfg.model])
         copy_to_torch(ours_model, self.model)          # the same initial weights as ours
         self.model.to(self.device)
         self.loss_fn = torch.nn.CrossEntropyLoss()
@@ -638,7 +642,7 @@ class Trainer:
         self.steps_per_epoch = math.ceil(n / cfg.batch_size)
 
         manual_seed(cfg.seed)
-        ours = build_model(cfg.model)
+        ours = build_model(cfg.model, **MODEL_KWARGS[cfg.model])
         self.engines: dict[str, Engine] = {}
         if "minitorch" in self.names:
             self.engines["minitorch"] = MinitorchEngine(ours, cfg, self.steps_per_epoch)
@@ -730,11 +734,12 @@ class Trainer:
         atomic_write(path, lambda f: f.write(text.encode()))
         return path
 
-    def write_curves(self) -> Path | None:
+    def write_curves(self, partial_row: dict | None = None) -> Path:
         from .viz import plot_training_curves
         path = self.out / CURVES_NAME
         title = f"{self.cfg.model} · {self.cfg.optimizer} · {self.cfg.data} Fashion-MNIST"
-        plot_training_curves(self.history, self.step_losses, path, title=title,
+        rows = self.history + ([partial_row] if partial_row else [])
+        plot_training_curves(rows, self.step_losses, path, title=title,
                              steps_per_epoch=self.steps_per_epoch)
         return path
 
@@ -849,5 +854,5 @@ class Trainer:
         elif status == "max_steps":
             self.print(f"stopped after --max-steps {cfg.max_steps}; checkpoint saved to {path}")
         self.write_log(status, extra)
-        self.write_curves()
+        self.write_curves(extra.get("last_partial_epoch"))
         return status
