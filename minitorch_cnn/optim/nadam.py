@@ -49,7 +49,8 @@ class NAdam(Optimizer):
 
         w_t = w − lr·(1−μ_t)/(1−Π_t)·g/s − lr·μ_{t+1}/(1−Π_{t+1})·m/s,   s = √(v/(1−β2ᵗ)) + ε
 
-    With ψ = 0 (constant μ = β1/2 … i.e. no warm-up) it is Dozat's formula with constant momentum.
+    With ψ = 0 the schedule is the constant μ = β1/2 and the update is Dozat's formula with
+    constant momentum.
     torch keeps ``mu_product`` (and ``step``) in its default dtype, which is why float64 parity
     tests run under ``torch.set_default_dtype(torch.float64)``.
 
