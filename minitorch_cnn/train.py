@@ -290,8 +290,8 @@ def make_scheduler(engine: str, cfg: TrainConfig, optimizer, steps_per_epoch: in
     * ``MultiplicativeLR``: ``lr_lambda=F`` means ``lambda epoch: F`` (default 0.95 for both);
     * ``SequentialLR``: ``schedulers=[("LinearLR", {"start_factor": 0.1, "total_iters": 2}),
       ("CosineAnnealingLR", {"T_max": 3})]`` and ``milestones=[2]``;
-    * ``OneCycleLR``: ``max_lr`` defaults to the optimizer's lr and ``total_steps`` to the run's
-      number of batches; it is stepped after every batch, the others after every epoch.
+    * ``OneCycleLR``: ``max_lr`` defaults to the optimizer's lr and ``total_steps`` to ``epochs``
+      times the batches per epoch; it is stepped after every batch, the others after every epoch.
     * ``StepLR``/``CosineAnnealingLR``/``CosineAnnealingWarmRestarts`` get ``step_size=1``/
       ``T_max=epochs``/``T_0=1`` when not given; ``MultiStepLR`` ``milestones=[epochs // 2]``.
     """
@@ -319,10 +319,8 @@ def make_scheduler(engine: str, cfg: TrainConfig, optimizer, steps_per_epoch: in
     elif name == "OneCycleLR":
         kwargs.setdefault("max_lr", optimizer.param_groups[0]["lr"])
         if "epochs" not in kwargs and "steps_per_epoch" not in kwargs:
-            total = cfg.epochs * steps_per_epoch
-            if cfg.max_steps is not None:
-                total = min(total, cfg.max_steps)
-            kwargs.setdefault("total_steps", max(total, 1))
+            # not shortened by --max-steps: a run stopped early must stay the start of the full run
+            kwargs.setdefault("total_steps", cfg.epochs * steps_per_epoch)
     elif name == "StepLR":
         kwargs.setdefault("step_size", 1)
     elif name == "MultiStepLR":
