@@ -69,3 +69,22 @@ def test_non_contiguous_parameter_falls_back_to_numpy_and_updates_in_place():
         opt.step()
     np.testing.assert_allclose(p.array, expected, rtol=1e-6)
     np.testing.assert_allclose(base, expected.T, rtol=1e-6)  # written through the view
+
+
+@pytest.mark.parametrize("case", OPTIM_CASES, ids=CASE_IDS)
+def test_backend_selects_the_twin(case):
+    """Under "numba" every optimizer's step runs the kernel of the same name; under "numpy" the reference."""
+    import importlib
+
+    from minitorch_cnn.kernels import optim_kernels
+
+    module = importlib.import_module(case.ours.__module__)
+    numpy_update = next(getattr(module, n) for n in dir(module) if n.endswith("_update") and
+                        getattr(module, n).__module__ == module.__name__)
+    param = np.zeros(3)
+    with mt.backend("numba"):
+        fast = case.ours._implementation(numpy_update, param)
+    with mt.backend("numpy"):
+        slow = case.ours._implementation(numpy_update, param)
+    assert slow is numpy_update and fast is getattr(optim_kernels, numpy_update.__name__)
+    assert fast.__module__ == optim_kernels.__name__

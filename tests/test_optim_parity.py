@@ -8,7 +8,8 @@ parameter must match: float64 within rel 1e-10, float32 within rel 1e-4 (absolut
 Runs under both kernel backends.
 
 ``OPTIM_ERROR_REPORT=path.json`` writes the worst relative error seen per optimizer and dtype, and
-the number of hypothesis examples run (see tests/optim_error_report.py).
+the number of hypothesis examples run; ``python tests/test_optim_parity.py [profile]`` runs this
+file that way and prints the table.
 """
 from __future__ import annotations
 
@@ -167,3 +168,18 @@ def test_trajectory_matches_torch_on_cuda(case):
             run_both(case, kw, shapes, grads, none_steps, np.float64, device="cuda", second_lr_factor=factor)
 
     check()
+
+
+if __name__ == "__main__":  # python tests/test_optim_parity.py [ci|dev]: print the worst errors vs torch
+    import subprocess
+    import sys
+    import tempfile
+
+    report = os.path.join(tempfile.mkdtemp(), "optim_errors.json")
+    env = dict(os.environ, OPTIM_ERROR_REPORT=report, HYPOTHESIS_PROFILE=(sys.argv[1:] or ["ci"])[0])
+    subprocess.run([sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider",
+                    "-k", "test_trajectory_matches_torch and not cuda"], env=env, check=True)
+    table = json.load(open(report))
+    print(f"{'optimizer/dtype':22s} {'max rel err':>12s} {'max abs err':>12s} {'examples':>9s} {'steps':>7s}")
+    for key, e in sorted(table.items()):
+        print(f"{key:22s} {e['max_rel_err']:12.2e} {e['max_abs_err']:12.2e} {e['examples']:9d} {e['steps']:7d}")

@@ -57,9 +57,6 @@ class Adadelta(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import adadelta_update as update
-        else:
-            update = adadelta_update
+        update = self._implementation(adadelta_update, param)
         update(param, grad, state["square_avg"], state["acc_delta"], lr=group["lr"], rho=group["rho"],
                eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"])

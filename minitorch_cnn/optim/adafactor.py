@@ -89,10 +89,7 @@ class Adafactor(Optimizer):
         eps1, eps2 = group["eps"]
         if eps1 is None:
             eps1 = float(np.finfo(param.dtype).eps)
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import adafactor_update as update
-        else:
-            update = adafactor_update
+        update = self._implementation(adafactor_update, param)
         empty = np.empty((0,) * max(param.ndim, 1), param.dtype)
         update(param, grad, state.get("row_var", empty), state.get("col_var", empty), state.get("variance", empty),
                step=state["step"], lr=group["lr"], beta2_decay=group["beta2_decay"], eps1=eps1, eps2=eps2,

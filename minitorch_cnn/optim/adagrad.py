@@ -60,9 +60,6 @@ class Adagrad(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import adagrad_update as update
-        else:
-            update = adagrad_update
+        update = self._implementation(adagrad_update, param)
         update(param, grad, state["sum"], step=state["step"], lr=group["lr"], lr_decay=group["lr_decay"],
                weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"])

@@ -100,10 +100,7 @@ class Adam(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import adam_update as update
-        else:
-            update = adam_update
+        update = self._implementation(adam_update, param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], state["exp_avg_sq"],
                state.get("max_exp_avg_sq", np.empty(0, param.dtype)),

@@ -82,10 +82,7 @@ class LAMB(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import lamb_update as update
-        else:
-            update = lamb_update
+        update = self._implementation(lamb_update, param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], state["exp_avg_sq"], step=state["step"], lr=group["lr"], beta1=beta1,
                beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"])

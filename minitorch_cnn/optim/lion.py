@@ -61,10 +61,7 @@ class Lion(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import lion_update as update
-        else:
-            update = lion_update
+        update = self._implementation(lion_update, param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], lr=group["lr"], beta1=beta1, beta2=beta2,
                weight_decay=group["weight_decay"], maximize=group["maximize"])

@@ -82,10 +82,7 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import nadam_update as update
-        else:
-            update = nadam_update
+        update = self._implementation(nadam_update, param)
         beta1, beta2 = group["betas"]
         state["mu_product"] = update(
             param, grad, state["exp_avg"], state["exp_avg_sq"], state["mu_product"], step=state["step"],

@@ -140,8 +140,18 @@ class Optimizer:
         return loss
 
     @staticmethod
-    def _use_numba() -> bool:
-        return get_backend() == "numba"
+    def _implementation(numpy_update: Callable, param: np.ndarray) -> Callable:
+        """The update function to run for ``param``.
+
+        Under the "numba" backend (the default) this is the fused Numba twin of ``numpy_update`` —
+        the function of the same name in :mod:`minitorch_cnn.kernels.optim_kernels` — provided the
+        parameter is C-contiguous (the twins walk flat views); otherwise the readable NumPy update.
+        """
+        if get_backend() == "numba" and param.flags.c_contiguous:
+            from ..kernels import optim_kernels
+
+            return getattr(optim_kernels, numpy_update.__name__)
+        return numpy_update
 
     def _init_state(self, param: np.ndarray, group: dict) -> dict:  # pragma: no cover
         raise NotImplementedError

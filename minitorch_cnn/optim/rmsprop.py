@@ -77,10 +77,7 @@ class RMSprop(Optimizer):
     def _update(self, param, grad, state, group):
         state["step"] += 1
         empty = np.empty(0, param.dtype)  # placeholder for a buffer the configuration does not use
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import rmsprop_update as update
-        else:
-            update = rmsprop_update
+        update = self._implementation(rmsprop_update, param)
         update(param, grad, state["square_avg"], state.get("grad_avg", empty), state.get("momentum_buffer", empty),
                lr=group["lr"], alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
                momentum=group["momentum"], centered=group["centered"], maximize=group["maximize"])

@@ -80,10 +80,7 @@ class SGD(Optimizer):
     def _update(self, param, grad, state, group):
         hyper = dict(lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
                      weight_decay=group["weight_decay"], nesterov=group["nesterov"], maximize=group["maximize"])
-        if self._use_numba() and param.flags.c_contiguous:
-            from ..kernels.optim_kernels import sgd_update as update
-        else:
-            update = sgd_update
+        update = self._implementation(sgd_update, param)
         state["momentum_buffer"] = update(param, grad, state["momentum_buffer"], **hyper)
 
 
