@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,7 +26,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import minitorch_cnn as mt
+REPO = Path(__file__).resolve().parents[1]
+if __name__ == "__main__":  # run as a script: make the checkout importable
+    sys.path.insert(0, str(REPO))
+import minitorch_cnn as mt  # noqa: E402
 from minitorch_cnn import nn
 from optim_strategies import (CASE_IDS, OPTIM_CASES, gradient_sequence, grad_scales, param_shapes, seeds,
                               steps)
@@ -172,13 +177,12 @@ def test_trajectory_matches_torch_on_cuda(case):
 
 if __name__ == "__main__":  # python tests/test_optim_parity.py [ci|dev]: print the worst errors vs torch
     import subprocess
-    import sys
     import tempfile
 
     report = os.path.join(tempfile.mkdtemp(), "optim_errors.json")
     env = dict(os.environ, OPTIM_ERROR_REPORT=report, HYPOTHESIS_PROFILE=(sys.argv[1:] or ["ci"])[0])
     subprocess.run([sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider",
-                    "-k", "test_trajectory_matches_torch and not cuda"], env=env, check=True)
+                    "-k", "test_trajectory_matches_torch and not cuda"], env=env, check=True, cwd=REPO)
     table = json.load(open(report))
     print(f"{'optimizer/dtype':22s} {'max rel err':>12s} {'max abs err':>12s} {'examples':>9s} {'steps':>7s}")
     for key, e in sorted(table.items()):
