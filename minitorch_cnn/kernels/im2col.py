@@ -92,35 +92,30 @@ def _valid_range(o_count, start, stride, size):
 
 @numba.njit(cache=True)
 def im2col_numba(x, kh, kw, sh, sw, ph, pw, dh, dw):
-    """Numba twin of :func:`im2col` (same signature, same result); padding is never materialised."""
+    """Numba twin of :func:`im2col` (same signature, same result); padding is never materialised.
+
+    Loop order (c, i, j) → n → oh → ow fills ``cols`` row by row, in memory order; each output row
+    ``oh`` copies one strided run of an input row. Indices are computed on flat views.
+    """
     n, c, h, w = x.shape
     h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     L = h_out * w_out
-    cols = np.empty((c * kh * kw, n * L), dtype=x.dtype)
+    cols = np.zeros((c * kh * kw, n * L), dtype=x.dtype)  # the zeros are the padding
+    xf = x.reshape(n * c * h * w)
     for ci in range(c):
         for i in range(kh):
             oh_lo, oh_hi = _valid_range(h_out, i * dh - ph, sh, h)
             for j in range(kw):
-                row = (ci * kh + i) * kw + j
+                dst_row = cols[(ci * kh + i) * kw + j]
                 ow_lo, ow_hi = _valid_range(w_out, j * dw - pw, sw, w)
                 for b in range(n):
-                    base = b * L
-                    for oh in range(h_out):
-                        dst = base + oh * w_out
-                        if oh < oh_lo or oh >= oh_hi:
-                            for ow in range(w_out):
-                                cols[row, dst + ow] = 0
-                            continue
+                    for oh in range(oh_lo, oh_hi):
                         ih = oh * sh + i * dh - ph
-                        for ow in range(ow_lo):
-                            cols[row, dst + ow] = 0
-                        iw = ow_lo * sw + j * dw - pw
+                        src = ((b * c + ci) * h + ih) * w + j * dw - pw  # x[b, ci, ih, iw] at iw = ow·sw + src′
+                        dst = b * L + oh * w_out
                         for ow in range(ow_lo, ow_hi):
-                            cols[row, dst + ow] = x[b, ci, ih, iw]
-                            iw += sw
-                        for ow in range(ow_hi, w_out):
-                            cols[row, dst + ow] = 0
+                            dst_row[dst + ow] = xf[src + ow * sw]
     return cols
 
 
@@ -131,19 +126,19 @@ def col2im_numba(cols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
     w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     L = h_out * w_out
     dx = np.zeros((n, c, h, w), dtype=cols.dtype)
+    df = dx.reshape(n * c * h * w)
     for ci in range(c):
         for i in range(kh):
             oh_lo, oh_hi = _valid_range(h_out, i * dh - ph, sh, h)
             for j in range(kw):
-                row = (ci * kh + i) * kw + j
+                src_row = cols[(ci * kh + i) * kw + j]
                 ow_lo, ow_hi = _valid_range(w_out, j * dw - pw, sw, w)
                 for b in range(n):
-                    base = b * L
                     for oh in range(oh_lo, oh_hi):
                         ih = oh * sh + i * dh - ph
-                        src = base + oh * w_out
-                        iw = ow_lo * sw + j * dw - pw
+                        dst = ((b * c + ci) * h + ih) * w + ow_lo * sw + j * dw - pw  # dx[b, ci, ih, iw(ow_lo)]
+                        src = b * L + oh * w_out
                         for ow in range(ow_lo, ow_hi):
-                            dx[b, ci, ih, iw] += cols[row, src + ow]
-                            iw += sw
+                            df[dst] += src_row[src + ow]
+                            dst += sw
     return dx
