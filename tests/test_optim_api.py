@@ -102,6 +102,12 @@ def test_add_param_group_refuses_sets_and_shared_parameters():
         opt.add_param_group({"params": [a]})
     with pytest.raises(TypeError, match="ordered collections"):
         optim.SGD({a}, lr=0.1)
+    with pytest.raises(TypeError, match="should be an iterable of Tensors or dicts"):
+        optim.SGD(a, lr=0.1)
+    with pytest.raises(TypeError, match="should be an iterable of Tensors or dicts"):
+        torch.optim.SGD(torch.nn.Parameter(torch.ones(1)), lr=0.1)
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.SGD([], lr=0.1)
     opt.add_param_group({"params": b, "momentum": 0.9})
     assert opt.param_groups[1]["params"] == [b] and opt.param_groups[1]["lr"] == 0.1
 

@@ -25,9 +25,9 @@ _jit = numba.njit(cache=True)
 
 def _flat(a):
     """A 1-D view of a C-contiguous array (never a copy: the kernels write through it)."""
-    flat = a.reshape(-1)
-    assert a.size == 0 or np.shares_memory(flat, a), "optimizer kernels need C-contiguous arrays"
-    return flat
+    if not a.flags.c_contiguous:
+        raise ValueError(f"optimizer kernels need C-contiguous arrays, got strides {a.strides} for shape {a.shape}")
+    return a.reshape(-1)
 
 
 def _read(a):

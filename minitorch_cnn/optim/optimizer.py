@@ -78,8 +78,9 @@ class Optimizer:
                 "optimizer parameters need to be organized in ordered collections, but "
                 "the ordering of tensors in sets will change between runs. Please use a list instead."
             )
-        if hasattr(params, "array"):  # a single Parameter
-            params = [params]
+        if hasattr(params, "array"):  # a single Tensor, as torch refuses it
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            f"but got {type(params).__name__}")
         param_groups = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
