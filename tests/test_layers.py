@@ -7,7 +7,14 @@ fixture (cuda is skipped when absent) and ours under each kernel ``backend``.
 """
 from __future__ import annotations
 
+import json
 import math
+import os
+import sys
+import tempfile
+
+if __name__ == "__main__":  # run as a script: make the checkout and tests/ importable
+    sys.path[:0] = [os.path.dirname(os.path.dirname(os.path.abspath(__file__))), os.path.dirname(os.path.abspath(__file__))]
 
 import numpy as np
 import pytest
@@ -32,12 +39,24 @@ def to_torch(a: np.ndarray, device: str, requires_grad: bool = False) -> torch.T
     return torch.tensor(np.array(a), device=device, requires_grad=requires_grad)
 
 
+def record_error(name: str, ours: np.ndarray, theirs: np.ndarray) -> None:
+    """When ``MT_PARITY_LOG`` names a file, append this comparison's error to it (see ``__main__``)."""
+    path = os.environ.get("MT_PARITY_LOG")
+    if path and ours.size:
+        finite = np.isfinite(theirs)
+        scale = float(np.max(np.abs(theirs[finite]), initial=0.0))
+        err = float(np.max(np.abs(ours[finite] - theirs[finite]), initial=0.0))
+        with open(path, "a") as f:
+            f.write(json.dumps([name, ours.dtype.name, err, err / scale if scale else err]) + "\n")
+
+
 def check(name: str, ours, theirs, dtype) -> None:
     """``ours`` (ndarray or Tensor) equals ``theirs`` (torch tensor) within the dtype's parity tolerance."""
     ours = ours.array if isinstance(ours, mt.Tensor) else np.asarray(ours)
     theirs = theirs.detach().cpu().numpy()
     assert ours.shape == theirs.shape, f"{name}: shape {ours.shape} != torch's {theirs.shape}"
     assert ours.dtype == theirs.dtype, f"{name}: dtype {ours.dtype} != torch's {theirs.dtype}"
+    record_error(name, ours, theirs)
     np.testing.assert_allclose(ours, theirs, **tol(dtype), err_msg=name)
 
 
@@ -337,3 +356,28 @@ def test_maxpool_return_indices_module_and_unbatched():
     tout, tidx = torch.nn.MaxPool2d(2, return_indices=True)(torch.from_numpy(x))
     check("MaxPool2d unbatched output", out, tout, np.float64)
     np.testing.assert_array_equal(idx.array, tidx.numpy())
+
+
+if __name__ == "__main__":
+    # Worst error against torch per layer/loss and dtype over the dev profile's examples:
+    #   python tests/test_layers.py
+    # (normwise relative error max|ours − torch| / max|torch| and the max absolute error)
+    import collections
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    log = tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False).name
+    os.environ["MT_PARITY_LOG"] = log
+    os.environ.setdefault("HYPOTHESIS_PROFILE", "dev")
+    code = pytest.main([os.path.join(here, "test_layers.py"), os.path.join(here, "test_losses.py"),
+                        "-q", "-p", "no:cacheprovider", "-W", "ignore"])
+    worst = collections.defaultdict(lambda: [0.0, 0.0, 0])
+    with open(log) as f:
+        for line in f:
+            name, dt, err, rel = json.loads(line)
+            w = worst[(name, dt)]
+            w[0], w[1], w[2] = max(w[0], rel), max(w[1], err), w[2] + 1
+    os.unlink(log)
+    print(f"\n{'quantity':<38}{'dtype':<9}{'n':>6}{'max rel (normwise)':>20}{'max abs':>12}")
+    for (name, dt), (rel, err, n) in sorted(worst.items()):
+        print(f"{name:<38}{dt:<9}{n:>6}{rel:>20.2e}{err:>12.2e}")
+    sys.exit(code)

@@ -14,6 +14,7 @@ import minitorch_cnn.nn.functional as F
 from minitorch_cnn import nn
 
 from conftest import tol
+from test_layers import record_error
 from strategies import seeded_array, seeds
 
 FIXTURES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -31,6 +32,7 @@ def check(name, ours, theirs, dtype):
     theirs = theirs.detach().cpu().numpy()
     assert ours.shape == theirs.shape, f"{name}: shape {ours.shape} != torch's {theirs.shape}"
     assert ours.dtype == theirs.dtype, f"{name}: dtype {ours.dtype} != torch's {theirs.dtype}"
+    record_error(name, ours, theirs)
     np.testing.assert_allclose(ours, theirs, **tol(dtype), err_msg=name)
 
 
