@@ -184,9 +184,10 @@ def test_softmax_and_log_softmax_match_torch(device, shape, data, dtype, seed, l
     else:
         ym, yt = F.softmax(xm, dim), torch.nn.functional.softmax(xt, dim)
     assert np.all(np.isfinite(ym.array)), "(log-)softmax overflowed"
-    check("softmax value", ym, yt, dtype)
+    label = "log_softmax" if log else "softmax"
+    check(f"{label} value", ym, yt, dtype)
     backward_both(ym, yt, seed, dtype, device)
-    check("softmax input grad", xm.grad, xt.grad, dtype)
+    check(f"{label} input grad", xm.grad, xt.grad, dtype)
 
 
 def test_softmax_implicit_dim_matches_torch():
