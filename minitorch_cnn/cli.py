@@ -199,31 +199,33 @@ def cmd_parity(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# bench (owned by the benchmarks work; this placeholder keeps the command and --help working)
+# bench: the timings live in benchmarks/ (they import torch; the engine never does)
 
 
 def add_bench_parser(sub) -> argparse.ArgumentParser:
-    """The ``bench`` subcommand's parser; the benchmarking work replaces this function."""
+    """The ``bench`` subcommand: options are defined in ``benchmarks/bench.py::add_arguments``."""
     p = sub.add_parser("bench", help="time minitorch_cnn against torch",
-                       description="Time minitorch_cnn against torch on the same shapes and thread count "
-                                   "(provided by the benchmarks package).")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="arguments passed on to the benchmarks")
+                       description="Time our NumPy and Numba backends against torch (CPU, and CUDA when "
+                                   "present) on the same shapes and thread count; print ratios, write JSON "
+                                   "and a PNG bar chart (code in benchmarks/).")
+    try:
+        from benchmarks.bench import add_arguments
+    except ImportError:
+        p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    else:
+        add_arguments(p)
     p.set_defaults(func=cmd_bench)
     return p
 
 
 def cmd_bench(args) -> int:
-    import importlib
-    for name in ("minitorch_cnn.bench", "benchmarks"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "main"):
-            return int(module.main(getattr(args, "rest", None) or []) or 0)
-    print("minitorch-cnn bench: the benchmarks are not available in this installation "
-          "(run from a source checkout that has benchmarks/)", file=sys.stderr)
-    return 2
+    try:
+        from benchmarks.bench import run
+    except ImportError:
+        print("minitorch-cnn bench: the benchmarks are not available in this installation "
+              "(run from a source checkout that has benchmarks/)", file=sys.stderr)
+        return 2
+    return run(args)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,752 @@
+"""``minitorch-cnn bench``: time minitorch_cnn against torch, side by side, in one run.
+
+Every row is timed for up to four engines on the same shapes, dtype (float32) and thread count:
+
+* ``numpy``  our engine, readable NumPy kernels     (``mt.set_backend("numpy")``)
+* ``numba``  our engine, Numba kernels (the default, "ours" in the ratio column)
+* ``torch``  torch on the CPU (its defaults: e.g. the single-tensor optimizer loops)
+* ``cuda``   torch on CUDA, only when torch sees a GPU
+
+Method: each engine is warmed up first (Numba compiles, caches fill), then the engines take turns,
+one call each per round, so a load spike on this shared machine hits them all alike; a row reports
+the median of ``--repeats`` rounds. The ratio column is ours (numba) ÷ torch CPU.
+
+Optimizer rows also give the memory-traffic floor: the bytes the update must read and write
+(arrays touched × parameter count × 4 bytes, see ``OPTIMIZERS``) ÷ the best copy bandwidth measured
+on this machine (``copy_bandwidth``), and how far our step is above it (``ours/floor``).
+
+Cold start runs fresh interpreters: ``import minitorch_cnn`` and one SimpleCNN training step, with
+an empty Numba cache (``NUMBA_CACHE_DIR`` = a new temp dir) and then with that cache warm.
+
+Groups (``--rows``): conv, pool, linear, ce, optim, train, epoch, cold, threads.
+Writes ``bench.json`` and ``bench.png`` into ``--out``.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+GROUPS = ("conv", "pool", "linear", "ce", "optim", "train", "epoch", "cold", "threads")
+ENGINES = ("numpy", "numba", "torch", "cuda")
+REPO = Path(__file__).resolve().parents[1]
+
+# name → (minitorch constructor kwargs, torch class name (None: reference/ twin), torch kwargs,
+#         arrays the update must read + write per parameter element, and how they are counted)
+OPTIMIZERS = {
+    "SGD":       ({"lr": 1e-3}, "SGD", {"lr": 1e-3}, 3, "read p,g; write p"),
+    "Momentum":  ({"lr": 1e-3}, "SGD", {"lr": 1e-3, "momentum": 0.9}, 5, "read p,g,buf; write p,buf"),
+    "NAG":       ({"lr": 1e-3}, "SGD", {"lr": 1e-3, "momentum": 0.9, "nesterov": True}, 5,
+                  "read p,g,buf; write p,buf"),
+    "Adagrad":   ({"lr": 1e-2}, "Adagrad", {"lr": 1e-2}, 5, "read p,g,sum; write p,sum"),
+    "RMSprop":   ({"lr": 1e-2}, "RMSprop", {"lr": 1e-2}, 5, "read p,g,v; write p,v"),
+    "Adam":      ({"lr": 1e-3}, "Adam", {"lr": 1e-3}, 7, "read p,g,m,v; write p,m,v"),
+    "AdamW":     ({"lr": 1e-3}, "AdamW", {"lr": 1e-3}, 7, "read p,g,m,v; write p,m,v"),
+    "Adadelta":  ({"lr": 1.0}, "Adadelta", {"lr": 1.0}, 7, "read p,g,v,u; write p,v,u"),
+    "NAdam":     ({"lr": 2e-3}, "NAdam", {"lr": 2e-3}, 7, "read p,g,m,v; write p,m,v"),
+    "RAdam":     ({"lr": 1e-3}, "RAdam", {"lr": 1e-3}, 7, "read p,g,m,v; write p,m,v"),
+    "Adafactor": ({"lr": 1e-2}, "Adafactor", {"lr": 1e-2}, 6,
+                  "3 passes: read p,g (‖p‖, row/col means); read g (update RMS); read p,g, write p"),
+    "Lion":      ({"lr": 1e-4}, None, {"lr": 1e-4}, 5, "read p,g,m; write p,m"),
+    "LAMB":      ({"lr": 1e-3}, None, {"lr": 1e-3}, 10,
+                  "2 passes: read p,g,m,v, write m,v (norms); read p,m,v, write p"),
+}
+# torch's fused CPU kernels (torch ≥ 2.4), timed as an extra column where they exist
+TORCH_FUSED = {"SGD", "Momentum", "NAG", "Adagrad", "Adam", "AdamW"}
+
+
+# ---------------------------------------------------------------------------------------------
+# machine, threads
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def blas_info() -> list[dict]:
+    """threadpoolctl's view of the loaded BLAS/OpenMP pools (which kernel, how many threads)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return [{"note": "threadpoolctl not installed; numpy.show_config() names the BLAS"}]
+    keys = ("user_api", "internal_api", "num_threads", "prefix", "version", "architecture", "threading_layer")
+    return [{k: d.get(k) for k in keys} for d in threadpool_info()]
+
+
+def set_threads(n: int, blas: int | None = None) -> dict:
+    """Numba, BLAS and torch all get ``n`` threads (BLAS ``blas`` if given). Returns what was set."""
+    import numba
+    import torch
+
+    blas = n if blas is None else blas
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    torch.set_num_threads(n)
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(blas, user_api="blas")
+    except ImportError:
+        pass
+    return {"numba": numba.get_num_threads(), "torch": torch.get_num_threads(), "blas": blas,
+            "numba_threading_layer": _numba_layer()}
+
+
+def _numba_layer() -> str:
+    import numba
+    try:
+        return numba.threading_layer()
+    except ValueError:  # no parallel kernel has run yet
+        return f"(not started; config {numba.config.THREADING_LAYER})"
+
+
+def machine(threads: int) -> dict:
+    import numba
+    import torch
+
+    return {
+        "cpu": cpu_model(), "cores": os.cpu_count(), "threads": threads, "platform": platform.platform(),
+        "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
+        "torch": torch.__version__, "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "blas": blas_info(), "loadavg_start": _loadavg(),
+        "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_", "NUMBA_"))},
+    }
+
+
+def _loadavg():
+    try:
+        return os.getloadavg()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# timing
+
+
+def _cuda_sync():
+    import torch
+    torch.cuda.synchronize()
+
+
+def time_engines(fns: dict, repeats: int, warmup: int) -> dict:
+    """Median seconds per engine. ``fns``: engine → zero-argument callable (already bound to its
+    inputs). Warm-up first, then ``repeats`` rounds with the engines taking turns."""
+    import minitorch_cnn as mt
+
+    def call(engine):
+        fn = fns[engine]
+        if engine in ("numpy", "numba"):
+            with mt.backend(engine):
+                fn()
+        else:
+            fn()
+            if engine == "cuda":
+                _cuda_sync()
+
+    for engine in fns:
+        for _ in range(warmup):
+            call(engine)
+    samples = {e: [] for e in fns}
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            for engine in fns:
+                t0 = time.perf_counter()
+                call(engine)
+                samples[engine].append(time.perf_counter() - t0)
+    finally:
+        if gc_was:
+            gc.enable()
+    return {e: statistics.median(s) for e, s in samples.items()}
+
+
+class Bench:
+    def __init__(self, args):
+        import torch
+
+        self.args = args
+        self.quick = args.quick
+        self.repeats, self.warmup = args.repeats, args.warmup
+        self.cuda = torch.cuda.is_available() and not args.no_cuda
+        self.engines = [e for e in ("numpy", "numba", "torch") if e not in args.skip] + (["cuda"] if self.cuda else [])
+        self.rows: list[dict] = []
+        self.extra: dict = {}
+
+    # -- helpers ------------------------------------------------------------------------------
+    def add(self, group, name, times, **info):
+        row = {"group": group, "name": name, "times_s": times, **info}
+        ours, ref = times.get("numba"), times.get("torch")
+        row["ratio"] = ours / ref if ours and ref else None
+        if times.get("numpy") and ref:
+            row["ratio_numpy"] = times["numpy"] / ref
+        self.rows.append(row)
+        print(format_row(row), flush=True)
+        return row
+
+    def run(self, fns, repeats=None, warmup=None):
+        fns = {e: f for e, f in fns.items() if e in self.engines and f is not None}
+        return time_engines(fns, repeats or self.repeats, self.warmup if warmup is None else warmup)
+
+    # -- layers ---------------------------------------------------------------------------------
+    def conv(self):
+        import torch
+
+        import minitorch_cnn as mt
+        from minitorch_cnn import nn
+
+        batch = 4 if self.quick else 64
+        shapes = [(1, 16, 28), (16, 32, 14), (3, 16, 32), (16, 32, 16)]
+        for cin, cout, hw in shapes:
+            rng = np.random.default_rng(0)
+            x = rng.standard_normal((batch, cin, hw, hw), dtype=np.float32)
+            # the first layer's input needs no gradient (as in training); an inner layer's does
+            x_grad = cin > 3
+            ours = nn.Conv2d(cin, cout, 3, padding=1)
+            theirs = torch.nn.Conv2d(cin, cout, 3, padding=1)
+            X = mt.from_numpy(x.copy()).requires_grad_(x_grad) if x_grad else mt.from_numpy(x.copy())
+            TX = torch.from_numpy(x.copy()).requires_grad_(x_grad)
+            gy = rng.standard_normal((batch, cout, hw, hw), dtype=np.float32)
+            GY, TGY = mt.from_numpy(gy), torch.from_numpy(gy)
+            fns_f, fns_fb = {}, {}
+
+            def fwd(m, X):
+                def f():
+                    with _no_grad(m):
+                        m(X)
+                return f
+
+            def fb(m, X, GY):
+                def f():
+                    for p in m.parameters():
+                        p.grad = None
+                    if x_grad:
+                        X.grad = None
+                    m(X).backward(GY)
+                return f
+
+            for e in ("numpy", "numba"):
+                fns_f[e], fns_fb[e] = fwd(ours, X), fb(ours, X, GY)
+            fns_f["torch"], fns_fb["torch"] = fwd(theirs, TX), fb(theirs, TX, TGY)
+            if self.cuda:
+                cm = torch.nn.Conv2d(cin, cout, 3, padding=1).cuda()
+                CX, CGY = TX.detach().cuda().requires_grad_(x_grad), TGY.cuda()
+                fns_f["cuda"], fns_fb["cuda"] = fwd(cm, CX), fb(cm, CX, CGY)
+            tag = f"Conv2d {cin}→{cout} {hw}×{hw} b{batch}"
+            self.add("conv", tag + " fwd", self.run(fns_f))
+            self.add("conv", tag + " fwd+bwd", self.run(fns_fb))
+
+    def pool(self):
+        import torch
+
+        import minitorch_cnn as mt
+        from minitorch_cnn import nn
+
+        batch = 4 if self.quick else 64
+        for c, hw in [(16, 28), (32, 14)]:
+            x = np.random.default_rng(1).standard_normal((batch, c, hw, hw), dtype=np.float32)
+            gy = np.random.default_rng(2).standard_normal((batch, c, hw // 2, hw // 2), dtype=np.float32)
+            X = mt.from_numpy(x).requires_grad_(True)
+            TX = torch.from_numpy(x.copy()).requires_grad_(True)
+            ours, theirs = nn.MaxPool2d(2), torch.nn.MaxPool2d(2)
+            fns = {e: _fb(ours, X, mt.from_numpy(gy), [X]) for e in ("numpy", "numba")}
+            fns["torch"] = _fb(theirs, TX, torch.from_numpy(gy), [TX])
+            if self.cuda:
+                CX = TX.detach().cuda().requires_grad_(True)
+                fns["cuda"] = _fb(theirs, CX, torch.from_numpy(gy).cuda(), [CX])
+            self.add("pool", f"MaxPool2d(2) {c}×{hw}×{hw} b{batch} fwd+bwd", self.run(fns))
+
+    def linear(self):
+        import torch
+
+        import minitorch_cnn as mt
+        from minitorch_cnn import nn
+
+        batch = 4 if self.quick else 64
+        for fin, fout in [(1568, 10), (3136, 128)]:
+            x = np.random.default_rng(3).standard_normal((batch, fin), dtype=np.float32)
+            gy = np.random.default_rng(4).standard_normal((batch, fout), dtype=np.float32)
+            X, TX = mt.from_numpy(x).requires_grad_(True), torch.from_numpy(x.copy()).requires_grad_(True)
+            ours, theirs = nn.Linear(fin, fout), torch.nn.Linear(fin, fout)
+            fns = {e: _fb(ours, X, mt.from_numpy(gy), [X]) for e in ("numpy", "numba")}
+            fns["torch"] = _fb(theirs, TX, torch.from_numpy(gy), [TX])
+            if self.cuda:
+                cm = torch.nn.Linear(fin, fout).cuda()
+                CX = TX.detach().cuda().requires_grad_(True)
+                fns["cuda"] = _fb(cm, CX, torch.from_numpy(gy).cuda(), [CX])
+            self.add("linear", f"Linear {fin}→{fout} b{batch} fwd+bwd", self.run(fns))
+
+    def ce(self):
+        import torch
+
+        import minitorch_cnn as mt
+        import minitorch_cnn.nn.functional as F
+
+        for m, c in ([(64, 10)] if self.quick else [(64, 10), (4096, 10), (256, 1000)]):
+            rng = np.random.default_rng(5)
+            x = rng.standard_normal((m, c), dtype=np.float32)
+            y = rng.integers(0, c, m)
+            X, Y = mt.from_numpy(x).requires_grad_(True), mt.from_numpy(y)
+            TX, TY = torch.from_numpy(x.copy()).requires_grad_(True), torch.from_numpy(y)
+
+            def ours():
+                X.grad = None
+                F.cross_entropy(X, Y).backward()
+
+            def theirs(TX=TX, TY=TY):
+                TX.grad = None
+                torch.nn.functional.cross_entropy(TX, TY).backward()
+
+            fns = {"numpy": ours, "numba": ours, "torch": theirs}
+            if self.cuda:
+                CX, CY = TX.detach().cuda().requires_grad_(True), TY.cuda()
+                fns["cuda"] = lambda CX=CX, CY=CY: theirs(CX, CY)
+            self.add("ce", f"cross_entropy ({m}, {c}) fwd+bwd", self.run(fns))
+
+    # -- optimizers -----------------------------------------------------------------------------
+    def copy_bandwidth(self, n: int) -> float:
+        """Best of three copies of an ``n``-element float32 array (NumPy, torch, a parallel Numba
+        loop), in bytes read + written per second; the optimizer floor divides by this."""
+        import torch
+
+        src = np.random.default_rng(6).standard_normal(n, dtype=np.float32)
+        dst = np.empty_like(src)
+        tsrc, tdst = torch.from_numpy(src), torch.from_numpy(dst)
+        par = _parallel_copy()
+        times = time_engines({"numpy": lambda: np.copyto(dst, src), "torch": lambda: tdst.copy_(tsrc),
+                              "numba": lambda: par(dst, src)}, max(self.repeats, 5), 2)
+        self.extra["copy_bandwidth_GBps"] = {k: 2 * src.nbytes / t / 1e9 for k, t in times.items()}
+        return 2 * src.nbytes / min(times.values())
+
+    def optim(self):
+        import torch
+
+        import minitorch_cnn as mt
+        from minitorch_cnn import optim
+        from reference import optimizers as ref
+
+        sizes = [(100, 100), (1000, 100)] if self.quick else [(1000, 1000), (10000, 1000)]
+        names = self.args.optimizers or list(OPTIMIZERS)
+        for shape in sizes:
+            n = shape[0] * shape[1]
+            bw = self.copy_bandwidth(n)
+            label = f"{n / 1e6:g}M"
+            for name in names:
+                kw, tname, tkw, arrays, how = OPTIMIZERS[name]
+                rng = np.random.default_rng(7)
+                p0 = rng.standard_normal(shape, dtype=np.float32)
+                g0 = rng.standard_normal(shape, dtype=np.float32) * np.float32(1e-2)
+                fns = {}
+                for e in ("numpy", "numba"):
+                    if e not in self.engines:
+                        continue
+                    p = mt.nn.Parameter(mt.from_numpy(p0.copy()))
+                    p.grad = mt.from_numpy(g0.copy())
+                    fns[e] = getattr(optim, name)([p], **kw).step
+                tp = torch.nn.Parameter(torch.from_numpy(p0.copy()))
+                tp.grad = torch.from_numpy(g0.copy())
+                cls = getattr(ref, name) if tname is None else getattr(torch.optim, tname)
+                fns["torch"] = cls([tp], **tkw).step
+                if self.cuda:
+                    cp = torch.nn.Parameter(torch.from_numpy(p0).cuda())
+                    cp.grad = torch.from_numpy(g0).cuda()
+                    fns["cuda"] = cls([cp], **tkw).step
+                times = self.run(fns)
+                if name in TORCH_FUSED and "torch" in self.engines:
+                    fp = torch.nn.Parameter(torch.from_numpy(p0.copy()))
+                    fp.grad = torch.from_numpy(g0.copy())
+                    fused = cls([fp], **tkw, fused=True).step
+                    times["torch_fused"] = time_engines({"torch": fused}, self.repeats, self.warmup)["torch"]
+                    del fp, fused
+                bytes_ = arrays * n * 4
+                floor = bytes_ / bw
+                row = self.add("optim", f"{name} step {label} params", times, bytes=bytes_, floor_s=floor,
+                               traffic=how, copy_GBps=bw / 1e9)
+                row["vs_floor"] = times["numba"] / floor if times.get("numba") else None
+                print(f"    floor {floor * 1e3:.2f} ms ({arrays} arrays × {n} × 4 B at {bw / 1e9:.1f} GB/s); "
+                      f"ours/floor {row['vs_floor'] or float('nan'):.2f}", flush=True)
+                del fns
+                gc.collect()
+
+    # -- training -------------------------------------------------------------------------------
+    def _models(self, batch):
+        import torch
+
+        import minitorch_cnn as mt
+        from minitorch_cnn import nn, optim
+        from minitorch_cnn.models import SimpleCNN
+        from reference.models import SimpleCNN as TorchSimpleCNN
+
+        def ours():
+            mt.manual_seed(0)
+            model = SimpleCNN()
+            opt = optim.Adam(model.parameters(), lr=1e-3)
+            loss_fn = nn.CrossEntropyLoss()
+
+            def step(x, y):
+                opt.zero_grad()
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                opt.step()
+                return loss
+            return step, mt.from_numpy
+
+        def theirs(device="cpu"):
+            torch.manual_seed(0)
+            model = TorchSimpleCNN().to(device)
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+            loss_fn = torch.nn.CrossEntropyLoss()
+
+            def step(x, y):
+                opt.zero_grad()
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                opt.step()
+                return loss
+            return step, (lambda a: torch.from_numpy(a).to(device))
+        return ours, theirs
+
+    def train(self):
+        batch = 64
+        ours, theirs = self._models(batch)
+        rng = np.random.default_rng(8)
+        x = rng.random((batch, 1, 28, 28), dtype=np.float32)
+        y = rng.integers(0, 10, batch)
+        fns = {}
+        for e in ("numpy", "numba"):
+            step, conv = ours()
+            fns[e] = (lambda step=step, X=conv(x), Y=conv(y): step(X, Y))
+        step, conv = theirs()
+        fns["torch"] = lambda step=step, X=conv(x), Y=conv(y): step(X, Y)
+        if self.cuda:
+            step, conv = theirs("cuda")
+            fns["cuda"] = lambda step=step, X=conv(x), Y=conv(y): step(X, Y)
+        self.add("train", f"SimpleCNN train step (Adam) b{batch}", self.run(fns))
+
+    def threads(self):
+        """The same training step with Numba and BLAS thread counts set differently (ours), and torch
+        with 1 and N threads: the effect of oversubscription and of threading at all."""
+        import numba
+        import torch
+
+        n = self.args.threads
+        ours, theirs = self._models(64)
+        rng = np.random.default_rng(9)
+        x, y = rng.random((64, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 64)
+        step, conv = ours()
+        X, Y = conv(x), conv(y)
+        tstep, tconv = theirs()
+        TX, TY = tconv(x), tconv(y)
+        combos = sorted({(1, 1), (1, n), (n, 1), (n, n)})
+        results = {}
+        for nb, bl in combos:
+            set_threads(nb, blas=bl)
+            numba.set_num_threads(nb)
+            times = self.run({"numba": lambda: step(X, Y), "torch": lambda: tstep(TX, TY)})
+            results[f"numba={nb},blas={bl}"] = times["numba"]
+            results[f"torch={nb}"] = times["torch"] if nb == bl else results.get(f"torch={nb}")
+            self.add("threads", f"train step, numba {nb} thr, BLAS {bl} thr (torch {nb} thr)", times)
+        set_threads(n)
+        torch.set_num_threads(n)
+        self.extra["threads"] = results
+
+    def epoch(self):
+        from minitorch_cnn.data import fashion_mnist as fm
+
+        images, labels, _ = fm.load_mini(train=True)
+        self._epoch("Fashion-MNIST mini", images, labels, limit=4 if self.quick else None, engines_numpy=True)
+        if self.quick or self.args.no_full_epoch:
+            return
+        try:
+            paths = fm.locate(self.args.data_root, train=True)
+        except FileNotFoundError:
+            print("  (full Fashion-MNIST not found: skipping the full epoch)")
+            return
+        images, labels = fm.load_split(*paths)
+        self._epoch("Fashion-MNIST full", images, labels, limit=None, engines_numpy=self.args.full_numpy)
+
+    def _epoch(self, title, images, labels, limit, engines_numpy):
+        """One epoch: shuffled batches of 64 taken from the same in-memory float32 array by both
+        engines (fancy indexing + from_numpy), a training step each; one timed epoch per engine
+        after a few warm-up steps (the full epoch is too long to repeat)."""
+        batch = 64
+        x_all = (images.astype(np.float32) / np.float32(255.0)).reshape(-1, 1, 28, 28)
+        y_all = labels.astype(np.int64)
+        order = np.random.default_rng(10).permutation(len(x_all))
+        batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+        if limit:
+            batches = batches[:limit]
+        ours, theirs = self._models(batch)
+        full = len(batches) > 100
+
+        def epoch_fn(make, engine):
+            step, conv = make() if engine != "cuda" else make("cuda")
+
+            def run():
+                for idx in batches:
+                    step(conv(x_all[idx]), conv(y_all[idx]))
+            return run, (lambda: step(conv(x_all[batches[0]]), conv(y_all[batches[0]])))
+
+        fns, warms = {}, {}
+        for e in ("numpy", "numba"):
+            if e == "numpy" and not engines_numpy:
+                continue
+            fns[e], warms[e] = epoch_fn(ours, e)
+        fns["torch"], warms["torch"] = epoch_fn(theirs, "torch")
+        if self.cuda:
+            fns["cuda"], warms["cuda"] = epoch_fn(theirs, "cuda")
+        self.run(warms, repeats=1, warmup=2)
+        times = self.run(fns, repeats=1 if full else min(self.repeats, 3), warmup=0)
+        self.add("epoch", f"{title} epoch ({len(batches)} steps of {batch})", times,
+                 repeats=1 if full else min(self.repeats, 3))
+
+    # -- cold start -----------------------------------------------------------------------------
+    def cold(self):
+        runs = 1 if self.quick else 3
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        res = {}
+        with tempfile.TemporaryDirectory(prefix="mt-numba-cache-") as cache:
+            env_c = dict(env, NUMBA_CACHE_DIR=cache)
+            res["empty_cache"] = _cold_run(env_c, "minitorch")
+            res["warm_cache"] = _median_dicts([_cold_run(env_c, "minitorch") for _ in range(runs)])
+        res["default_cache"] = _median_dicts([_cold_run(env, "minitorch") for _ in range(runs)])
+        res["torch"] = _median_dicts([_cold_run(env, "torch") for _ in range(runs)])
+        self.extra["cold_start"] = res
+        for key, label in (("empty_cache", "empty Numba cache"), ("warm_cache", "warm Numba cache")):
+            r = res[key]
+            times = {"numba": r["total"], "torch": res["torch"]["total"]}
+            row = self.add("cold", f"import + first train step, {label}", times, detail=r,
+                           torch_detail=res["torch"])
+            print(f"    import {r['import']:.2f} s, first step {r['first_step']:.2f} s "
+                  f"(torch: import {res['torch']['import']:.2f} s, first step {res['torch']['first_step']:.2f} s)")
+            row["ratio"] = r["total"] / res["torch"]["total"]
+
+
+COLD_SCRIPT = r"""
+import json, sys, time
+t0 = time.perf_counter()
+engine = sys.argv[1]
+if engine == "minitorch":
+    import minitorch_cnn as mt
+    t1 = time.perf_counter()
+    from minitorch_cnn import nn, optim
+    from minitorch_cnn.models import SimpleCNN
+    mt.manual_seed(0)
+    model = SimpleCNN(); opt = optim.Adam(model.parameters(), lr=1e-3); loss_fn = nn.CrossEntropyLoss()
+    x, y = mt.rand(64, 1, 28, 28), mt.randint(0, 10, (64,))
+else:
+    import torch as mt
+    t1 = time.perf_counter()
+    sys.path.insert(0, sys.argv[2])
+    from reference.models import SimpleCNN
+    from torch import nn, optim
+    mt.manual_seed(0)
+    model = SimpleCNN(); opt = optim.Adam(model.parameters(), lr=1e-3); loss_fn = nn.CrossEntropyLoss()
+    x, y = mt.rand(64, 1, 28, 28), mt.randint(0, 10, (64,))
+opt.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); opt.step(); float(loss.item())
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "first_step": t2 - t1, "total": t2 - t0}))
+"""
+
+
+def _cold_run(env, engine) -> dict:
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", COLD_SCRIPT, engine, str(REPO)], env=env, cwd=tempfile.gettempdir(),
+                         capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise RuntimeError(f"cold-start run ({engine}) failed:\n{out.stderr[-2000:]}")
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["process_wall"] = wall
+    return res
+
+
+def _median_dicts(ds):
+    return {k: statistics.median(d[k] for d in ds) for k in ds[0]}
+
+
+def _parallel_copy():
+    import numba
+
+    @numba.njit(parallel=True, cache=False)
+    def copy(dst, src):
+        for i in numba.prange(src.size):
+            dst[i] = src[i]
+    return copy
+
+
+def _fb(module, x, gy, grads):
+    def f():
+        for p in list(module.parameters()) + list(grads):
+            p.grad = None
+        module(x).backward(gy)
+    return f
+
+
+class _no_grad:
+    """``no_grad`` of whichever engine ``module`` belongs to."""
+
+    def __init__(self, module):
+        if type(module).__module__.startswith("torch"):
+            import torch
+            self.ctx = torch.no_grad()
+        else:
+            import minitorch_cnn as mt
+            self.ctx = mt.no_grad()
+
+    def __enter__(self):
+        return self.ctx.__enter__()
+
+    def __exit__(self, *exc):
+        return self.ctx.__exit__(*exc)
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+def _ms(t):
+    return "—" if t is None else (f"{t * 1e3:9.2f}" if t < 10 else f"{t:8.2f}s")
+
+
+def format_row(row) -> str:
+    t = row["times_s"]
+    ratio = "—" if row.get("ratio") is None else f"{row['ratio']:.2f}"
+    s = (f"{row['group']:7s} {row['name'][:58]:58s} {_ms(t.get('numpy')):>10} {_ms(t.get('numba')):>10} "
+         f"{_ms(t.get('torch')):>10} {_ms(t.get('cuda')):>10} {ratio:>7}")
+    if row.get("floor_s") is not None:
+        s += f" {_ms(row['floor_s']):>10} {row['vs_floor'] if row.get('vs_floor') is not None else float('nan'):7.2f}"
+        if t.get("torch_fused"):
+            s += f"  (torch fused {_ms(t['torch_fused']).strip()} ms)"
+    return s
+
+
+HEADER = (f"{'group':7s} {'row':58s} {'numpy ms':>10} {'numba ms':>10} {'torch ms':>10} {'cuda ms':>10} "
+          f"{'ours/torch':>7} {'floor ms':>10} {'ours/floor':>7}")
+
+
+def print_table(rows, info):
+    print()
+    print(f"minitorch_cnn bench — {info['cpu']}, {info['cores']} cores, threads {info['thread_settings']}, "
+          f"BLAS {', '.join(str(b.get('internal_api')) + ' ' + str(b.get('architecture') or '') for b in info['blas'] if b.get('user_api') == 'blas')}")
+    print("times are medians over rounds (engines interleaved); ours = Numba backend; ratio = ours ÷ torch CPU")
+    print(HEADER)
+    for r in rows:
+        print(format_row(r))
+
+
+def write_png(rows, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in rows if r.get("ratio")]
+    fig, ax = plt.subplots(figsize=(10, 1.0 + 0.28 * max(len(rows), 1)))
+    y = np.arange(len(rows))
+    ax.barh(y - 0.2, [r["ratio"] for r in rows], height=0.4, label="numba backend ÷ torch CPU", color="tab:blue")
+    ax.barh(y + 0.2, [r.get("ratio_numpy") or 0 for r in rows], height=0.4, label="numpy backend ÷ torch CPU",
+            color="tab:gray", alpha=0.6)
+    ax.axvline(1.0, color="k", lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels([r["name"] for r in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("time ratio (lower is faster; 1 = torch)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("minitorch_cnn vs torch (CPU), median times")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# command line
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rows", default=None,
+                   help=f"comma-separated groups to time, or 'all': {','.join(GROUPS)}")
+    p.add_argument("--quick", action="store_true", help="tiny sizes and few repeats (a smoke run, not a measurement)")
+    p.add_argument("--out", default="runs/bench", help="directory for bench.json and bench.png (default runs/bench)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="threads for Numba, BLAS and torch alike (default: the number of cores)")
+    p.add_argument("--repeats", type=int, default=None, help="timed rounds per row (default 7; --quick 2)")
+    p.add_argument("--warmup", type=int, default=None, help="untimed calls per engine first (default 2; --quick 1)")
+    p.add_argument("--skip", default="", help="engines to leave out, comma-separated: numpy,numba,torch")
+    p.add_argument("--optimizers", default=None, help="comma-separated subset of the 13 optimizers")
+    p.add_argument("--no-cuda", action="store_true", help="do not time torch on CUDA even if present")
+    p.add_argument("--no-full-epoch", action="store_true", help="skip the full Fashion-MNIST epoch")
+    p.add_argument("--full-numpy", action="store_true", help="also time the NumPy backend on the full epoch (slow)")
+    p.add_argument("--data-root", default=None, help="where to look for the full Fashion-MNIST first")
+
+
+def run(args) -> int:
+    if args.rows is None and not args.quick:
+        print("minitorch-cnn bench: choose what to time: --rows all (about 10 minutes on 2 cores), "
+              f"--rows {','.join(GROUPS[:3])},... or --quick (see --help; the code is in benchmarks/)",
+              file=sys.stderr)
+        return 2
+    groups = list(GROUPS) if args.rows in (None, "all") else [g.strip() for g in args.rows.split(",") if g.strip()]
+    bad = [g for g in groups if g not in GROUPS]
+    if bad:
+        raise ValueError(f"--rows: unknown group(s) {bad}; choose from {','.join(GROUPS)} or 'all'")
+    args.skip = [s.strip() for s in args.skip.split(",") if s.strip()]
+    if args.optimizers:
+        args.optimizers = [o.strip() for o in args.optimizers.split(",")]
+        bad = [o for o in args.optimizers if o not in OPTIMIZERS]
+        if bad:
+            raise ValueError(f"--optimizers: unknown {bad}; choose from {','.join(OPTIMIZERS)}")
+    if args.repeats is None:
+        args.repeats = 2 if args.quick else 7
+    if args.warmup is None:
+        args.warmup = 1 if args.quick else 2
+    if str(REPO) not in sys.path:  # reference/ (the torch twins) lives next to benchmarks/
+        sys.path.insert(0, str(REPO))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    info = machine(args.threads)
+    info["thread_settings"] = set_threads(args.threads)
+    bench = Bench(args)
+    print(f"{info['cpu']}, {info['cores']} cores; threads {info['thread_settings']}; load {info['loadavg_start']}")
+    print(HEADER, flush=True)
+    t0 = time.perf_counter()
+    for g in groups:
+        getattr(bench, g)()
+    info["thread_settings"]["numba_threading_layer"] = _numba_layer()
+    info["loadavg_end"] = _loadavg()
+    info["wall_s"] = time.perf_counter() - t0
+    info["command"] = " ".join(["minitorch-cnn", "bench"] + sys.argv[2:]) if sys.argv[1:2] == ["bench"] else None
+    result = {"machine": info, "settings": {"quick": args.quick, "repeats": args.repeats, "warmup": args.warmup,
+                                            "groups": groups, "engines": bench.engines},
+              "rows": bench.rows, **bench.extra}
+    (out / "bench.json").write_text(json.dumps(result, indent=1, default=str))
+    write_png(bench.rows, out / "bench.png")
+    print_table(bench.rows, info)
+    if "copy_bandwidth_GBps" in bench.extra:
+        print("copy bandwidth (GB/s, read+write):",
+              ", ".join(f"{k} {v:.1f}" for k, v in bench.extra["copy_bandwidth_GBps"].items()))
+    print(f"wrote {out / 'bench.json'} and {out / 'bench.png'} ({info['wall_s']:.0f} s)")
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    add_arguments(p)
+    return run(p.parse_args(argv))
