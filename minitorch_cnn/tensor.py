@@ -1241,9 +1241,15 @@ class Tensor:
     def expand(self, *sizes) -> "Tensor":
         sizes = _size_args(sizes)
         lead = len(sizes) - self.ndim
+        if lead < 0 or -1 in sizes[:lead]:
+            raise RuntimeError(
+                f"expand: the expanded size {sizes} must have at least {self.ndim} dimensions and "
+                f"-1 is not allowed in a leading, non-existing dimension (tensor shape {tuple(self.shape)})"
+            )
         shape = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
         try:
-            np.broadcast_shapes(self.shape, shape)
+            if np.broadcast_shapes(self.shape, shape) != shape:
+                raise ValueError
         except ValueError:
             raise RuntimeError(f"expand: cannot expand shape {tuple(self.shape)} to {sizes}") from None
         return Expand.apply(self, shape)

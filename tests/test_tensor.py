@@ -521,3 +521,16 @@ def test_item_and_requires_grad_errors():
         mt.tensor([1, 2], requires_grad=True)
     with pytest.raises(RuntimeError, match="detach"):
         mt.zeros(2, requires_grad=True).numpy()
+
+
+@pytest.mark.parametrize("shape, sizes", [
+    ((3,), (-1, 3)), ((3,), (2, 3)), ((3,), (2, -1)), ((3,), (3, 1)), ((1, 3), (4, 3)), ((2, 3), (3,)),
+])
+def test_expand_accepts_and_refuses_what_torch_does(shape, sizes):
+    try:
+        expected = tuple(torch.ones(shape).expand(*sizes).shape)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="expand"):
+            mt.ones(*shape).expand(*sizes)
+    else:
+        assert tuple(mt.ones(*shape).expand(*sizes).shape) == expected
