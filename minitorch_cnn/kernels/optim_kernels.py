@@ -8,8 +8,10 @@ that element in registers ("fused": each array is read and written once per step
 Adafactor need per-tensor norms and factored means first, so they take a few passes.
 
 Arrays are flattened views (the optimizer only calls these for C-contiguous parameters); state
-buffers that a configuration does not use arrive as empty arrays.  Scalars are float64, so a
-float32 parameter is updated with float64 intermediates and rounded once per element.
+buffers that a configuration does not use arrive as empty arrays.  The wrappers cast every scalar
+coefficient to the parameter's dtype (``1 − β`` is computed in Python first, as torch does), so a
+float32 parameter is updated with float32 arithmetic like torch's kernels; per-tensor norms and
+Adafactor's factor means accumulate in float64.
 To debug with Python semantics, set ``NUMBA_DISABLE_JIT=1`` or ``mt.set_backend("numpy")``.
 No ``parallel=True``: thread tuning is left to the benchmark work.
 """
@@ -36,38 +38,43 @@ def _read(a):
 
 
 @_jit
-def _lerp(start, end, weight):
-    """torch's scalar lerp rounding: see ``optim.optimizer.lerp_``."""
+def _lerp(start, end, weight, one_minus_weight):
+    """torch's scalar lerp rounding (see ``optim.optimizer.lerp_``); ``1 − w`` is passed in the array's dtype."""
     if abs(weight) < 0.5:
         return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
+    return end - (end - start) * one_minus_weight
+
+
+def _lerp_weights(weight, dt):
+    """(w, 1 − w) in the parameter's dtype, the way torch's kernel rounds them."""
+    w = dt(weight)
+    return w, dt(1) - w
 
 
 # ---------------------------------------------------------------- SGD (optim/sgd.py::sgd_update)
 @_jit
-def _sgd_kernel(p, grad, buf, lr, momentum, dampening, weight_decay, nesterov, maximize, first):
+def _sgd_kernel(p, grad, buf, lr, momentum, one_minus_dampening, weight_decay, nesterov, maximize, first):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        if weight_decay != 0.0:
+        if weight_decay != 0:
             g = g + weight_decay * p[i]
-        if momentum != 0.0:
+        if momentum != 0:
             if first:  # (2)
-                b = g
+                buf[i] = g
             else:
-                b = buf[i] * momentum + (1.0 - dampening) * g
-            buf[i] = b
-            b = buf[i]  # the buffer holds the parameter's dtype
-            g = g + momentum * b if nesterov else b  # (3)
+                buf[i] = buf[i] * momentum + one_minus_dampening * g
+            g = g + momentum * buf[i] if nesterov else buf[i]  # (3)
         p[i] = p[i] - lr * g  # (4)
 
 
 def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
     """Numba twin of ``optim.sgd.sgd_update``."""
+    dt = param.dtype.type
     first = momentum_buffer is None
     if first:
         momentum_buffer = np.empty(param.shape if momentum != 0 else 0, param.dtype)
-    _sgd_kernel(_flat(param), _read(grad), _flat(momentum_buffer), float(lr), float(momentum), float(dampening),
-                float(weight_decay), bool(nesterov), bool(maximize), first)
+    _sgd_kernel(_flat(param), _read(grad), _flat(momentum_buffer), dt(lr), dt(momentum), dt(1 - dampening),
+                dt(weight_decay), bool(nesterov), bool(maximize), first)
     return momentum_buffer if momentum != 0 else None
 
 
@@ -76,7 +83,7 @@ def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_
 def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        if weight_decay != 0.0:
+        if weight_decay != 0:
             g = g + weight_decay * p[i]
         state_sum[i] = state_sum[i] + g * g  # (3)
         p[i] = p[i] - clr * g / (math.sqrt(state_sum[i]) + eps)  # (4)
@@ -84,26 +91,26 @@ def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
 
 def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize):
     """Numba twin of ``optim.adagrad.adagrad_update``."""
+    dt = param.dtype.type
     clr = lr / (1 + (step - 1) * lr_decay)  # (2)
-    _adagrad_kernel(_flat(param), _read(grad), _flat(state_sum), float(clr), float(weight_decay), float(eps),
-                    bool(maximize))
+    _adagrad_kernel(_flat(param), _read(grad), _flat(state_sum), dt(clr), dt(weight_decay), dt(eps), bool(maximize))
 
 
 # ---------------------------------------------------------------- RMSprop (optim/rmsprop.py)
 @_jit
-def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum, centered,
-                    maximize):
+def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, one_minus_alpha, lerp_w, lerp_1mw, eps,
+                    weight_decay, momentum, centered, maximize):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        if weight_decay != 0.0:
+        if weight_decay != 0:
             g = g + weight_decay * p[i]
-        square_avg[i] = square_avg[i] * alpha + (1.0 - alpha) * g * g  # (2)
+        square_avg[i] = square_avg[i] * alpha + one_minus_alpha * g * g  # (2)
         if centered:
-            grad_avg[i] = _lerp(grad_avg[i], g, 1.0 - alpha)  # (3)
+            grad_avg[i] = _lerp(grad_avg[i], g, lerp_w, lerp_1mw)  # (3)
             avg = math.sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps  # (4)
         else:
             avg = math.sqrt(square_avg[i]) + eps
-        if momentum > 0.0:  # (5)
+        if momentum > 0:  # (5)
             buf[i] = buf[i] * momentum + g / avg
             p[i] = p[i] - lr * buf[i]
         else:
@@ -113,50 +120,52 @@ def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_d
 def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
                    centered, maximize):
     """Numba twin of ``optim.rmsprop.rmsprop_update``."""
+    dt = param.dtype.type
     _rmsprop_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(grad_avg), _flat(momentum_buffer),
-                    float(lr), float(alpha), float(eps), float(weight_decay), float(momentum), bool(centered),
-                    bool(maximize))
+                    dt(lr), dt(alpha), dt(1 - alpha), *_lerp_weights(1 - alpha, dt), dt(eps), dt(weight_decay),
+                    dt(momentum), bool(centered), bool(maximize))
 
 
 # ---------------------------------------------------------------- Adadelta (optim/adadelta.py)
 @_jit
-def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
+def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, one_minus_rho, eps, weight_decay, maximize):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        if weight_decay != 0.0:
+        if weight_decay != 0:
             g = g + weight_decay * p[i]
-        square_avg[i] = square_avg[i] * rho + (1.0 - rho) * g * g  # (2)
+        square_avg[i] = square_avg[i] * rho + one_minus_rho * g * g  # (2)
         delta = math.sqrt(acc_delta[i] + eps) / math.sqrt(square_avg[i] + eps) * g  # (3)
-        acc_delta[i] = acc_delta[i] * rho + (1.0 - rho) * delta * delta  # (4)
+        acc_delta[i] = acc_delta[i] * rho + one_minus_rho * delta * delta  # (4)
         p[i] = p[i] - lr * delta  # (5)
 
 
 def adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay, maximize):
     """Numba twin of ``optim.adadelta.adadelta_update``."""
-    _adadelta_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(acc_delta), float(lr), float(rho),
-                     float(eps), float(weight_decay), bool(maximize))
+    dt = param.dtype.type
+    _adadelta_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(acc_delta), dt(lr), dt(rho), dt(1 - rho),
+                     dt(eps), dt(weight_decay), bool(maximize))
 
 
 # ---------------------------------------------------------------- Adam / AdamW (optim/adam.py)
 @_jit
-def _decay(p, g, lr, weight_decay, decoupled):
-    """(new w, new g) after coupled or decoupled weight decay: see ``optim.adam.weight_decay_``."""
-    if weight_decay != 0.0:
+def _decay(p, g, weight_decay, decay_factor, decoupled):
+    """(new w, new g) after coupled (g + wd·w) or decoupled (w·(1 − lr·wd)) weight decay."""
+    if weight_decay != 0:
         if decoupled:
-            p = p * (1.0 - lr * weight_decay)
+            p = p * decay_factor
         else:
             g = g + weight_decay * p
     return p, g
 
 
 @_jit
-def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sqrt, lr, beta1, beta2, eps,
-                 weight_decay, amsgrad, maximize, decoupled):
+def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sqrt, lerp_w, lerp_1mw, beta2,
+                 one_minus_beta2, eps, weight_decay, decay_factor, amsgrad, maximize, decoupled):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        w, g = _decay(p[i], g, lr, weight_decay, decoupled)
-        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (2)
-        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
+        exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
         v_hat = exp_avg_sq[i]
         if amsgrad:  # (3)
             max_exp_avg_sq[i] = max(max_exp_avg_sq[i], v_hat)
@@ -167,22 +176,24 @@ def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sq
 def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                 amsgrad, maximize, decoupled_weight_decay):
     """Numba twin of ``optim.adam.adam_update``."""
+    dt = param.dtype.type
     step_size = lr / (1 - beta1**step)
     bc2_sqrt = (1 - beta2**step) ** 0.5
     _adam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), _flat(max_exp_avg_sq),
-                 float(step_size), float(bc2_sqrt), float(lr), float(beta1), float(beta2), float(eps),
-                 float(weight_decay), bool(amsgrad), bool(maximize), bool(decoupled_weight_decay))
+                 dt(step_size), dt(bc2_sqrt), *_lerp_weights(1 - beta1, dt), dt(beta2), dt(1 - beta2), dt(eps),
+                 dt(weight_decay), dt(1 - lr * weight_decay), bool(amsgrad), bool(maximize),
+                 bool(decoupled_weight_decay))
 
 
 # ---------------------------------------------------------------- NAdam (optim/nadam.py)
 @_jit
-def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lr, beta1, beta2, eps, weight_decay,
-                  decoupled, maximize):
+def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, lerp_1mw, beta2, one_minus_beta2, eps,
+                  weight_decay, decay_factor, decoupled, maximize):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        w, g = _decay(p[i], g, lr, weight_decay, decoupled)
-        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (3)
-        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
+        exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (3)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
         denom = math.sqrt(exp_avg_sq[i] / bc2) + eps  # (4)
         p[i] = w + coef_g * g / denom + coef_m * exp_avg[i] / denom  # (5)
 
@@ -192,28 +203,29 @@ def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta
     """Numba twin of ``optim.nadam.nadam_update``."""
     from ..optim.nadam import nadam_mu
 
+    dt = param.dtype.type
     mu = nadam_mu(step, beta1, momentum_decay)  # (2)
     mu_next = nadam_mu(step + 1, beta1, momentum_decay)
     mu_product = mu_product * mu
     coef_g = -lr * (1.0 - mu) / (1.0 - mu_product)
     coef_m = -lr * mu_next / (1.0 - mu_product * mu_next)
-    _nadam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), float(coef_g), float(coef_m),
-                  float(1 - beta2**step), float(lr), float(beta1), float(beta2), float(eps), float(weight_decay),
-                  bool(decoupled_weight_decay), bool(maximize))
+    _nadam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), dt(coef_g), dt(coef_m),
+                  dt(1 - beta2**step), *_lerp_weights(1 - beta1, dt), dt(beta2), dt(1 - beta2), dt(eps),
+                  dt(weight_decay), dt(1 - lr * weight_decay), bool(decoupled_weight_decay), bool(maximize))
     return mu_product
 
 
 # ---------------------------------------------------------------- RAdam (optim/radam.py)
 @_jit
-def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, beta1, beta2, eps, weight_decay,
-                  decoupled, maximize):
+def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w, lerp_1mw, beta2, one_minus_beta2,
+                  eps, weight_decay, decay_factor, rectified, decoupled, maximize):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        w, g = _decay(p[i], g, lr, weight_decay, decoupled)
-        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (2)
-        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
+        exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
         m_hat = exp_avg[i] / bc1
-        if rect > 0.0:  # (4)
+        if rectified:  # (4)
             p[i] = w - m_hat * lr * (bc2_sqrt / (math.sqrt(exp_avg_sq[i]) + eps)) * rect
         else:
             p[i] = w - m_hat * lr
@@ -221,59 +233,70 @@ def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, beta1, 
 
 def radam_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                  decoupled_weight_decay, maximize):
-    """Numba twin of ``optim.radam.radam_update`` (``rect = -1`` encodes "not rectified yet")."""
+    """Numba twin of ``optim.radam.radam_update``."""
     from ..optim.radam import radam_rectification
 
+    dt = param.dtype.type
     _, rect = radam_rectification(step, beta2)  # (3)
-    _radam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), float(1 - beta1**step),
-                  float((1 - beta2**step) ** 0.5), -1.0 if rect is None else float(rect), float(lr), float(beta1),
-                  float(beta2), float(eps), float(weight_decay), bool(decoupled_weight_decay), bool(maximize))
+    _radam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), dt(1 - beta1**step),
+                  dt((1 - beta2**step) ** 0.5), dt(0.0 if rect is None else rect), dt(lr),
+                  *_lerp_weights(1 - beta1, dt), dt(beta2), dt(1 - beta2), dt(eps), dt(weight_decay),
+                  dt(1 - lr * weight_decay), rect is not None, bool(decoupled_weight_decay), bool(maximize))
 
 
 # ---------------------------------------------------------------- Lion (optim/lion.py)
 @_jit
-def _lion_kernel(p, grad, exp_avg, lr, beta1, beta2, weight_decay, maximize):
+def _lion_kernel(p, grad, exp_avg, lr, beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, maximize):
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        c = beta1 * exp_avg[i] + (1.0 - beta1) * g  # (2)
-        s = 1.0 if c > 0 else (-1.0 if c < 0 else 0.0)
-        p[i] = p[i] - lr * (s + weight_decay * p[i])  # (3)
-        exp_avg[i] = exp_avg[i] * beta2 + (1.0 - beta2) * g  # (4)
+        c = beta1 * exp_avg[i] + one_minus_beta1 * g  # (2)
+        p[i] = p[i] - lr * (np.sign(c) + weight_decay * p[i])  # (3)
+        exp_avg[i] = exp_avg[i] * beta2 + one_minus_beta2 * g  # (4)
 
 
 def lion_update(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximize):
     """Numba twin of ``optim.lion.lion_update``."""
-    _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), float(lr), float(beta1), float(beta2),
-                 float(weight_decay), bool(maximize))
+    dt = param.dtype.type
+    _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), dt(lr), dt(beta1), dt(1 - beta1), dt(beta2),
+                 dt(1 - beta2), dt(weight_decay), bool(maximize))
 
 
 # ---------------------------------------------------------------- LAMB (optim/lamb.py)
 @_jit
-def _lamb_kernel(p, grad, exp_avg, exp_avg_sq, lr, bc1, bc2, beta1, beta2, eps, weight_decay, maximize):
-    # pass 1: moments, and the two norms (the update u is recomputed in pass 2, not stored)
+def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp_1mw, beta2, one_minus_beta2, eps,
+                            weight_decay, maximize):
+    """Pass 1: moments (2), and the squared norms of w and of u = r + wd·w (3), (4) — u is not stored."""
     w_sq = 0.0
     u_sq = 0.0
     for i in range(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
-        exp_avg[i] = _lerp(exp_avg[i], g, 1.0 - beta1)  # (2)
-        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g
+        exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
+        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
         u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]  # (3), (4)
         w_sq += p[i] * p[i]
         u_sq += u * u
-    # trust ratio, 1 where either norm is 0 (optim.lamb.trust_ratio)
-    trust = 1.0
-    if w_sq > 0.0 and u_sq > 0.0:
-        trust = math.sqrt(w_sq) / math.sqrt(u_sq)
-    # pass 2: the step (5)
+    return w_sq, u_sq
+
+
+@_jit
+def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
+    """Pass 2: recompute u and take the step w −= (lr·trust)·u (5)."""
     for i in range(p.size):
         u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]
-        p[i] = p[i] - (lr * trust) * u
+        p[i] = p[i] - scale * u
 
 
 def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
     """Numba twin of ``optim.lamb.lamb_update``."""
-    _lamb_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), float(lr), float(1 - beta1**step),
-                 float(1 - beta2**step), float(beta1), float(beta2), float(eps), float(weight_decay), bool(maximize))
+    from ..optim.lamb import trust_ratio
+
+    dt = param.dtype.type
+    flat, m, v = _flat(param), _flat(exp_avg), _flat(exp_avg_sq)
+    bc1, bc2 = dt(1 - beta1**step), dt(1 - beta2**step)
+    w_sq, u_sq = _lamb_moments_and_norms(flat, _read(grad), m, v, bc1, bc2, *_lerp_weights(1 - beta1, dt), dt(beta2),
+                                         dt(1 - beta2), dt(eps), dt(weight_decay), bool(maximize))
+    trust = trust_ratio(math.sqrt(w_sq), math.sqrt(u_sq))
+    _lamb_step(flat, m, v, bc1, bc2, dt(eps), dt(weight_decay), dt(lr) * dt(trust))
 
 
 # ---------------------------------------------------------------- Adafactor (optim/adafactor.py)
@@ -289,12 +312,12 @@ def _adafactor_factored_kernel(p, grad, row_var, col_var, beta_t, alpha, decay, 
             s = 0.0
             for c in range(C):
                 s += grad[b, r, c] * grad[b, r, c]
-            row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t)
+            row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t, 1.0 - beta_t)
         for c in range(C):
             s = 0.0
             for r in range(R):
                 s += grad[b, r, c] * grad[b, r, c]
-            col_var[b, c] = _lerp(col_var[b, c], s / R, beta_t)
+            col_var[b, c] = _lerp(col_var[b, c], s / R, beta_t, 1.0 - beta_t)
         s = 0.0
         for r in range(R):
             s += row_var[b, r]
@@ -321,7 +344,7 @@ def _adafactor_vector_kernel(p, grad, variance, beta_t, alpha, decay, eps1, d, m
     u_sq = 0.0
     for i in range(p.size):  # (4), (5)
         g = sign * grad[i]
-        variance[i] = _lerp(variance[i], g * g, beta_t)
+        variance[i] = _lerp(variance[i], g * g, beta_t, 1.0 - beta_t)
         u = g / math.sqrt(max(variance[i], eps1_sq))
         u_sq += u * u
     scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
