@@ -52,21 +52,40 @@ def _grid(n: int, ncols: int | None = None) -> tuple[int, int]:
     return math.ceil(n / ncols), ncols
 
 
+def _montage(panels: np.ndarray, rows: int, cols: int, gap: int = 1) -> np.ndarray:
+    """Tile K×H×W panels into one (rows·(H+gap))×(cols·(W+gap)) array, NaN in the gaps.
+
+    Each panel is first scaled to [0, 1] on its own (its own color scale, as separate imshows give).
+    """
+    k, h, w = panels.shape
+    lo = panels.reshape(k, -1).min(axis=1)[:, None, None]
+    span = panels.reshape(k, -1).max(axis=1)[:, None, None] - lo
+    scaled = (panels - lo) / np.where(span > 0, span, 1.0)
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), np.nan)
+    for i in range(k):
+        r, c = divmod(i, cols)
+        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = scaled[i]
+    return out
+
+
 def _image_grid(maps: np.ndarray, path, title: str, labels: Sequence[str] | None = None,
-                ncols: int | None = None, cmap: str = "gray", cell: float = 1.4,
-                shared_scale: bool = False) -> Path:
-    """One small image per entry of ``maps`` (K×H×W), in a grid, each with its own color scale."""
+                ncols: int | None = None, cmap: str = "gray", cell: float = 1.4) -> Path:
+    """One small image per entry of ``maps`` (K×H×W) in a grid, each on its own color scale.
+
+    Drawn as a single tiled image (one ``imshow``) rather than K axes: the same picture, many
+    times faster to render.
+    """
     maps = np.asarray(maps, dtype=np.float64)
     rows, cols = _grid(len(maps), ncols)
+    h, w = maps.shape[1:]
     fig = _figure(cols * cell, rows * cell + 0.6)
-    vmin, vmax = (maps.min(), maps.max()) if shared_scale else (None, None)
-    for k in range(rows * cols):
-        ax = fig.add_subplot(rows, cols, k + 1)
-        ax.set_axis_off()
-        if k < len(maps):
-            ax.imshow(maps[k], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-            if labels is not None:
-                ax.set_title(labels[k], fontsize=7)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.imshow(_montage(maps, rows, cols), cmap=cmap, interpolation="nearest")
+    ax.set_axis_off()
+    if labels is not None:
+        for i, label in enumerate(labels[:len(maps)]):
+            r, c = divmod(i, cols)
+            ax.text(c * (w + 1) + w / 2 - 0.5, r * (h + 1) - 0.6, label, ha="center", va="bottom", fontsize=6)
     fig.suptitle(title, fontsize=10)
     return _save(fig, path)
 
@@ -177,23 +196,32 @@ def plot_edge_demo(image, edges, kernel, path, title: str = "Laplacian edge dete
 
 def plot_class_samples(images, labels, classes: Sequence[str], path, per_class: int = 8,
                        title: str = "Fashion-MNIST: samples per class") -> Path:
-    """A grid with one row per class and its first ``per_class`` images."""
-    images, labels = _array(images), _array(labels)
+    """A grid with one row per class and its first ``per_class`` images (a class with fewer stays blank)."""
+    images, labels = _array(images).astype(np.float64), _array(labels)
     if images.ndim == 4:
         images = images[:, 0]
-    fig = _figure(per_class * 0.9 + 1.6, len(classes) * 0.9 + 0.5)
-    for c, name in enumerate(classes):
+    h, w = images.shape[1:]
+    tiles = np.full((len(classes) * per_class, h, w), np.nan)
+    for c in range(len(classes)):
         picks = np.flatnonzero(labels == c)[:per_class]
-        for j in range(per_class):
-            ax = fig.add_subplot(len(classes), per_class, c * per_class + j + 1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for side in ax.spines.values():
-                side.set_visible(False)
-            if j < len(picks):
-                ax.imshow(images[picks[j]], cmap="gray", interpolation="nearest")
-            if j == 0:
-                ax.set_ylabel(f"{c}: {name}", rotation=0, ha="right", va="center", fontsize=8)
+        tiles[c * per_class:c * per_class + len(picks)] = images[picks]
+    filled = np.isfinite(tiles).all(axis=(1, 2))
+    grid = np.full((len(classes) * (h + 1) - 1, per_class * (w + 1) - 1), np.nan)
+    grid_tiles = _montage(np.where(np.isfinite(tiles), tiles, 0.0), len(classes), per_class)
+    for i in range(len(tiles)):
+        if filled[i]:
+            r, c = divmod(i, per_class)
+            sl = (slice(r * (h + 1), r * (h + 1) + h), slice(c * (w + 1), c * (w + 1) + w))
+            grid[sl] = grid_tiles[sl]
+    fig = _figure(per_class * 0.9 + 1.6, len(classes) * 0.9 + 0.5)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.imshow(grid, cmap="gray", interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([r * (h + 1) + h / 2 - 0.5 for r in range(len(classes))])
+    ax.set_yticklabels([f"{c}: {name}" for c, name in enumerate(classes)], fontsize=8)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.tick_params(length=0)
     fig.suptitle(title, fontsize=10)
     return _save(fig, path)
 

@@ -122,3 +122,24 @@ def test_figures_rejects_a_bad_index(tmp_path, capsys):
     rc = cli.main(["figures", "--out", str(tmp_path), "--index", "100000", "--train-steps", "0"])
     assert rc == 2
     assert "--index must lie in 0..499" in capsys.readouterr().err
+
+
+def test_example_07_draws_the_ankle_boot_feature_maps(tmp_path):
+    import importlib.util
+
+    from minitorch_cnn import train as T
+
+    spec = importlib.util.spec_from_file_location("example07", T.Path(__file__).parents[1] / "examples" /
+                                                  "07_fashion_mnist.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    lines = []
+    result = example.main(epochs=1, batch_size=128, out=tmp_path, print_fn=lines.append)
+    assert result["label"] == "Ankle boot"
+    assert result["maps"]["conv1"].shape == (1, 16, 28, 28)
+    assert result["maps"]["conv2"].shape == (1, 32, 14, 14)
+    assert (result["maps"]["conv1"] >= 0).all()                 # after ReLU
+    assert result["accuracy"] > 30                               # one epoch learns far beyond chance (10 %)
+    assert any(line.startswith("epoch 1: mean training loss") for line in lines)
+    for path in result["paths"]:
+        assert_png(path)
