@@ -13,6 +13,11 @@ coefficient to the parameter's dtype (``1 − β`` is computed in Python first, 
 float32 parameter is updated with float32 arithmetic like torch's kernels; per-tensor norms and
 Adafactor's factor means accumulate in float64.
 To debug with Python semantics, set ``NUMBA_DISABLE_JIT=1`` or ``mt.set_backend("numpy")``.
+
+Cost (1M float32 parameters, one step, 2-core machine, measured once): the element-wise twins take
+0.1–0.25 ms against NumPy's 0.3–1.7 ms; LAMB (≈3 ms vs 2.3) and Adafactor (≈5 ms vs 2.5) are still
+slower than NumPy, because their norms/means are serial float64 sums (no fastmath reassociation, so
+results stay deterministic) and the update is recomputed in the second pass.
 No ``parallel=True``: thread tuning is left to the benchmark work.
 """
 from __future__ import annotations
@@ -22,7 +27,7 @@ import math
 import numba
 import numpy as np
 
-_jit = numba.njit(cache=True)
+_jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
 
 
 def _flat(a):
@@ -307,17 +312,18 @@ def _adafactor_factored_kernel(p, grad, row_var, col_var, beta_t, alpha, decay, 
     eps1_sq = eps1 * eps1
     sign = -1.0 if maximize else 1.0
     row_mean = np.empty(B)
+    col_sum = np.empty(C)
     for b in range(B):  # (4) running row / column means of g², then the mean of the row factor
-        for r in range(R):
+        col_sum[:] = 0.0
+        for r in range(R):  # one row-major sweep fills both the row sums and the column sums
             s = 0.0
             for c in range(C):
-                s += grad[b, r, c] * grad[b, r, c]
+                g2 = grad[b, r, c] * np.float64(grad[b, r, c])
+                s += g2
+                col_sum[c] += g2
             row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t, 1.0 - beta_t)
         for c in range(C):
-            s = 0.0
-            for r in range(R):
-                s += grad[b, r, c] * grad[b, r, c]
-            col_var[b, c] = _lerp(col_var[b, c], s / R, beta_t, 1.0 - beta_t)
+            col_var[b, c] = _lerp(col_var[b, c], col_sum[c] / R, beta_t, 1.0 - beta_t)
         s = 0.0
         for r in range(R):
             s += row_var[b, r]
