@@ -94,7 +94,8 @@ def add_train_parser(sub) -> argparse.ArgumentParser:
                         "official 60,000/10,000 files (an error if they are not present)")
     p.add_argument("--engine", choices=_train.ENGINES, default=None,
                    help="minitorch (default), torch, or both side by side (torch is imported only for these)")
-    p.add_argument("--out", default="runs/train", help="output directory (default runs/train)")
+    p.add_argument("--out", default=None,
+                   help="output directory (default runs/train; with --resume, the checkpoint's directory)")
     p.add_argument("--resume", default=None, metavar="CHECKPOINT",
                    help="continue the run saved in CHECKPOINT (its settings are used; --epochs and "
                         "--max-steps may be raised)")
@@ -131,7 +132,9 @@ def train_config(args) -> _train.TrainConfig:
 
 def cmd_train(args) -> int:
     cfg = train_config(args)
-    trainer = _train.Trainer(cfg, args.out, resume=args.resume, progress=not args.no_progress)
+    out = args.out or (str(Path(args.resume).parent) if args.resume else "runs/train")
+    trainer = _train.Trainer(cfg, out, resume=args.resume, progress=not args.no_progress)
+    trainer.command = ["minitorch-cnn", *(args.argv or [])]
     status = trainer.run()
     print(f"outputs: {trainer.out / _train.CHECKPOINT_NAME}, {trainer.out / _train.LOG_NAME}, "
           f"{trainer.out / _train.CURVES_NAME}")
@@ -246,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     args = parser.parse_args(argv)
+    args.argv = argv
     if args.command is None:
         parser.print_help()
         return 0

@@ -671,6 +671,7 @@ class Trainer:
         self.step_losses: dict[str, list[float]] = {k: [] for k in self.names}
         self.epoch_losses: dict[str, list[float]] = {k: [] for k in self.names}
         self.resumed_from = None
+        self.command: list[str] | None = None       # the command line, for the log (set by the CLI)
         if resume is not None:
             self._load_checkpoint(resume)
 
@@ -733,6 +734,7 @@ class Trainer:
     def write_log(self, status: str, extra: dict | None = None) -> Path:
         log = {
             "status": status,
+            "command": self.command,
             "config": asdict(self.cfg),
             "data": self.data.description,
             "versions": versions("torch" in self.names),

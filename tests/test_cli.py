@@ -126,6 +126,7 @@ def test_train_smoke_writes_checkpoint_log_and_curves(tmp_path, capsys):
     assert {"minitorch/model/conv1.weight", "minitorch/model/fc.bias"} <= set(arrays)
     log = json.loads((out / "log.json").read_text())
     assert log["status"] == "max_steps"
+    assert log["command"][:2] == ["minitorch-cnn", "train"] and "--max-steps" in log["command"]
     assert log["config"]["model"] == "cnn" and log["config"]["data"] == "mini"
     assert "mini training subset" in log["data"][0]
     assert {"numpy", "numba", "minitorch_cnn"} <= set(log["versions"])
@@ -255,8 +256,8 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, capsys, monkeypa
     assert json.loads((tmp_path / "cut" / "log.json").read_text())["status"] == "interrupted"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler   # handler restored
 
-    rc, _, _ = run(capsys, "train", "--resume", tmp_path / "cut" / "checkpoint.npz", "--no-progress",
-                   "--out", tmp_path / "cut")
+    # without --out, the resumed run writes beside its checkpoint
+    rc, _, _ = run(capsys, "train", "--resume", tmp_path / "cut" / "checkpoint.npz", "--no-progress")
     assert rc == 0
     _assert_same_checkpoints(tmp_path / "straight" / "checkpoint.npz", tmp_path / "cut" / "checkpoint.npz")
 
