@@ -78,7 +78,8 @@ def add_train_parser(sub) -> argparse.ArgumentParser:
                         "--opt-arg betas=0.9,0.99 --opt-arg nesterov=true")
     p.add_argument("--scheduler", type=_scheduler_name, default=None, metavar="NAME",
                    help=f"a learning-rate scheduler, one of {', '.join(_train.SCHEDULERS)} (default none); "
-                        f"stepped once per epoch (OneCycleLR once per batch)")
+                        f"stepped once per epoch (OneCycleLR once per batch; ReduceLROnPlateau is given "
+                        f"the epoch's mean training loss)")
     p.add_argument("--sched-arg", action="append", default=None, metavar="KEY=VALUE",
                    help="a scheduler argument, repeatable: --sched-arg step_size=2 --sched-arg gamma=0.5. "
                         "LambdaLR/MultiplicativeLR take lr_lambda=FACTOR (FACTOR**epoch / FACTOR); "

@@ -670,6 +670,7 @@ class Trainer:
         self.history: list[dict] = []
         self.step_losses: dict[str, list[float]] = {k: [] for k in self.names}
         self.epoch_losses: dict[str, list[float]] = {k: [] for k in self.names}
+        self.epoch_seconds: dict[str, float] = {k: 0.0 for k in self.names}   # training time this epoch
         self.resumed_from = None
         self.command: list[str] | None = None       # the command line, for the log (set by the CLI)
         if resume is not None:
@@ -692,6 +693,7 @@ class Trainer:
                 "step_losses": pack(np.asarray(self.step_losses[name], dtype=np.float64), arrays,
                                     f"{name}/step_losses"),
                 "epoch_losses": list(self.epoch_losses[name]),
+                "epoch_seconds": self.epoch_seconds[name],
             }
         order = self.order if self.order is not None else []
         meta = {
@@ -723,6 +725,7 @@ class Trainer:
                 eng.scheduler.load_state_dict(unpack(state["scheduler"], arrays, torch))
             self.step_losses[name] = list(unpack(state["step_losses"], arrays))
             self.epoch_losses[name] = list(state["epoch_losses"])
+            self.epoch_seconds[name] = float(state.get("epoch_seconds", 0.0))
         pos = meta["position"]
         self.epoch, self.batch, self.step = pos["epoch"], pos["batch"], pos["step"]
         order = unpack(meta["order"], arrays)
@@ -764,11 +767,14 @@ class Trainer:
     def _evaluate_epoch(self, partial: bool) -> dict:
         row: dict[str, Any] = {"epoch": self.epoch + 1, "step": self.step, "partial": partial,
                                "lr": next(iter(self.engines.values())).lr()}
+        samples = sum(len(b) for b in self.order[:self.batch]) if self.order is not None else 0
         for name, eng in self.engines.items():
             losses = self.epoch_losses[name]
             test_loss, test_acc = eng.evaluate(self.data.x_test, self.data.y_test, self.cfg.eval_batch_size)
+            seconds = self.epoch_seconds[name]
             row[name] = {"train_loss": float(np.mean(losses)) if losses else float("nan"),
-                         "test_loss": test_loss, "test_acc": test_acc}
+                         "test_loss": test_loss, "test_acc": test_acc, "train_seconds": seconds,
+                         "samples_per_s": samples / seconds if seconds else None}
         if len(self.engines) == 2:
             row["max_weight_diff"] = max_weight_diff(self.engines["minitorch"].weights(),
                                                      self.engines["torch"].weights())
@@ -778,8 +784,9 @@ class Trainer:
         parts = [f"epoch {row['epoch']:>3}{'*' if row['partial'] else ' '}"]
         for name in self.engines:
             r = row[name]
+            speed = f" ({r['samples_per_s']:.0f} img/s)" if r.get("samples_per_s") else ""
             parts.append(f"{name}: loss {r['train_loss']:.4f} test loss {r['test_loss']:.4f} "
-                         f"test acc {r['test_acc']:6.2f}%")
+                         f"test acc {r['test_acc']:6.2f}%{speed}")
         if "max_weight_diff" in row:
             parts.append(f"max |Δw| {row['max_weight_diff']:.3e}")
         return " | ".join(parts)
@@ -824,7 +831,9 @@ class Trainer:
                             post = {}
                             losses = {}
                             for name, eng in self.engines.items():
+                                t0 = time.perf_counter()
                                 losses[name] = eng.train_step(x, y)
+                                self.epoch_seconds[name] += time.perf_counter() - t0
                             for name, loss in losses.items():
                                 self._check_finite(name, loss)
                             for name, loss in losses.items():
@@ -850,6 +859,7 @@ class Trainer:
                         if cfg.scheduler not in PER_STEP_SCHEDULERS:
                             eng.scheduler_step(row[name]["train_loss"])
                         self.epoch_losses[name] = []
+                        self.epoch_seconds[name] = 0.0
                     self.epoch += 1
                     self.order = None
                     self.batch = 0
@@ -861,7 +871,7 @@ class Trainer:
                 raise
         path = self.save_checkpoint()
         extra = {}
-        if status != "completed" and any(self.epoch_losses.values()):
+        if status == "max_steps" and any(self.epoch_losses.values()):
             row = self._evaluate_epoch(partial=True)
             self.print(self._format_row(row) + "   (* partial epoch)")
             extra["last_partial_epoch"] = row
