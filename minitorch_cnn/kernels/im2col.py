@@ -90,55 +90,135 @@ def _valid_range(o_count, start, stride, size):
     return lo, hi
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def im2col_numba(x, kh, kw, sh, sw, ph, pw, dh, dw):
     """Numba twin of :func:`im2col` (same signature, same result); padding is never materialised.
 
-    Loop order (c, i, j) → n → oh → ow fills ``cols`` row by row, in memory order; each output row
-    ``oh`` copies one strided run of an input row. Indices are computed on flat views.
+    The images of the batch are spread over Numba's threads (``prange``): image b fills only the
+    columns [b·L, (b+1)·L) of every row, so the threads never write the same memory.
     """
     n, c, h, w = x.shape
     h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     L = h_out * w_out
-    cols = np.zeros((c * kh * kw, n * L), dtype=x.dtype)  # the zeros are the padding
-    xf = x.reshape(n * c * h * w)
-    for ci in range(c):
-        for i in range(kh):
-            oh_lo, oh_hi = _valid_range(h_out, i * dh - ph, sh, h)
-            for j in range(kw):
-                dst_row = cols[(ci * kh + i) * kw + j]
-                ow_lo, ow_hi = _valid_range(w_out, j * dw - pw, sw, w)
-                for b in range(n):
-                    for oh in range(oh_lo, oh_hi):
+    cols = np.empty((c * kh * kw, n * L), dtype=x.dtype)
+    for b in numba.prange(n):
+        base = b * L
+        for ci in range(c):
+            for i in range(kh):
+                oh_lo, oh_hi = _valid_range(h_out, i * dh - ph, sh, h)
+                for j in range(kw):
+                    row = (ci * kh + i) * kw + j
+                    ow_lo, ow_hi = _valid_range(w_out, j * dw - pw, sw, w)
+                    for oh in range(h_out):
+                        dst = base + oh * w_out
+                        if oh < oh_lo or oh >= oh_hi:
+                            for ow in range(w_out):
+                                cols[row, dst + ow] = 0
+                            continue
                         ih = oh * sh + i * dh - ph
-                        src = ((b * c + ci) * h + ih) * w + j * dw - pw  # x[b, ci, ih, iw] at iw = ow·sw + src′
-                        dst = b * L + oh * w_out
+                        for ow in range(ow_lo):
+                            cols[row, dst + ow] = 0
+                        iw = ow_lo * sw + j * dw - pw
                         for ow in range(ow_lo, ow_hi):
-                            dst_row[dst + ow] = xf[src + ow * sw]
+                            cols[row, dst + ow] = x[b, ci, ih, iw]
+                            iw += sw
+                        for ow in range(ow_hi, w_out):
+                            cols[row, dst + ow] = 0
     return cols
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def col2im_numba(cols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
-    """Numba twin of :func:`col2im` (same signature, same sums in the same order)."""
+    """Numba twin of :func:`col2im` (same signature, same sums in the same order).
+
+    ``prange`` over the images: image b's gradient dx[b] is written by one thread only, and within
+    it the terms arrive in the NumPy version's (i, j) order.
+    """
     h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     L = h_out * w_out
     dx = np.zeros((n, c, h, w), dtype=cols.dtype)
-    df = dx.reshape(n * c * h * w)
-    for ci in range(c):
-        for i in range(kh):
-            oh_lo, oh_hi = _valid_range(h_out, i * dh - ph, sh, h)
-            for j in range(kw):
-                src_row = cols[(ci * kh + i) * kw + j]
-                ow_lo, ow_hi = _valid_range(w_out, j * dw - pw, sw, w)
-                for b in range(n):
+    for b in numba.prange(n):
+        base = b * L
+        for ci in range(c):
+            for i in range(kh):
+                oh_lo, oh_hi = _valid_range(h_out, i * dh - ph, sh, h)
+                for j in range(kw):
+                    row = (ci * kh + i) * kw + j
+                    ow_lo, ow_hi = _valid_range(w_out, j * dw - pw, sw, w)
                     for oh in range(oh_lo, oh_hi):
                         ih = oh * sh + i * dh - ph
-                        dst = ((b * c + ci) * h + ih) * w + ow_lo * sw + j * dw - pw  # dx[b, ci, ih, iw(ow_lo)]
-                        src = b * L + oh * w_out
+                        src = base + oh * w_out
+                        iw = ow_lo * sw + j * dw - pw
                         for ow in range(ow_lo, ow_hi):
-                            df[dst] += src_row[src + ow]
-                            dst += sw
+                            dx[b, ci, ih, iw] += cols[row, src + ow]
+                            iw += sw
     return dx
+
+
+# ---------------------------------------------------------------------------------------------
+# "Same" convolutions (stride 1, 2p = d(k−1), so H_out = H): one contiguous copy per row
+# ---------------------------------------------------------------------------------------------
+# With stride 1 and output size = input size, tap (i, j) of every output pixel is the input shifted
+# by a constant offset. Lay x out channel-major, xf (C, N·H·W), with zeros before and after; then
+#
+#     cols[(c, i, j), q] = xf[c, q + (i·d_h − p_h)·W + (j·d_w − p_w)]      q = (n, oh, ow)
+#
+# is ONE contiguous slice of xf per row (a memcpy) instead of H·W short strided runs — except where
+# the tap falls outside the image: there the shifted slice wraps into the neighbouring row or
+# image, so those entries (the first/last |di| rows, |dj| columns of each image) are zeroed after
+# the copy. The result equals :func:`im2col` exactly. These two are NumPy (vectorised copies, the
+# fast path Conv2d takes on the Numba backend for the lecture's 3×3/padding-1 layers); the tests
+# check them against im2col/col2im above.
+def is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw) -> bool:
+    """Whether the fast "same" path applies: stride 1 and ``2p = d(k−1)`` in both directions."""
+    return sh == sw == 1 and 2 * ph == dh * (kh - 1) and 2 * pw == dw * (kw - 1)
+
+
+def _same_taps(kh, kw, ph, pw, dh, dw):
+    """(t, di, dj) for every tap: the input row/column offset of tap (i, j)."""
+    return [(i * kw + j, i * dh - ph, j * dw - pw) for i in range(kh) for j in range(kw)]
+
+
+def _zero_outside(a4, di, dj):
+    """Zero the output pixels of a (C, N, H, W) view whose tap (di, dj) lies outside the image."""
+    h, w = a4.shape[2:]
+    if di < 0:
+        a4[:, :, :-di] = 0
+    elif di > 0:
+        a4[:, :, h - di:] = 0
+    if dj < 0:
+        a4[:, :, :, :-dj] = 0
+    elif dj > 0:
+        a4[:, :, :, w - dj:] = 0
+
+
+def im2col_same(x, kh, kw, ph, pw, dh, dw):
+    """:func:`im2col` for a "same" convolution (see :func:`is_same_conv`), by shifted row copies."""
+    n, c, h, w = x.shape
+    q = n * h * w
+    taps = _same_taps(kh, kw, ph, pw, dh, dw)
+    margin = ph * w + pw  # the largest |shift|
+    xf = np.zeros((c, q + 2 * margin), dtype=x.dtype)
+    xf[:, margin:margin + q].reshape(c, n, h, w)[...] = x.transpose(1, 0, 2, 3)
+    cols = np.empty((c, kh * kw, q), dtype=x.dtype)
+    for t, di, dj in taps:
+        off = margin + di * w + dj
+        cols[:, t] = xf[:, off:off + q]
+        _zero_outside(cols[:, t].reshape(c, n, h, w), di, dj)
+    return cols.reshape(c * kh * kw, q)
+
+
+def col2im_same(dcols, n, c, h, w, kh, kw, ph, pw, dh, dw):
+    """:func:`col2im` for a "same" convolution: dcols' out-of-image entries are zeroed IN PLACE, then
+    each row is added back to its shifted slice (the terms arrive in col2im's (i, j) order)."""
+    q = n * h * w
+    d3 = dcols.reshape(c, kh * kw, q)
+    margin = ph * w + pw
+    dxf = np.zeros((c, q + 2 * margin), dtype=dcols.dtype)
+    for t, di, dj in _same_taps(kh, kw, ph, pw, dh, dw):
+        _zero_outside(d3[:, t].reshape(c, n, h, w), di, dj)
+        off = margin + di * w + dj
+        dxf[:, off:off + q] += d3[:, t]
+    return np.ascontiguousarray(dxf[:, margin:margin + q].reshape(c, n, h, w).transpose(1, 0, 2, 3))
