@@ -348,14 +348,25 @@ class Sigmoid(Function):
 
 
 class ReLU(Function):
-    """``y = max(a, 0)``;  ``da = dy * [a > 0]`` (the gradient at exactly 0 is 0, as torch)."""
+    """``y = max(a, 0)``;  ``da = dy * [a > 0]`` (the gradient at exactly 0 is 0, as torch).
+
+    ``[a > 0] = [y > 0]``, so only the output is kept. Kernels: ``kernels/activation.py``.
+    """
 
     def forward(self, a):
-        self.mask = a > 0
-        return np.where(self.mask, a, np.zeros((), dtype=a.dtype))
+        from ._backend import use_numba
+        from .kernels import activation as K  # imported on first use: it loads Numba
+
+        self.numba = use_numba() and a.dtype.kind == "f"
+        self.out = (K.relu_forward_numba if self.numba else K.relu_forward)(a)
+        return self.out
 
     def backward(self, g):
-        return (np.where(self.mask, g, np.zeros((), dtype=g.dtype)),)
+        from .kernels import activation as K
+
+        if self.numba and g.shape == self.out.shape and g.dtype == self.out.dtype:
+            return (K.relu_backward_numba(self.out, g),)
+        return (K.relu_backward(self.out, g),)
 
 
 class Cast(Function):

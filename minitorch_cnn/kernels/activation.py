@@ -1,0 +1,53 @@
+"""ReLU forward and backward, each a NumPy version and a Numba twin with the same signature.
+
+::
+
+    y  = max(a, 0)            (written ``a if a > 0 else 0``: NaN gives 0, as the engine always did)
+    da = dy · [y > 0]         ([y > 0] = [a > 0], so backward needs only the output, not a mask)
+
+The twins run over the flattened arrays with ``prange``: one pass, no temporary mask.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+def relu_forward(a):
+    """``y = a where a > 0, else 0`` (same dtype and shape)."""
+    return np.where(a > 0, a, np.zeros((), dtype=a.dtype))
+
+
+def relu_backward(y, g):
+    """``da = g where y > 0, else 0``; ``y`` is the forward's output."""
+    return np.where(y > 0, g, np.zeros((), dtype=g.dtype))
+
+
+@numba.njit(cache=True, parallel=True)
+def _relu_forward_flat(a, out):
+    for i in numba.prange(a.size):
+        v = a[i]
+        out[i] = v if v > 0 else 0
+
+
+@numba.njit(cache=True, parallel=True)
+def _relu_backward_flat(y, g, out):
+    for i in numba.prange(y.size):
+        out[i] = g[i] if y[i] > 0 else 0
+
+
+def relu_forward_numba(a):
+    """Numba twin of :func:`relu_forward`."""
+    a = a if a.flags.c_contiguous else a.copy()  # (np.ascontiguousarray would turn 0-d into 1-d)
+    out = np.empty(a.shape, dtype=a.dtype)
+    _relu_forward_flat(a.reshape(-1), out.reshape(-1))
+    return out
+
+
+def relu_backward_numba(y, g):
+    """Numba twin of :func:`relu_backward`."""
+    g = g if g.flags.c_contiguous else g.copy()
+    y = y if y.flags.c_contiguous else y.copy()
+    out = np.empty(g.shape, dtype=g.dtype)
+    _relu_backward_flat(y.reshape(-1), g.reshape(-1), out.reshape(-1))
+    return out
