@@ -695,12 +695,13 @@ class Trainer:
                 "epoch_losses": list(self.epoch_losses[name]),
                 "epoch_seconds": self.epoch_seconds[name],
             }
-        order = self.order if self.order is not None else []
+        # the epoch's batches, stored as one index array (the DataLoader cuts it into batch_size pieces)
+        order = np.concatenate(self.order) if self.order else np.zeros(0, dtype=np.int64)
         meta = {
             "format": FORMAT_VERSION,
             "config": asdict(self.cfg),
             "position": {"epoch": self.epoch, "batch": self.batch, "step": self.step},
-            "order": pack([np.asarray(o) for o in order], arrays, "order"),
+            "order": pack(order, arrays, "order"),
             "engines": engines,
             "history": self.history,
         }
@@ -729,7 +730,8 @@ class Trainer:
         pos = meta["position"]
         self.epoch, self.batch, self.step = pos["epoch"], pos["batch"], pos["step"]
         order = unpack(meta["order"], arrays)
-        self.order = order if order else None
+        bs = self.cfg.batch_size
+        self.order = [order[i:i + bs] for i in range(0, len(order), bs)] if len(order) else None
         self.history = meta["history"]
         self.resumed_from = str(path)
 
