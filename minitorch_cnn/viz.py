@@ -109,8 +109,15 @@ def plot_training_curves(history: list[dict], step_losses: dict[str, Sequence[fl
         style = "-" if k == 0 else "--"
         losses = np.asarray(losses, dtype=np.float64)
         if losses.size:
-            ax_loss.plot(np.arange(1, losses.size + 1) / spe, losses, style, color=color, alpha=0.35,
-                         linewidth=0.8, label=f"{name} (per step)")
+            x = np.arange(1, losses.size + 1) / spe
+            ax_loss.plot(x, losses, style, color=color, alpha=0.15, linewidth=0.6)
+            window = max(1, min(losses.size // 4, spe // 10))     # a running mean over ~1/10 epoch
+            if window > 1:
+                smooth = np.convolve(losses, np.ones(window) / window, mode="valid")
+                ax_loss.plot(x[window - 1:], smooth, style, color=color, linewidth=1.0,
+                             label=f"{name} (running mean of {window} steps)")
+            else:
+                ax_loss.plot([], [], style, color=color, label=f"{name} (per step)")
         epochs = [row["epoch"] for row in history if name in row]
         if epochs:
             ax_loss.plot(epochs, [row[name]["train_loss"] for row in history if name in row], "o" + style,
