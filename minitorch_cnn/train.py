@@ -814,7 +814,8 @@ class Trainer:
                        f"step {self.step}")
         self.out.mkdir(parents=True, exist_ok=True)
         n_train = len(self.data.y_train)
-        with _InterruptFlag() as interrupt:
+        # overflow on the way to a NaN loss is reported by _check_finite, not as NumPy warnings
+        with _InterruptFlag() as interrupt, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
                 while self.epoch < cfg.epochs:
                     if self.order is None:
