@@ -18,7 +18,7 @@ Cost (1M float32 parameters, one step, 2-core machine, measured once): the eleme
 0.1–0.25 ms against NumPy's 0.3–1.7 ms; LAMB (≈3 ms vs 2.3) and Adafactor (≈5 ms vs 2.5) are still
 slower than NumPy, because their norms/means are serial float64 sums (no fastmath reassociation, so
 results stay deterministic) and the update is recomputed in the second pass.
-No ``parallel=True``: thread tuning is left to the benchmark work.
+The element loops are ``prange`` loops (``parallel=True``): see ``_pjit``.
 """
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ import numba
 import numpy as np
 
 _jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
+# The per-element loops run on all of Numba's threads (``prange``; each element is independent, and
+# the norms of LAMB/Adafactor are ``prange`` reductions). Measured at 10M float32 parameters
+# (benchmarks/, "optim" rows): the update is memory-bound, and a second core adds bandwidth.
+_pjit = numba.njit(cache=True, error_model="numpy", parallel=True)
 
 
 def _flat(a):
@@ -57,9 +61,9 @@ def _lerp_weights(weight, dt):
 
 
 # ---------------------------------------------------------------- SGD (optim/sgd.py::sgd_update)
-@_jit
+@_pjit
 def _sgd_kernel(p, grad, buf, lr, momentum, one_minus_dampening, weight_decay, nesterov, maximize, first):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         if weight_decay != 0:
             g = g + weight_decay * p[i]
@@ -84,9 +88,9 @@ def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_
 
 
 # ---------------------------------------------------------------- Adagrad (optim/adagrad.py)
-@_jit
+@_pjit
 def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         if weight_decay != 0:
             g = g + weight_decay * p[i]
@@ -102,10 +106,10 @@ def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, 
 
 
 # ---------------------------------------------------------------- RMSprop (optim/rmsprop.py)
-@_jit
+@_pjit
 def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, one_minus_alpha, lerp_w, lerp_1mw, eps,
                     weight_decay, momentum, centered, maximize):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         if weight_decay != 0:
             g = g + weight_decay * p[i]
@@ -132,9 +136,9 @@ def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, al
 
 
 # ---------------------------------------------------------------- Adadelta (optim/adadelta.py)
-@_jit
+@_pjit
 def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, one_minus_rho, eps, weight_decay, maximize):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         if weight_decay != 0:
             g = g + weight_decay * p[i]
@@ -163,10 +167,10 @@ def _decay(p, g, weight_decay, decay_factor, decoupled):
     return p, g
 
 
-@_jit
+@_pjit
 def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sqrt, lerp_w, lerp_1mw, beta2,
                  one_minus_beta2, eps, weight_decay, decay_factor, amsgrad, maximize, decoupled):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
         exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
@@ -191,10 +195,10 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, b
 
 
 # ---------------------------------------------------------------- NAdam (optim/nadam.py)
-@_jit
+@_pjit
 def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, lerp_1mw, beta2, one_minus_beta2, eps,
                   weight_decay, decay_factor, decoupled, maximize):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
         exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (3)
@@ -221,10 +225,10 @@ def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta
 
 
 # ---------------------------------------------------------------- RAdam (optim/radam.py)
-@_jit
+@_pjit
 def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w, lerp_1mw, beta2, one_minus_beta2,
                   eps, weight_decay, decay_factor, rectified, decoupled, maximize):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
         exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
@@ -250,9 +254,9 @@ def radam_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, ep
 
 
 # ---------------------------------------------------------------- Lion (optim/lion.py)
-@_jit
+@_pjit
 def _lion_kernel(p, grad, exp_avg, lr, beta1, one_minus_beta1, beta2, one_minus_beta2, weight_decay, maximize):
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         c = beta1 * exp_avg[i] + one_minus_beta1 * g  # (2)
         p[i] = p[i] - lr * (np.sign(c) + weight_decay * p[i])  # (3)
@@ -267,13 +271,13 @@ def lion_update(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximiz
 
 
 # ---------------------------------------------------------------- LAMB (optim/lamb.py)
-@_jit
+@_pjit
 def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp_1mw, beta2, one_minus_beta2, eps,
                             weight_decay, maximize):
     """Pass 1: moments (2), and the squared norms of w and of u = r + wd·w (3), (4) — u is not stored."""
     w_sq = 0.0
     u_sq = 0.0
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         g = -grad[i] if maximize else grad[i]  # (1)
         exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
         exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
@@ -283,10 +287,10 @@ def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp
     return w_sq, u_sq
 
 
-@_jit
+@_pjit
 def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
     """Pass 2: recompute u and take the step w −= (lr·trust)·u (5)."""
-    for i in range(p.size):
+    for i in numba.prange(p.size):
         u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]
         p[i] = p[i] - scale * u
 
@@ -305,64 +309,79 @@ def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps
 
 
 # ---------------------------------------------------------------- Adafactor (optim/adafactor.py)
-@_jit
+_CHUNKS = 16  # row blocks for the column sums: a fixed count, so the sums do not depend on the thread count
+
+
+@_pjit
 def _adafactor_factored_kernel(p, grad, row_var, col_var, beta_t, alpha, decay, eps1, d, maximize):
-    """p, grad: (B, R, C); row_var: (B, R); col_var: (B, C).  Passes: factors, update RMS, step."""
+    """p, grad: (B, R, C); row_var: (B, R); col_var: (B, C).  Passes: factors, update RMS, step.
+
+    ``1/√max(r_i·c_j/mean(r), ε1²) = min(1/√(r_i/mean(r)) · 1/√c_j, 1/ε1)``: the square roots and
+    divisions are taken once per row and per column, so passes (5) and (6) are a multiply and a
+    min per element (memory-bound instead of bound by R·C square roots and divisions).
+    """
     B, R, C = p.shape
-    eps1_sq = eps1 * eps1
     sign = -1.0 if maximize else 1.0
-    row_mean = np.empty(B)
-    col_sum = np.empty(C)
+    inv_eps1 = 1.0 / eps1
+    inv_row = np.empty((B, R))
+    inv_col = np.empty((B, C))
     for b in range(B):  # (4) running row / column means of g², then the mean of the row factor
-        col_sum[:] = 0.0
-        for r in range(R):  # one row-major sweep fills both the row sums and the column sums
-            s = 0.0
-            for c in range(C):
-                g2 = grad[b, r, c] * np.float64(grad[b, r, c])
-                s += g2
-                col_sum[c] += g2
-            row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t, 1.0 - beta_t)
+        col_part = np.zeros((_CHUNKS, C))
+        for k in numba.prange(_CHUNKS):  # one row-major sweep fills both the row sums and the column sums
+            for r in range(k * R // _CHUNKS, (k + 1) * R // _CHUNKS):
+                s = 0.0
+                for c in range(C):
+                    g2 = grad[b, r, c] * np.float64(grad[b, r, c])
+                    s += g2
+                    col_part[k, c] += g2
+                row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t, 1.0 - beta_t)
         for c in range(C):
-            col_var[b, c] = _lerp(col_var[b, c], col_sum[c] / R, beta_t, 1.0 - beta_t)
+            col_sum = 0.0
+            for k in range(_CHUNKS):
+                col_sum += col_part[k, c]
+            col_var[b, c] = _lerp(col_var[b, c], col_sum / R, beta_t, 1.0 - beta_t)
+            inv_col[b, c] = 1.0 / math.sqrt(np.float64(col_var[b, c]))
         s = 0.0
         for r in range(R):
             s += row_var[b, r]
-        row_mean[b] = max(s / R, eps1)
+        row_mean = max(s / R, eps1)
+        for r in range(R):
+            inv_row[b, r] = 1.0 / math.sqrt(row_var[b, r] / row_mean)
     u_sq = 0.0
-    for b in range(B):  # (5) RMS of the update U = g / √max(V̂, ε1²)
-        for r in range(R):
-            for c in range(C):
-                v = max(row_var[b, r] * col_var[b, c] / row_mean[b], eps1_sq)
-                u = sign * grad[b, r, c] / math.sqrt(v)
-                u_sq += u * u
+    for br in numba.prange(B * R):  # (5) RMS of the update U = g / √max(V̂, ε1²); rows spread over threads
+        b, r = br // R, br % R
+        ir = inv_row[b, r]
+        for c in range(C):
+            u = sign * grad[b, r, c] * min(ir * inv_col[b, c], inv_eps1)
+            u_sq += u * u
     scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
-    for b in range(B):  # (3), (6) decay and step
-        for r in range(R):
-            for c in range(C):
-                v = max(row_var[b, r] * col_var[b, c] / row_mean[b], eps1_sq)
-                p[b, r, c] = p[b, r, c] * decay - scale * (sign * grad[b, r, c] / math.sqrt(v))
+    for br in numba.prange(B * R):  # (3), (6) decay and step
+        b, r = br // R, br % R
+        ir = inv_row[b, r]
+        for c in range(C):
+            p[b, r, c] = p[b, r, c] * decay - scale * (sign * grad[b, r, c] * min(ir * inv_col[b, c], inv_eps1))
 
 
-@_jit
+@_pjit
 def _adafactor_vector_kernel(p, grad, variance, beta_t, alpha, decay, eps1, d, maximize):
     eps1_sq = eps1 * eps1
     sign = -1.0 if maximize else 1.0
     u_sq = 0.0
-    for i in range(p.size):  # (4), (5)
+    for i in numba.prange(p.size):  # (4), (5)
         g = sign * grad[i]
         variance[i] = _lerp(variance[i], g * g, beta_t, 1.0 - beta_t)
         u = g / math.sqrt(max(variance[i], eps1_sq))
         u_sq += u * u
     scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
-    for i in range(p.size):  # (3), (6)
+    for i in numba.prange(p.size):  # (3), (6)
         u = sign * grad[i] / math.sqrt(max(variance[i], eps1_sq))
         p[i] = p[i] * decay - scale * u
 
 
-@_jit
+@_pjit
 def _sum_squares(a):
     s = 0.0
-    for i in range(a.size):
+    for i in numba.prange(a.size):
         s += a[i] * a[i]
     return s
 
