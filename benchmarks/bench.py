@@ -376,8 +376,8 @@ class Bench:
                 bytes_ = arrays * n * 4
                 floor = bytes_ / bw
                 row = self.add("optim", f"{name} step {label} params", times, bytes=bytes_, floor_s=floor,
-                               traffic=how, copy_GBps=bw / 1e9)
-                row["vs_floor"] = times["numba"] / floor if times.get("numba") else None
+                               traffic=how, copy_GBps=bw / 1e9,
+                               vs_floor=times["numba"] / floor if times.get("numba") else None)
                 print(f"    floor {floor * 1e3:.2f} ms ({arrays} arrays × {n} × 4 B at {bw / 1e9:.1f} GB/s); "
                       f"ours/floor {row['vs_floor'] or float('nan'):.2f}", flush=True)
                 del fns

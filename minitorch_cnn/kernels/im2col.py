@@ -187,11 +187,11 @@ def _zero_outside(a4, di, dj):
     if di < 0:
         a4[:, :, :-di] = 0
     elif di > 0:
-        a4[:, :, h - di:] = 0
+        a4[:, :, max(h - di, 0):] = 0  # (a shift beyond the image zeroes it all)
     if dj < 0:
         a4[:, :, :, :-dj] = 0
     elif dj > 0:
-        a4[:, :, :, w - dj:] = 0
+        a4[:, :, :, max(w - dj, 0):] = 0
 
 
 def im2col_same(x, kh, kw, ph, pw, dh, dw):

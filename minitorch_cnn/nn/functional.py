@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import _backend
 from ..kernels import im2col as _im2col
+from ..kernels import softmax_ce as _softmax_ce
 from ..kernels import pool as _pool
 from ..tensor import Function, ReLU as _ReLU, Tensor
 
@@ -515,28 +516,22 @@ class CrossEntropyFn(Function):
         self.shape, self.reduction = x.shape, reduction
         x2 = _class_last(x)
         m, c = x2.shape
-        logp = _log_softmax(x2, 1)
         w = np.ones(c, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
         eps = label_smoothing
         if probs:
+            logp = _log_softmax(x2, 1)
             t2 = _class_last(target)
             t_s = t2 * (1 - eps) + eps / c if eps > 0 else t2
             q = t_s * w
             loss = -np.sum(logp * q, axis=1)
             out = _reduce(loss, reduction, denom=m)
             self.denom = m
-        else:
+        else:  # class indices: the fused softmax-CE kernels (kernels/softmax_ce.py)
             y = target.reshape(-1).astype(np.int64)
-            valid = y != ignore_index
-            y_safe = np.where(valid, y, 0)
-            rows = np.arange(m)
-            w_y = np.where(valid, w[y_safe], 0).astype(x.dtype)
-            nll = -logp[rows, y_safe] * w_y
-            q = np.zeros_like(logp)
-            q[rows, y_safe] = w_y
-            if eps > 0:
-                smooth = np.where(valid, -np.sum(logp * w, axis=1), 0)
-                q = (1 - eps) * q + (eps / c) * (w[None, :] * valid[:, None])
+            self.numba, self.y, self.ignore_index = _backend.use_numba(), y, ignore_index
+            fwd = _softmax_ce.softmax_ce_forward_numba if self.numba else _softmax_ce.softmax_ce_forward
+            logp, nll, smooth, w_y = fwd(x2, y, w, ignore_index, eps)
+            q, self.w_y = None, w_y
             self.denom = np.sum(w_y)
             if reduction == "none":
                 out = nll if eps == 0 else (1 - eps) * nll + smooth * (eps / c)
@@ -558,8 +553,12 @@ class CrossEntropyFn(Function):
             coef = np.asarray(g, dtype=self.logp.dtype).reshape(1, 1)
         else:
             coef = np.asarray(g, dtype=self.logp.dtype).reshape(1, 1) / self.denom
-        dlogp = -coef * self.q
-        dx2 = dlogp - np.exp(self.logp) * np.sum(dlogp, axis=1, keepdims=True)
+        if self.probs:
+            dlogp = -coef * self.q
+            dx2 = dlogp - np.exp(self.logp) * np.sum(dlogp, axis=1, keepdims=True)
+        else:
+            bwd = _softmax_ce.softmax_ce_backward_numba if self.numba else _softmax_ce.softmax_ce_backward
+            dx2 = bwd(self.logp, self.y, self.w, self.w_y, self.ignore_index, self.eps, coef)
         dx = _class_back(dx2.astype(self.logp.dtype, copy=False), self.shape)
         dt = None
         if self.probs and self.needs_input_grad[1]:

@@ -1,0 +1,138 @@
+"""Softmax cross-entropy with class-index targets: forward and backward, NumPy version + Numba twin.
+
+Rows i of logits x (M, C), targets y (M,) int64, class weights w (C,), smoothing ε,
+``ignore_index`` rows contributing nothing::
+
+    logp_i = x_i − max(x_i) − log Σ_c exp(x_ic − max(x_i))        (stable log-softmax)
+    nll_i  = −w_{y_i} · logp_{i,y_i}                               (0 where y_i is ignored)
+    smooth_i = −Σ_c w_c · logp_ic                                  (0 where ignored; only if ε > 0)
+
+Backward, with ``q_i = (1−ε)·w_{y_i}·onehot(y_i) + (ε/C)·w·[y_i not ignored]`` and the upstream
+coefficient ``coef_i`` (dℓ, already divided by the mean's denominator)::
+
+    dlogp_i = −coef_i · q_i ;   dx_i = dlogp_i − softmax(x_i) · Σ_c dlogp_ic
+
+The NumPy version builds q densely (it reads like the formula); the Numba twin never materialises
+q: one parallel pass over the rows, ``Σ_c dlogp_ic = −coef_i·((1−ε)·w_{y_i} + (ε/C)·Σw)`` in closed form.
+Sums over classes may be added in another order than NumPy's pairwise sums (agreement to rounding).
+"""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+
+# ---------------------------------------------------------------------------------------------
+# NumPy versions
+# ---------------------------------------------------------------------------------------------
+def log_softmax_rows(x2):
+    """``x − max − log Σ exp(x − max)`` along axis 1; all −∞/+∞ rows keep a 0 shift (nan/−∞ as torch)."""
+    m = np.max(x2, axis=1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    z = x2 - m
+    return z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+
+
+def softmax_ce_forward(x2, y, w, ignore_index, eps):
+    """Return ``(logp (M, C), nll (M,), smooth (M,), w_y (M,))`` (smooth is 0 when ε = 0)."""
+    m = x2.shape[0]
+    logp = log_softmax_rows(x2)
+    valid = y != ignore_index
+    y_safe = np.where(valid, y, 0)
+    w_y = np.where(valid, w[y_safe], 0).astype(x2.dtype)
+    nll = -logp[np.arange(m), y_safe] * w_y
+    if eps > 0:
+        smooth = np.where(valid, -np.sum(logp * w, axis=1), 0).astype(x2.dtype)
+    else:
+        smooth = np.zeros(m, dtype=x2.dtype)
+    return logp, nll, smooth, w_y
+
+
+def softmax_ce_backward(logp, y, w, w_y, ignore_index, eps, coef):
+    """``dx`` (M, C) from the saved ``logp`` and ``w_y``; ``coef`` has length M or 1."""
+    m, c = logp.shape
+    valid = y != ignore_index
+    y_safe = np.where(valid, y, 0)
+    q = np.zeros_like(logp)
+    q[np.arange(m), y_safe] = w_y
+    if eps > 0:
+        q = (1 - eps) * q + (eps / c) * (w[None, :] * valid[:, None])
+    dlogp = -np.asarray(coef, dtype=logp.dtype).reshape(-1, 1) * q
+    return (dlogp - np.exp(logp) * np.sum(dlogp, axis=1, keepdims=True)).astype(logp.dtype, copy=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numba twins
+# ---------------------------------------------------------------------------------------------
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def _forward_rows(x2, y, w, ignore_index, eps, logp, nll, smooth, w_y):
+    m, c = x2.shape
+    for i in numba.prange(m):
+        mx = -np.inf
+        for k in range(c):
+            v = x2[i, k]
+            if v > mx or v != v:
+                mx = v
+        if not math.isfinite(mx):
+            mx = 0.0
+        s = 0.0
+        for k in range(c):
+            s += math.exp(x2[i, k] - mx)
+        lse = math.log(s)
+        for k in range(c):
+            logp[i, k] = (x2[i, k] - mx) - lse
+        yi = y[i]
+        if yi != ignore_index:
+            w_y[i] = w[yi]
+            nll[i] = -logp[i, yi] * w_y[i]
+            if eps > 0:
+                t = 0.0
+                for k in range(c):
+                    t += logp[i, k] * w[k]
+                smooth[i] = -t
+            else:
+                smooth[i] = 0
+        else:
+            w_y[i] = 0
+            nll[i] = 0
+            smooth[i] = 0
+
+
+def softmax_ce_forward_numba(x2, y, w, ignore_index, eps):
+    """Numba twin of :func:`softmax_ce_forward`."""
+    x2 = np.ascontiguousarray(x2)
+    m, c = x2.shape
+    logp = np.empty_like(x2)
+    nll, smooth, w_y = (np.empty(m, dtype=x2.dtype) for _ in range(3))
+    _forward_rows(x2, np.ascontiguousarray(y, dtype=np.int64), np.ascontiguousarray(w, dtype=x2.dtype),
+                  int(ignore_index), float(eps), logp, nll, smooth, w_y)
+    return logp, nll, smooth, w_y
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def _backward_rows(logp, y, w, w_y, ignore_index, eps, coef, dx):
+    m, c = logp.shape
+    w_sum = 0.0
+    for k in range(c):
+        w_sum += w[k]
+    for i in numba.prange(m):
+        ci = coef[i] if coef.size > 1 else coef[0]
+        valid = y[i] != ignore_index
+        a = (1.0 - eps) * w_y[i] if eps > 0 else w_y[i]  # weight of the target class
+        b = eps / c if (eps > 0 and valid) else 0.0      # weight of every class (× w_c)
+        total = -ci * (a + b * w_sum)                    # Σ_c dlogp_ic
+        for k in range(c):
+            dx[i, k] = -ci * (b * w[k]) - math.exp(logp[i, k]) * total
+        if valid:
+            dx[i, y[i]] += -ci * a
+
+
+def softmax_ce_backward_numba(logp, y, w, w_y, ignore_index, eps, coef):
+    """Numba twin of :func:`softmax_ce_backward`."""
+    dx = np.empty_like(logp)
+    _backward_rows(logp, np.ascontiguousarray(y, dtype=np.int64), np.ascontiguousarray(w, dtype=logp.dtype),
+                   w_y, int(ignore_index), float(eps),
+                   np.ascontiguousarray(np.asarray(coef, dtype=np.float64).reshape(-1)), dx)
+    return dx

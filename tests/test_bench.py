@@ -1,0 +1,90 @@
+"""``minitorch-cnn bench --quick``: a smoke run at tiny sizes that writes well-formed JSON and PNG.
+
+No timing assertions: this only checks that every group runs for every engine and that the
+outputs have the promised fields (ratios, the optimizer rows' memory-traffic floor, the machine
+description, cold-start figures with an empty and a warm Numba cache).
+"""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def bench(tmp_path, *args, timeout=600):
+    out = tmp_path / "bench"
+    res = subprocess.run([sys.executable, "-m", "minitorch_cnn", "bench", "--quick", "--out", str(out), *args],
+                         cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    return res, out
+
+
+def finite_positive(t):
+    return isinstance(t, float) and math.isfinite(t) and t > 0
+
+
+def check_outputs(out: Path) -> dict:
+    data = json.loads((out / "bench.json").read_text())
+    assert (out / "bench.png").read_bytes()[:8] == PNG_SIGNATURE
+    m = data["machine"]
+    for key in ("cpu", "cores", "threads", "numpy", "numba", "torch", "blas", "thread_settings"):
+        assert key in m, key
+    assert m["thread_settings"]["numba"] >= 1 and m["thread_settings"]["torch"] >= 1
+    return data
+
+
+def test_quick_bench_writes_json_and_png_for_every_timing_group(tmp_path):
+    groups = "conv,pool,linear,ce,optim,train,epoch,threads"
+    res, out = bench(tmp_path, "--rows", groups, "--optimizers", "SGD,Adam,Adafactor,LAMB", "--threads", "1")
+    assert res.returncode == 0, res.stderr[-3000:]
+    data = check_outputs(out)
+    assert data["settings"]["groups"] == groups.split(",")
+    seen = {r["group"] for r in data["rows"]}
+    assert seen == set(groups.split(","))
+    for row in data["rows"]:
+        t = row["times_s"]
+        assert finite_positive(t["numba"]) and finite_positive(t["torch"]), row
+        assert finite_positive(row["ratio"]) and math.isclose(row["ratio"], t["numba"] / t["torch"])
+        if row["group"] in ("conv", "pool", "linear", "ce", "optim", "train"):
+            assert finite_positive(t["numpy"]), row
+    optim = [r for r in data["rows"] if r["group"] == "optim"]
+    assert len(optim) == 2 * 4  # two sizes × the four optimizers asked for
+    for row in optim:
+        assert row["bytes"] > 0 and finite_positive(row["floor_s"]) and finite_positive(row["vs_floor"])
+        assert math.isclose(row["vs_floor"], row["times_s"]["numba"] / row["floor_s"])
+    for name in ("SGD", "Adam"):  # torch's fused CPU kernels are timed as well
+        assert any(r["name"].startswith(name + " ") and "torch_fused" in r["times_s"] for r in optim)
+    assert all(finite_positive(v) for v in data["copy_bandwidth_GBps"].values())
+    assert "ours/torch" in res.stdout and "ours/floor" in res.stdout  # the printed table
+
+
+@pytest.mark.slow
+def test_quick_bench_cold_start_with_empty_and_warm_numba_cache(tmp_path):
+    res, out = bench(tmp_path, "--rows", "cold")
+    assert res.returncode == 0, res.stderr[-3000:]
+    data = check_outputs(out)
+    cold = data["cold_start"]
+    for key in ("empty_cache", "warm_cache", "default_cache", "torch"):
+        for part in ("import", "first_step", "total", "process_wall"):
+            assert finite_positive(cold[key][part]), (key, part)
+    assert [r["name"] for r in data["rows"]] == ["import + first train step, empty Numba cache",
+                                                 "import + first train step, warm Numba cache"]
+
+
+def test_bench_rejects_unknown_groups_and_optimizers(tmp_path):
+    res, _ = bench(tmp_path, "--rows", "conv,bogus", timeout=120)
+    assert res.returncode == 2 and "bogus" in res.stderr
+    res, _ = bench(tmp_path, "--rows", "optim", "--optimizers", "Adamm", timeout=120)
+    assert res.returncode == 2 and "Adamm" in res.stderr
+
+
+def test_bench_without_a_choice_explains_and_runs_nothing(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "minitorch_cnn", "bench"], cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 2 and "--rows all" in res.stderr
