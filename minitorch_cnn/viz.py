@@ -38,6 +38,9 @@ def _save(fig: Figure, path: str | Path) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, format="png", bbox_inches="tight")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)          # mkstemp made it 0o600; give it a new file's usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

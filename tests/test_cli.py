@@ -358,3 +358,12 @@ def test_full_data_smoke(tmp_path, capsys):
     assert "Fashion-MNIST full test split: 10,000 images" in stdout
     log = json.loads((out / "log.json").read_text())
     assert log["config"]["data"] == "full" and log["steps"] == 3
+
+
+def test_outputs_get_the_usual_file_permissions(tmp_path, capsys):
+    out = tmp_path / "perm"
+    assert run(capsys, "train", *TINY, "--max-steps", 1, "--out", out)[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("checkpoint.npz", "log.json", "curves.png"):
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
