@@ -171,7 +171,8 @@ class Conv2dFn(Function):
             cols = im2col(x, kh, kw, sh, sw, ph, pw, dh, dw)  # (C·kh·kw, N·L)
         k_g, o_g = c_g * kh * kw, c_out // groups
         w2 = weight.reshape(c_out, k_g)
-        out = np.empty((c_out, n * h_out * w_out), dtype=x.dtype)
+        out = (_im2col.padded_empty(c_out, n * h_out * w_out, x.dtype) if self.same
+               else np.empty((c_out, n * h_out * w_out), dtype=x.dtype))
         for g in range(groups):
             np.matmul(w2[g * o_g:(g + 1) * o_g], cols[g * k_g:(g + 1) * k_g], out=out[g * o_g:(g + 1) * o_g])
         if bias is not None:
@@ -186,7 +187,11 @@ class Conv2dFn(Function):
         c_out = w2.shape[0]
         k_g, o_g = w2.shape[1], c_out // groups
         # dY as (C_out, N·L): the same column order as cols
-        g_cols = np.ascontiguousarray(g.reshape(n, c_out, h_out * w_out).transpose(1, 0, 2)).reshape(c_out, -1)
+        if self.same:
+            g_cols = _im2col.padded_empty(c_out, n * h_out * w_out, g.dtype)
+            g_cols.reshape(c_out, n, h_out * w_out)[...] = g.reshape(n, c_out, h_out * w_out).transpose(1, 0, 2)
+        else:
+            g_cols = np.ascontiguousarray(g.reshape(n, c_out, h_out * w_out).transpose(1, 0, 2)).reshape(c_out, -1)
         need_x, need_w = self.needs_input_grad[0], self.needs_input_grad[1]
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
         dx = dweight = db = None
@@ -194,10 +199,13 @@ class Conv2dFn(Function):
             dw2 = np.empty_like(w2)
             for gi in range(groups):
                 rows, ks = slice(gi * o_g, (gi + 1) * o_g), slice(gi * k_g, (gi + 1) * k_g)
-                np.matmul(g_cols[rows], cols[ks].T, out=dw2[rows])
+                if self.same:  # dW_gᵀ = cols_g · dY_gᵀ: the same products, a faster BLAS layout (1.5×)
+                    dw2[rows] = np.matmul(cols[ks], g_cols[rows].T).T
+                else:
+                    np.matmul(g_cols[rows], cols[ks].T, out=dw2[rows])
             dweight = dw2.reshape(c_out, k_g // (kh * kw), kh, kw)
         if need_x:
-            dcols = np.empty_like(cols)
+            dcols = _im2col.padded_empty(*cols.shape, cols.dtype) if self.same else np.empty_like(cols)
             for gi in range(groups):
                 rows, ks = slice(gi * o_g, (gi + 1) * o_g), slice(gi * k_g, (gi + 1) * k_g)
                 np.matmul(w2[rows].T, g_cols[rows], out=dcols[ks])
