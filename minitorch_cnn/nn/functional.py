@@ -536,7 +536,8 @@ class CrossEntropyFn(Function):
             self.denom = m
         else:  # class indices: the fused softmax-CE kernels (kernels/softmax_ce.py)
             y = target.reshape(-1).astype(np.int64)
-            self.numba, self.y, self.ignore_index = _backend.use_numba(), y, ignore_index
+            self.numba = _backend.use_numba() and c <= _softmax_ce.NUMBA_MAX_CLASSES
+            self.y, self.ignore_index = y, ignore_index
             fwd = _softmax_ce.softmax_ce_forward_numba if self.numba else _softmax_ce.softmax_ce_forward
             logp, nll, smooth, w_y = fwd(x2, y, w, ignore_index, eps)
             q, self.w_y = None, w_y
