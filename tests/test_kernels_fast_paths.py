@@ -129,3 +129,36 @@ def test_is_same_conv_only_for_stride_one_and_full_padding():
     assert not K.is_same_conv(14, 14, 3, 3, 2, 2, 1, 1, 1, 1)  # stride 2
     assert not K.is_same_conv(14, 14, 3, 3, 1, 1, 0, 0, 1, 1)  # valid padding
     assert not K.is_same_conv(14, 14, 2, 2, 1, 1, 1, 1, 1, 1)  # even kernel: output grows
+
+
+# ---------------------------------------------------------------------------------------------
+# optimizers: the parallel builds of the fused updates (used from PARALLEL_MIN elements on)
+# ---------------------------------------------------------------------------------------------
+import pytest  # noqa: E402
+
+import minitorch_cnn as mt  # noqa: E402
+from minitorch_cnn import nn  # noqa: E402
+from minitorch_cnn.kernels import optim_kernels as OK  # noqa: E402
+from optim_strategies import CASE_IDS, OPTIM_CASES, gradient_sequence  # noqa: E402
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("case", OPTIM_CASES, ids=CASE_IDS)
+def test_parallel_optimizer_kernels_equal_numpy(case, dtype, monkeypatch):
+    """With ``PARALLEL_MIN = 0`` every update takes the ``parallel=True`` build (prange, reductions
+    split over threads); it must still agree with the NumPy update (odd 2-D and 1-D shapes)."""
+    monkeypatch.setattr(OK, "PARALLEL_MIN", 0)
+    for shape in [(37, 29), (101,)]:
+        kw = {}
+        init = np.random.default_rng(1).standard_normal(shape).astype(dtype)
+        grads = gradient_sequence(shape, 6, 2, 1.0, dtype)
+        results = {}
+        for backend in ("numpy", "numba"):
+            with mt.backend(backend):
+                p = nn.Parameter(mt.Tensor(init.copy()))
+                opt = case.make_ours([p], kw)
+                for g in grads:
+                    p.grad = mt.Tensor(g.copy())
+                    opt.step()
+                results[backend] = p.array.copy()
+        np.testing.assert_allclose(results["numba"], results["numpy"], **TOL[dtype], err_msg=f"{case.name} {shape}")

@@ -5,7 +5,10 @@
     y  = max(a, 0)            (written ``a if a > 0 else 0``: NaN gives 0, as the engine always did)
     da = dy · [y > 0]         ([y > 0] = [a > 0], so backward needs only the output, not a mask)
 
-The twins run over the flattened arrays with ``prange``: one pass, no temporary mask.
+The twins run over the flattened arrays: one pass, no temporary mask. Like every layer kernel they are
+compiled without ``parallel=True``: a parallel loop leaves Numba's OpenMP workers spinning while the
+next matmul's BLAS threads need the cores (SimpleCNN training step on 2 cores, 2 Numba + 2 BLAS
+threads: 123.6 ms with parallel layer kernels, 14.3 ms without; benchmarks/, "threads" rows).
 """
 from __future__ import annotations
 
@@ -23,14 +26,14 @@ def relu_backward(y, g):
     return np.where(y > 0, g, np.zeros((), dtype=g.dtype))
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def _relu_forward_flat(a, out):
     for i in numba.prange(a.size):
         v = a[i]
         out[i] = v if v > 0 else 0
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def _relu_backward_flat(y, g, out):
     for i in numba.prange(y.size):
         out[i] = g[i] if y[i] > 0 else 0

@@ -90,12 +90,12 @@ def _valid_range(o_count, start, stride, size):
     return lo, hi
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def im2col_numba(x, kh, kw, sh, sw, ph, pw, dh, dw):
     """Numba twin of :func:`im2col` (same signature, same result); padding is never materialised.
 
-    The images of the batch are spread over Numba's threads (``prange``): image b fills only the
-    columns [b·L, (b+1)·L) of every row, so the threads never write the same memory.
+    Loops image by image (``prange`` marks that image b fills only the columns [b·L, (b+1)·L) of
+    every row; compiled serial, see ``kernels/activation.py`` for why).
     """
     n, c, h, w = x.shape
     h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
@@ -128,11 +128,11 @@ def im2col_numba(x, kh, kw, sh, sw, ph, pw, dh, dw):
     return cols
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def col2im_numba(cols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
     """Numba twin of :func:`col2im` (same signature, same sums in the same order).
 
-    ``prange`` over the images: image b's gradient dx[b] is written by one thread only, and within
+    Image by image (dx[b] depends on image b's columns only; compiled serial), and within
     it the terms arrive in the NumPy version's (i, j) order.
     """
     h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1

@@ -18,24 +18,54 @@ Cost (1M float32 parameters, one step, 2-core machine, measured once): the eleme
 0.1–0.25 ms against NumPy's 0.3–1.7 ms; LAMB (≈3 ms vs 2.3) and Adafactor (≈5 ms vs 2.5) are still
 slower than NumPy, because their norms/means are serial float64 sums (no fastmath reassociation, so
 results stay deterministic) and the update is recomputed in the second pass.
-The element loops are ``prange`` loops (``parallel=True``): see ``_pjit``.
+The element loops are ``prange`` loops, parallel for big parameters: see ``_Fused``.
 """
 from __future__ import annotations
 
 import math
+import types
 
 import numba
 import numpy as np
 
 _jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
-# The per-element loops run on all of Numba's threads (``prange``; each element is independent, and
-# the norms of LAMB/Adafactor are ``prange`` reductions). Measured at 10M float32 parameters
-# (benchmarks/, "optim" rows): the update is memory-bound, and a second core adds bandwidth.
-_pjit = numba.njit(cache=True, error_model="numpy", parallel=True)
+PARALLEL_MIN = 1 << 20  # elements: from here on a fused update runs on all of Numba's threads
+
+
+class _Fused:
+    """A fused loop compiled twice: serially, and with ``parallel=True`` (its ``prange`` loops spread
+    over Numba's threads; each element is independent, norms are ``prange`` reductions).
+
+    Parameters of ``PARALLEL_MIN`` elements or more take the parallel build: the update is
+    memory-bound and a second core adds bandwidth (Adam, 1M float32: 0.90 → 0.66 ms on 2 cores).
+    Smaller ones (every layer of the lecture's CNNs) stay serial: a parallel loop leaves Numba's
+    OpenMP workers spinning, and on a machine with as many cores as threads they then starve the
+    BLAS threads of the next layer's matmul (SimpleCNN training step, 2 Numba + 2 BLAS threads:
+    14.3 ms with a parallel Adam step vs 6–7 ms without; benchmarks/, "threads" rows).
+    """
+
+    def __init__(self, py_func, **options):
+        opts = dict(cache=True, error_model="numpy", **options)
+        self.__name__, self.__doc__ = py_func.__name__, py_func.__doc__
+        self.serial = numba.njit(**opts)(py_func)
+        twin = types.FunctionType(py_func.__code__, py_func.__globals__, py_func.__name__ + "_parallel",
+                                  py_func.__defaults__, py_func.__closure__)
+        twin.__qualname__ = py_func.__qualname__ + "_parallel"  # its own on-disk cache entry
+        self.parallel = numba.njit(parallel=True, **opts)(twin)
+
+    def __call__(self, p, *args):
+        return (self.parallel if p.size >= PARALLEL_MIN else self.serial)(p, *args)
+
+
+def _pjit(py_func):
+    return _Fused(py_func)
+
+
 # Loops that also accumulate a norm: LLVM vectorizes a floating-point sum only if it may reassociate
 # it (the order of the additions is already per-thread under prange). Without this, LAMB's first
 # pass and Adafactor's statistics ran scalar: 3.9× the memory floor at 10M parameters.
-_pjit_sum = numba.njit(cache=True, error_model="numpy", parallel=True, fastmath={"reassoc"})
+def _pjit_sum(py_func):
+    return _Fused(py_func, fastmath={"reassoc"})
 
 
 def _flat(a):

@@ -117,11 +117,12 @@ def _max_pool_2x2_plane(xp, op, ip, sh, sw):
             ip[oh, ow] = best_i
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     """Numba twin of :func:`max_pool2d_forward`: torch's CPU loop (first max wins, NaN wins).
 
-    The N·C planes are independent and spread over Numba's threads (``prange``).
+    The N·C planes are independent (``prange`` marks it; the kernel is compiled serial, see
+    ``kernels/activation.py`` for why).
     """
     n, c, h, w = x.shape
     out = np.empty((n, c, h_out, w_out), dtype=x.dtype)
@@ -160,9 +161,9 @@ def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     return out, idx
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def max_pool2d_backward_numba(grad_out, indices, h, w):
-    """Numba twin of :func:`max_pool2d_backward` (``prange`` over the N·C planes)."""
+    """Numba twin of :func:`max_pool2d_backward` (one loop over the N·C planes)."""
     n, c, h_out, w_out = grad_out.shape
     dx = np.zeros((n, c, h, w), dtype=grad_out.dtype)
     for p in numba.prange(n * c):

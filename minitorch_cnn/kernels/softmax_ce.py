@@ -72,7 +72,7 @@ def softmax_ce_backward(logp, y, w, w_y, ignore_index, eps, coef):
 # ---------------------------------------------------------------------------------------------
 # Numba twins
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, error_model="numpy")
 def _forward_rows(x2, y, w, ignore_index, eps, logp, nll, smooth, w_y):
     m, c = x2.shape
     for i in numba.prange(m):
@@ -117,7 +117,7 @@ def softmax_ce_forward_numba(x2, y, w, ignore_index, eps):
     return logp, nll, smooth, w_y
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, error_model="numpy")
 def _backward_rows(logp, y, w, w_y, ignore_index, eps, coef, dx):
     m, c = logp.shape
     w_sum = 0.0
