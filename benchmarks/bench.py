@@ -7,9 +7,9 @@ Every row is timed for up to four engines on the same shapes, dtype (float32) an
 * ``torch``  torch on the CPU (its defaults: e.g. the single-tensor optimizer loops)
 * ``cuda``   torch on CUDA, only when torch sees a GPU
 
-Method: each engine is warmed up first (Numba compiles, caches fill), then the engines take turns,
-one call each per round, so a load spike on this shared machine hits them all alike; a row reports
-the median of ``--repeats`` rounds. The ratio column is ours (numba) ÷ torch CPU.
+Method: one engine after the other, each after a short idle pause (so the previous engine's
+spinning thread pools are quiet), warmed up first (Numba compiles, caches fill), then ``--repeats``
+timed calls; a row reports the median. The ratio column is ours (numba) ÷ torch CPU.
 
 Optimizer rows also give the memory-traffic floor: the bytes the update must read and write
 (arrays touched × parameter count × 4 bytes, see ``OPTIMIZERS``) ÷ the best copy bandwidth measured
@@ -143,9 +143,19 @@ def _cuda_sync():
     torch.cuda.synchronize()
 
 
+SETTLE_S = 0.3  # idle time before each engine's block of calls, untimed (see time_engines)
+
+
 def time_engines(fns: dict, repeats: int, warmup: int) -> dict:
     """Median seconds per engine. ``fns``: engine → zero-argument callable (already bound to its
-    inputs). Warm-up first, then ``repeats`` rounds with the engines taking turns."""
+    inputs). Each engine in turn: ``SETTLE_S`` idle, ``warmup`` calls, then ``repeats`` timed calls.
+
+    Why blocks and the pause: the thread pools of the engine that just ran keep spinning after their
+    work (OpenBLAS workers for up to ~0.1 s, OpenMP workers for a while), and with as many threads
+    as cores they slow the next engine down. Measured on 2 cores, 2 threads, interleaving the two
+    engines call by call: torch's training step 85.6 ms right after ours (11 ms alone), ours 12.9 ms
+    right after torch's (6.5 ms alone). Rows stay short (a few seconds), so load drift between the
+    blocks is small; the JSON records the load average before and after the run."""
     import minitorch_cnn as mt
 
     def call(engine):
@@ -158,21 +168,23 @@ def time_engines(fns: dict, repeats: int, warmup: int) -> dict:
             if engine == "cuda":
                 _cuda_sync()
 
-    for engine in fns:
-        for _ in range(warmup):
-            call(engine)
     samples = {e: [] for e in fns}
     gc_was = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            for engine in fns:
+    for engine in fns:
+        if len(fns) > 1:
+            time.sleep(SETTLE_S)
+        for _ in range(warmup):
+            call(engine)
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(repeats):
                 t0 = time.perf_counter()
                 call(engine)
                 samples[engine].append(time.perf_counter() - t0)
-    finally:
-        if gc_was:
-            gc.enable()
+        finally:
+            if gc_was:
+                gc.enable()
     return {e: statistics.median(s) for e, s in samples.items()}
 
 
@@ -645,7 +657,7 @@ def print_table(rows, info):
     print()
     print(f"minitorch_cnn bench — {info['cpu']}, {info['cores']} cores, threads {info['thread_settings']}, "
           f"BLAS {', '.join(str(b.get('internal_api')) + ' ' + str(b.get('architecture') or '') for b in info['blas'] if b.get('user_api') == 'blas')}")
-    print("times are medians over rounds (engines interleaved); ours = Numba backend; ratio = ours ÷ torch CPU")
+    print("times are medians of --repeats calls after warm-up, engine by engine; ours = Numba backend; ratio = ours ÷ torch CPU")
     print(HEADER)
     for r in rows:
         print(format_row(r))
