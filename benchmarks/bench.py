@@ -724,6 +724,9 @@ def run(args) -> int:
         bad = [o for o in args.optimizers if o not in OPTIMIZERS]
         if bad:
             raise ValueError(f"--optimizers: unknown {bad}; choose from {','.join(OPTIMIZERS)}")
+    if args.quick:  # a smoke run: no settling pauses between engines
+        global SETTLE_S
+        SETTLE_S = 0.0
     if args.repeats is None:
         args.repeats = 2 if args.quick else 7
     if args.warmup is None:
