@@ -736,8 +736,9 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    info = machine(args.threads)
-    info["thread_settings"] = set_threads(args.threads)
+    settings = set_threads(args.threads)
+    info = machine(args.threads)  # (after set_threads: the BLAS entry shows the thread count in use)
+    info["thread_settings"] = settings
     bench = Bench(args)
     print(f"{info['cpu']}, {info['cores']} cores; threads {info['thread_settings']}; load {info['loadavg_start']}")
     print(HEADER, flush=True)
