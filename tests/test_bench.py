@@ -82,9 +82,3 @@ def test_bench_rejects_unknown_groups_and_optimizers(tmp_path):
     assert res.returncode == 2 and "bogus" in res.stderr
     res, _ = bench(tmp_path, "--rows", "optim", "--optimizers", "Adamm", timeout=120)
     assert res.returncode == 2 and "Adamm" in res.stderr
-
-
-def test_bench_without_a_choice_explains_and_runs_nothing(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "minitorch_cnn", "bench"], cwd=REPO, capture_output=True,
-                         text=True, timeout=120)
-    assert res.returncode == 2 and "--rows all" in res.stderr
