@@ -79,36 +79,36 @@ def global_set(mode: bool) -> None:
     _grad_enabled = bool(mode)
 
 
-class no_grad(contextlib.ContextDecorator):
-    """``with no_grad():`` runs operations without recording them for backward (as torch)."""
+class _GradMode(contextlib.ContextDecorator):
+    """Set grad mode to ``self.mode`` inside a ``with`` block or a decorated function, then restore it."""
+
+    mode = True
 
     def __enter__(self):
         self.prev = _grad_enabled
-        global_set(False)
+        global_set(self.mode)
         return self
+
+    def __exit__(self, *exc):
+        global_set(self.prev)
+        return False
 
     def _recreate_cm(self):
         # as a decorator, each call gets its own instance: a shared ``self.prev`` would be
         # overwritten by a recursive call and leave grad mode off after the outermost one returns
         return type(self)()
 
-    def __exit__(self, *exc):
-        global_set(self.prev)
-        return False
+
+class no_grad(_GradMode):
+    """``with no_grad():`` runs operations without recording them for backward (as torch)."""
+
+    mode = False
 
 
-class enable_grad(contextlib.ContextDecorator):
-    def __enter__(self):
-        self.prev = _grad_enabled
-        global_set(True)
-        return self
+class enable_grad(_GradMode):
+    """``with enable_grad():`` records operations again inside a ``no_grad`` block."""
 
-    def _recreate_cm(self):
-        return type(self)()
-
-    def __exit__(self, *exc):
-        global_set(self.prev)
-        return False
+    mode = True
 
 
 def _dtype_name(dtype) -> str:
