@@ -66,6 +66,22 @@ def _copy_state_value(value):
     return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
 
 
+def check_adam_hyperparameters(lr, betas, weight_decay, eps=None) -> None:
+    """torch's checks for the Adam family, in torch's order and wording (``Invalid learning rate: -1.0``).
+
+    Shared by Adam, AdamW, NAdam, RAdam, LAMB and (without ``eps``) Lion.
+    """
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if eps is not None and not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 class Optimizer:
     """Base class of every optimizer (see the module docstring for the contract)."""
 
