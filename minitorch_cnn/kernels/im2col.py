@@ -81,7 +81,7 @@ def _valid_range(o_count, start, stride, size):
     """The output positions ``o`` in [0, o_count) whose input ``start + o·stride`` is in [0, size)."""
     lo = 0
     if start < 0:
-        lo = (-start + stride - 1) // stride
+        lo = min((-start + stride - 1) // stride, o_count)  # (a tap left of every output: none)
     hi = o_count
     if start + (o_count - 1) * stride >= size:
         hi = (size - 1 - start) // stride + 1 if size - 1 - start >= 0 else 0
