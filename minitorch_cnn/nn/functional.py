@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from .. import _backend
+from ..kernels import direct_conv as _direct
 from ..kernels import im2col as _im2col
 from ..kernels import softmax_ce as _softmax_ce
 from ..kernels import pool as _pool
@@ -147,6 +148,10 @@ class Conv2dFn(Function):
 
     ``extra`` pads the bottom/right of x by one more row/column (``padding='same'`` with an even
     total padding split unevenly, as torch does); backward crops it off again.
+
+    Numba backend, "same" convolutions of 1–3 input channels at 3×3 (K = C·kh·kw ≤ 27, the first
+    layer): im2col's matrix would have only 9–27 rows, too skinny for BLAS, so y, dW, db and dX are
+    computed directly (``kernels/direct_conv.py``), the batch split over the threads.
     """
 
     def forward(self, x, weight, bias, *, stride, padding, dilation, groups, extra=(0, 0)):
@@ -161,6 +166,11 @@ class Conv2dFn(Function):
         h_out = _im2col.conv_output_size(h, kh, sh, ph, dh)
         w_out = _im2col.conv_output_size(w, kw, sw, pw, dw)
         self.extra = extra
+        self.direct = self.numba and _direct.use_direct(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups)
+        if self.direct:
+            self.x, self.weight = x, np.ascontiguousarray(weight)
+            self.geometry = (n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups)
+            return _direct.direct_conv2d_forward_numba(x, self.weight, bias, ph, pw, dh, dw)
         # Numba backend, "same" convolutions (the lecture's 3×3, padding 1): im2col by shifted row
         # copies, the same cols (kernels/im2col.py); ~3× faster than the element loop there
         self.same = self.numba and _im2col.is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw)
@@ -182,6 +192,8 @@ class Conv2dFn(Function):
         return np.ascontiguousarray(out.reshape(c_out, n, h_out, w_out).transpose(1, 0, 2, 3))
 
     def backward(self, g):
+        if self.direct:
+            return self._backward_direct(g)
         n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups = self.geometry
         cols, w2 = self.cols, self.w2
         c_out = w2.shape[0]
@@ -218,6 +230,23 @@ class Conv2dFn(Function):
                 dx = dx[:, :, :self.in_shape[2], :self.in_shape[3]]
         if need_b:
             db = g.sum(axis=(0, 2, 3))
+        return dx, dweight, db
+
+    def _backward_direct(self, g):
+        """dW, db and dX computed directly (see ``kernels/direct_conv.py``); same math as above."""
+        n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups = self.geometry
+        need_x, need_w = self.needs_input_grad[0], self.needs_input_grad[1]
+        need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
+        dx = dweight = db = None
+        if need_w:
+            dweight, db = _direct.direct_conv2d_backward_weight_numba(self.x, g, kh, kw, ph, pw, dh, dw)
+            db = db if need_b else None
+        elif need_b:
+            db = g.sum(axis=(0, 2, 3))
+        if need_x:
+            dx = _direct.direct_conv2d_backward_input_numba(g, self.weight, h, w, ph, pw, dh, dw)
+            if self.extra != (0, 0):
+                dx = dx[:, :, :self.in_shape[2], :self.in_shape[3]]
         return dx, dweight, db
 
 
