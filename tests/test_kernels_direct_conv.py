@@ -7,7 +7,7 @@
   split over several, dy contiguous or not;
 * Conv2d on the Numba backend (which takes the direct path for 1–3 input channels) == Conv2d on the
   NumPy backend (im2col), forward and every gradient, input gradient needed or not;
-* ``use_direct`` picks exactly stride-1 "same", groups-1, K ≤ 27 convolutions on more than one thread.
+* ``use_direct`` picks exactly stride-1 "same", groups-1, K ≤ 27 convolutions.
 """
 from __future__ import annotations
 
@@ -103,13 +103,14 @@ def _check_twins(geom, dtype, seed, with_bias, strided_dy):
           D.direct_conv2d_backward_input(dy, wt, h, w, ph, pw, dh, dw), dtype, "dX")
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("c_in, c_out, hw, x_grad, with_bias",
                          [(1, 16, 28, False, True), (3, 16, 32, False, True), (3, 5, 7, True, True),
                           (1, 4, 9, True, False), (2, 3, 5, True, True)])
-def test_conv2d_direct_path_equals_im2col_path(c_in, c_out, hw, x_grad, with_bias, dtype, monkeypatch):
-    """Conv2d end to end: Numba backend on more than one thread (direct) == NumPy backend (im2col)."""
-    monkeypatch.setattr(numba, "get_num_threads", lambda: 2)
+def test_conv2d_direct_path_equals_im2col_path(c_in, c_out, hw, x_grad, with_bias, dtype, threads, monkeypatch):
+    """Conv2d end to end: Numba backend (direct, the batch split over the threads) == NumPy backend (im2col)."""
+    monkeypatch.setattr(numba, "get_num_threads", lambda: threads)
     dt = mt.float32 if dtype == np.float32 else mt.float64
     n = 5
     assert D.use_direct(c_in, hw, hw, 3, 3, 1, 1, 1, 1, 1, 1, 1)
@@ -132,12 +133,11 @@ def test_conv2d_direct_path_equals_im2col_path(c_in, c_out, hw, x_grad, with_bia
         close(got, want, dtype, name)
 
 
-def test_use_direct_only_for_skinny_same_convs_on_several_threads():
+def test_use_direct_only_for_skinny_same_convs():
     same = dict(h=8, w=8, kh=3, kw=3, sh=1, sw=1, ph=1, pw=1, dh=1, dw=1, groups=1)
-    assert D.use_direct(1, **same, threads=2) and D.use_direct(3, **same, threads=2)
-    assert not D.use_direct(3, **same, threads=1)  # one thread: im2col + BLAS is as fast
-    assert not D.use_direct(4, **same, threads=2)  # K = 36: im2col + BLAS
-    assert not D.use_direct(3, **{**same, "sh": 2}, threads=2)
-    assert not D.use_direct(3, **{**same, "ph": 0}, threads=2)
-    assert not D.use_direct(2, **{**same, "groups": 2}, threads=2)
-    assert D.use_direct(1, **{**same, "kh": 5, "ph": 2}, threads=2)
+    assert D.use_direct(1, **same) and D.use_direct(3, **same)
+    assert not D.use_direct(4, **same)  # K = 36: im2col + BLAS
+    assert not D.use_direct(3, **{**same, "sh": 2})
+    assert not D.use_direct(3, **{**same, "ph": 0})
+    assert not D.use_direct(2, **{**same, "groups": 2})
+    assert D.use_direct(1, **{**same, "kh": 5, "ph": 2})

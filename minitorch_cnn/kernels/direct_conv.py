@@ -31,19 +31,15 @@ from .im2col import conv_output_size, is_same_conv
 MAX_DIRECT_K = 27
 
 
-def use_direct(c_in, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups, threads=None) -> bool:
+def use_direct(c_in, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups) -> bool:
     """Whether Conv2d computes this convolution directly: a "same" convolution (stride 1,
-    2p = d(k−1)), groups 1, a skinny im2col (K = C_in·kh·kw ≤ 27) and more than one thread.
+    2p = d(k−1)), groups 1 and a skinny im2col (K = C_in·kh·kw ≤ 27).
 
-    On one thread the direct kernels are no faster than im2col + BLAS (Conv2d fwd+bwd, batch 64,
-    1 thread: 1→16 28×28 0.99 vs 0.91 ms, 3→16 32×32 2.56 vs 2.02 ms); their gain is that the
-    batch splits over the threads with no BLAS pool fighting them (2 threads: 1.18 → 0.72 ms and
-    2.21 → 1.42 ms; OpenBLAS's second thread barely helps such skinny products).
+    Conv2d fwd+bwd, batch 64, vs im2col + BLAS: 1 thread, 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms,
+    3→16 32×32 1.79–2.01 vs 1.90–2.08 ms; 2 threads 1.18 → 0.55 ms and 2.21 → 1.20 ms (the batch
+    splits over the threads; OpenBLAS's second thread barely helps such skinny products).
     """
-    if threads is None:
-        threads = numba.get_num_threads()
-    return (threads > 1 and groups == 1 and c_in * kh * kw <= MAX_DIRECT_K
-            and is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw))
+    return groups == 1 and c_in * kh * kw <= MAX_DIRECT_K and is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,7 +127,7 @@ def _spread_grad(dy, b, wp, dyp):
                 d[ow] = s[ow]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})
 def _acc_taps(acc, xrow, w_oc, row_step, col_step, first, b0):
     """acc[q] (+)= Σ_(i,j) w_oc[i, j] · xrow[q + i·row_step + j·col_step]; ``first``: acc starts at
     b0 instead of its contents. Kernels three wide (3×3) go a kernel row per pass; more shifted
@@ -199,7 +195,7 @@ def direct_conv2d_forward_numba(x, weight, bias, ph, pw, dh, dw):
     return y
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
+@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
 def _dots_row(g, xrow, i, kw, row_step, col_step, out_row, zero):
     """out_row[j] += Σ_q g[q] · xrow[q + i·row_step + j·col_step] over kernel row i, three taps per
     pass over g (reassociated: vectorised partial sums)."""
