@@ -203,10 +203,16 @@ def _decay(p, g, weight_decay, decay_factor, decoupled):
 
 @_pjit
 def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sqrt, lerp_w, lerp_1mw, beta2,
-                 one_minus_beta2, eps, weight_decay, decay_factor, amsgrad, maximize, decoupled):
+                 one_minus_beta2, eps, coupled_wd, decay_factor, amsgrad, sign):
+    # Weight decay as loop-invariant arithmetic (``coupled_wd`` = wd for Adam's L2 term, else 0;
+    # ``decay_factor`` = 1 − lr·wd for AdamW, else exactly 1) rather than the branches of ``_decay``:
+    # with the branches LLVM left the Adam (coupled) loop scalar — 10M float32 params took 80 ms
+    # against AdamW's 2.5 ms; this form vectorizes both (3.5 ms). ``sign`` = −1 when maximizing.
     for i in numba.prange(p.size):
-        g = -grad[i] if maximize else grad[i]  # (1)
-        w, g = _decay(p[i], g, weight_decay, decay_factor, decoupled)
+        g = sign * grad[i]  # (1)
+        if coupled_wd != 0:
+            g = g + coupled_wd * p[i]
+        w = p[i] * decay_factor
         exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
         exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
         v_hat = exp_avg_sq[i]
@@ -222,10 +228,12 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, b
     dt = param.dtype.type
     step_size = lr / (1 - beta1**step)
     bc2_sqrt = (1 - beta2**step) ** 0.5
+    decoupled = bool(decoupled_weight_decay) and weight_decay != 0
+    coupled_wd = 0.0 if decoupled_weight_decay else weight_decay
+    decay_factor = 1 - lr * weight_decay if decoupled else 1.0
     _adam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), _flat(max_exp_avg_sq),
                  dt(step_size), dt(bc2_sqrt), *_lerp_weights(1 - beta1, dt), dt(beta2), dt(1 - beta2), dt(eps),
-                 dt(weight_decay), dt(1 - lr * weight_decay), bool(amsgrad), bool(maximize),
-                 bool(decoupled_weight_decay))
+                 dt(coupled_wd), dt(decay_factor), bool(amsgrad), dt(-1.0 if maximize else 1.0))
 
 
 # ---------------------------------------------------------------- NAdam (optim/nadam.py)
