@@ -6,7 +6,9 @@ on its first call, which would trip a per-example deadline.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,3 +87,14 @@ def float64_default():
     torch.set_default_dtype(torch.float64)
     yield
     torch.set_default_dtype(previous)
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def load_example(filename: str):
+    """Import ``examples/<filename>`` as a module (the scripts' names start with digits, so no plain import)."""
+    spec = importlib.util.spec_from_file_location(Path(filename).stem, EXAMPLES / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,25 +3,21 @@ every test function equals the path torch's optimizer (reference/ for Lion and L
 torch's autograd from the same start."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from conftest import load_example
+
 from optim_strategies import OPTIM_CASES
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "05_optimizer_paths.py"
 STEPS = 40
 
 
 @pytest.fixture(scope="module")
 def example():
-    spec = importlib.util.spec_from_file_location("example_05", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("05_optimizer_paths.py")
 
 
 @pytest.fixture(scope="module")

@@ -3,24 +3,20 @@ says (checked on the numbers, and against torch running the same loop from the s
 the scheduler figure gets all 13 curves (their parity with torch is tests/test_lr_scheduler.py)."""
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "06_learning_rate.py"
+from conftest import load_example
+
 STEPS = 60
 
 
 @pytest.fixture(scope="module")
 def example():
-    spec = importlib.util.spec_from_file_location("example_06", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("06_learning_rate.py")
 
 
 @pytest.fixture(scope="module")

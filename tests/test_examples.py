@@ -6,7 +6,6 @@ Each example is a ``main(engine=...)`` whose body is the lecture's code; running
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -17,17 +16,12 @@ import pytest
 
 import minitorch_cnn as mt
 from minitorch_cnn.models import SimpleFCN
-from conftest import tol
+from conftest import EXAMPLES, load_example, tol
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
 
 
-def load(name: str):
-    spec = importlib.util.spec_from_file_location(name.replace(".py", ""), EXAMPLES / name)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+load = load_example
 
 
 def run_script(name: str, *args: str) -> list[str]:

@@ -125,14 +125,9 @@ def test_figures_rejects_a_bad_index(tmp_path, capsys):
 
 
 def test_example_07_draws_the_ankle_boot_feature_maps(tmp_path):
-    import importlib.util
+    from conftest import load_example
 
-    from minitorch_cnn import train as T
-
-    spec = importlib.util.spec_from_file_location("example07", T.Path(__file__).parents[1] / "examples" /
-                                                  "07_fashion_mnist.py")
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
+    example = load_example("07_fashion_mnist.py")
     lines = []
     result = example.main(epochs=1, batch_size=128, out=tmp_path, print_fn=lines.append)
     assert result["label"] == "Ankle boot"
