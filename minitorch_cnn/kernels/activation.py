@@ -2,8 +2,9 @@
 
 ::
 
-    y  = max(a, 0)            (written ``a if a > 0 else 0``: NaN gives 0, as the engine always did)
-    da = dy · [y > 0]         ([y > 0] = [a > 0], so backward needs only the output, not a mask)
+    y  = max(a, 0)            (written ``a if a > 0 or a is NaN else 0``: NaN propagates, as in torch)
+    da = dy · [not y ≤ 0]     (torch's threshold_backward: a NaN output passes dy; [y > 0] = [a > 0]
+                               otherwise, so backward needs only the output, not a mask)
 
 The twins run over the flattened arrays: one pass, no temporary mask. Like every layer kernel they are
 compiled without ``parallel=True``: a parallel loop leaves Numba's OpenMP workers spinning while the
@@ -17,26 +18,26 @@ import numpy as np
 
 
 def relu_forward(a):
-    """``y = a where a > 0, else 0`` (same dtype and shape)."""
-    return np.where(a > 0, a, np.zeros((), dtype=a.dtype))
+    """``y = a where a > 0 or a is NaN, else 0`` (same dtype and shape; torch's ``relu(nan)`` is nan)."""
+    return np.where((a > 0) | np.isnan(a), a, np.zeros((), dtype=a.dtype))
 
 
 def relu_backward(y, g):
-    """``da = g where y > 0, else 0``; ``y`` is the forward's output."""
-    return np.where(y > 0, g, np.zeros((), dtype=g.dtype))
+    """``da = 0 where y ≤ 0, else g`` (so NaN passes g, as in torch); ``y`` is the forward's output."""
+    return np.where(y <= 0, np.zeros((), dtype=g.dtype), g)
 
 
 @numba.njit(cache=True)
 def _relu_forward_flat(a, out):
     for i in numba.prange(a.size):
         v = a[i]
-        out[i] = v if v > 0 else 0
+        out[i] = v if (v > 0 or v != v) else 0  # v != v: NaN passes through
 
 
 @numba.njit(cache=True)
 def _relu_backward_flat(y, g, out):
     for i in numba.prange(y.size):
-        out[i] = g[i] if y[i] > 0 else 0
+        out[i] = 0 if y[i] <= 0 else g[i]
 
 
 def relu_forward_numba(a):
