@@ -1,7 +1,7 @@
 """Shared test setup: hypothesis profiles, dtype tolerances, and the torch device list.
 
-Profiles: ``ci`` (default; small, so the whole suite runs in minutes on 2 cores) and ``dev``
-(``HYPOTHESIS_PROFILE=dev``; many more examples). No deadline in either: Numba compiles a kernel
+Profiles: ``ci`` (default; small, so the whole suite runs in minutes on 2 cores), ``dev``
+(``HYPOTHESIS_PROFILE=dev``; many more examples) and ``explicit`` (only the ``@example`` pins). No deadline in either: Numba compiles a kernel
 on its first call, which would trip a per-example deadline.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "ci",
@@ -26,6 +26,13 @@ settings.register_profile(
     max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+# Only the @example rows (the pinned edge cases): checks that each pin alone catches its planted bug.
+settings.register_profile(
+    "explicit",
+    phases=[Phase.explicit],
+    deadline=None,
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

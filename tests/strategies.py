@@ -66,16 +66,18 @@ def _dt(dtype):
     return np.dtype(dtype).type
 
 
-def special_values(dtype=np.float64, *, nonfinite: bool = True, extremes: bool = False) -> list[float]:
+def special_values(dtype=np.float64, *, nonfinite: bool = True, extremes: bool = False, huge: bool = True) -> list[float]:
     """The edge values of ``dtype``: ±0, ±1, ties at ±2, the smallest subnormal, the smallest normal,
-    a tiny and a huge power of two, and (``nonfinite``) ±inf and NaN, (``extremes``) ±max."""
+    a tiny and (``huge``) a huge power of two, and (``nonfinite``) ±inf and NaN, (``extremes``) ±max."""
     t = _dt(dtype)
     fi = np.finfo(t)
     e = _EXP[t]
     vals = [0.0, -0.0, 1.0, -1.0, 2.0, -2.0,
             float(fi.smallest_subnormal), -float(fi.smallest_subnormal),
             float(fi.smallest_normal), -float(fi.smallest_normal),
-            2.0 ** e["tiny"], -(2.0 ** e["tiny"]), 2.0 ** e["huge"], -(2.0 ** e["huge"])]
+            2.0 ** e["tiny"], -(2.0 ** e["tiny"])]
+    if huge:
+        vals += [2.0 ** e["huge"], -(2.0 ** e["huge"])]
     if nonfinite:
         vals += [math.inf, -math.inf, math.nan]
     if extremes:
@@ -83,19 +85,19 @@ def special_values(dtype=np.float64, *, nonfinite: bool = True, extremes: bool =
     return vals
 
 
-def value_elements(dtype=np.float64, *, nonfinite: bool = True, extremes: bool = False, lo: float = -4.0,
-                   hi: float = 4.0):
+def value_elements(dtype=np.float64, *, nonfinite: bool = True, extremes: bool = False, huge: bool = True,
+                   lo: float = -4.0, hi: float = 4.0):
     """One element: an ordinary number in [lo, hi] (exact in ``dtype``), a small integer (ties), or an
     edge value from :func:`special_values` — each family drawn often enough to matter."""
     width = 32 if _dt(dtype) is np.float32 else 64
     ordinary = st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=width)
     ties = st.integers(-2, 2).map(float)
-    specials = st.sampled_from(special_values(dtype, nonfinite=nonfinite, extremes=extremes))
+    specials = st.sampled_from(special_values(dtype, nonfinite=nonfinite, extremes=extremes, huge=huge))
     return st.one_of(ordinary, ordinary, ties, specials)
 
 
 @st.composite
-def values(draw, shape, dtype=np.float64, *, nonfinite: bool = True, extremes: bool = False,
+def values(draw, shape, dtype=np.float64, *, nonfinite: bool = True, extremes: bool = False, huge: bool = True,
            scaled: bool = True, max_drawn: int = 200, lo: float = -4.0, hi: float = 4.0) -> np.ndarray:
     """An array of ``shape`` and ``dtype`` whose values Hypothesis draws.
 
@@ -107,12 +109,13 @@ def values(draw, shape, dtype=np.float64, *, nonfinite: bool = True, extremes: b
       exact, so that every magnitude regime is tried without changing the ties.
 
     ``nonfinite=False`` drops ±inf and NaN (optimizer trajectories need finite values);
-    ``extremes=True`` adds ±max of the dtype (only where no arithmetic overflows on it differently).
+    ``extremes=True`` adds ±max of the dtype (only where no arithmetic overflows on it differently);
+    ``huge=False`` keeps magnitudes within float32's range (with ``scaled=False``).
     """
     t = _dt(dtype)
     shape = tuple(int(s) for s in shape)
     size = int(np.prod(shape, dtype=np.int64))
-    elements = value_elements(t, nonfinite=nonfinite, extremes=extremes, lo=lo, hi=hi)
+    elements = value_elements(t, nonfinite=nonfinite, extremes=extremes, huge=huge, lo=lo, hi=hi)
     if size <= max_drawn:
         a = draw(hnp.arrays(t, shape, elements=elements, fill=st.nothing()))
     else:
@@ -126,7 +129,7 @@ def values(draw, shape, dtype=np.float64, *, nonfinite: bool = True, extremes: b
         a = a.reshape(shape)
     if scaled:
         s = _EXP[t]["scale"]
-        power = draw(st.sampled_from([0, 0, -s, s]), label="scale exponent")
+        power = draw(st.sampled_from([0, 0, -s, s] if huge else [0, 0, -s]), label="scale exponent")
         if power:
             with np.errstate(over="ignore", under="ignore"):
                 a = (a * t(2.0 ** power)).astype(t)

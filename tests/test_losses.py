@@ -1,12 +1,18 @@
 """Losses and (log-)softmax against torch: value and the gradient of the input (and of a
-probability target), for drawn shapes, reductions, class weights, ignore_index and label smoothing."""
+probability target), for drawn shapes, reductions, class weights, ignore_index and label smoothing.
+
+Hypothesis draws the logits, targets, class weights and upstream gradients themselves
+(``strategies.values``: ties, ±0, ±inf, NaN, subnormals, huge and tiny magnitudes); torch decides
+what is right. ``@example`` rows pin the edges planted bugs slipped through: label smoothing over
+class weights, and smoothing on ignored rows (each under both kernel backends)."""
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis.extra import numpy as hnp
 from hypothesis import strategies as st
 
 import minitorch_cnn as mt
@@ -14,8 +20,8 @@ import minitorch_cnn.nn.functional as F
 from minitorch_cnn import nn
 
 from conftest import tol
-from test_layers import record_error
-from strategies import seeded_array, seeds
+from test_layers import check
+from strategies import seeded_array, seeds, values
 
 FIXTURES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large])
@@ -27,17 +33,10 @@ def to_torch(a, device, requires_grad=False):
     return torch.tensor(np.array(a), device=device, requires_grad=requires_grad)
 
 
-def check(name, ours, theirs, dtype):
-    ours = ours.array if isinstance(ours, mt.Tensor) else np.asarray(ours)
-    theirs = theirs.detach().cpu().numpy()
-    assert ours.shape == theirs.shape, f"{name}: shape {ours.shape} != torch's {theirs.shape}"
-    assert ours.dtype == theirs.dtype, f"{name}: dtype {ours.dtype} != torch's {theirs.dtype}"
-    record_error(name, ours, theirs)
-    np.testing.assert_allclose(ours, theirs, **tol(dtype), err_msg=name)
-
-
-def backward_both(lm, lt, seed, dtype, device):
-    g = np.array(seeded_array(tuple(lm.shape), seed + 7, dtype=dtype))
+def backward_both(lm, lt, data, dtype, device):
+    """Backward a drawn upstream gradient. Kept within float32's range: torch's nll_loss backward rounds
+    a float64 upstream gradient through float32 (g = 1.4e45 gives −inf there), which we do not copy."""
+    g = data.draw(values(tuple(lm.shape), dtype, huge=False), label="upstream gradient")
     lm.backward(mt.tensor(g))
     lt.backward(to_torch(g, device))
 
@@ -47,38 +46,52 @@ def backward_both(lm, lt, seed, dtype, device):
 # ---------------------------------------------------------------------------------------------
 @st.composite
 def ce_cases(draw):
+    """Arguments of one cross-entropy call, with the arrays drawn: logits x, target (class indices,
+    some ``-100`` = ignored, or probabilities), class weights (0 among them), options."""
     c = draw(st.integers(1, 6))
     layout = draw(st.sampled_from(["NC", "C", "NCd", "NCdd"]))
     n = draw(st.integers(1, 5))
     extra = {"NC": (), "C": None, "NCd": (draw(st.integers(1, 3)),),
              "NCdd": (draw(st.integers(1, 3)), draw(st.integers(1, 3)))}[layout]
     shape = (c,) if extra is None else (n, c) + extra
-    return dict(shape=shape, c=c,
-                probs=draw(st.booleans()),
-                weighted=draw(st.booleans()),
-                ignore=draw(st.booleans()),
-                reduction=draw(reductions),
-                smoothing=draw(st.sampled_from([0.0, 0.0, 0.1, 0.35, 1.0])),
-                module=draw(st.booleans()))
+    dtype = draw(dtypes)
+    tshape = shape[:1] + shape[2:] if len(shape) > 1 else ()
+    probs = draw(st.booleans())
+    x = draw(values(shape, dtype), label="logits")
+    if probs:  # a probability target: non-negative drawn values (ties, zeros), normalised over classes
+        p = np.abs(draw(values(shape, dtype, nonfinite=False, scaled=False, lo=0.0, hi=2.0), label="target"))
+        total = p.sum(axis=1 if len(shape) > 1 else 0, keepdims=True)
+        target = np.where(total > 0, p / np.where(total > 0, total, 1), np.asarray(1.0 / c)).astype(dtype)
+    else:
+        target = draw(hnp.arrays(np.int64, tshape, elements=st.sampled_from([-100] + list(range(c)))),
+                      label="target")
+    weight = None
+    if draw(st.booleans()):
+        weight = draw(hnp.arrays(dtype, (c,), elements=st.sampled_from([0.0, 0.5, 1.0, 2.0]) |
+                                 st.floats(0.0, 3.0, width=32 if dtype == np.float32 else 64)), label="weight")
+    return dict(x=x, target=target, weight=weight, probs=probs, reduction=draw(reductions),
+                smoothing=draw(st.sampled_from([0.0, 0.0, 0.1, 0.35, 1.0])), module=draw(st.booleans()))
+
+
+def _ce_pin(weight, target, smoothing, reduction="sum"):
+    """A fixed cross-entropy case (float64, 3 classes) for an ``@example`` row."""
+    x = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0], [2.0, 2.0, -0.5]])
+    return dict(x=x, target=np.array(target, dtype=np.int64), weight=None if weight is None else np.array(weight),
+                probs=False, reduction=reduction, smoothing=smoothing, module=False)
 
 
 @FIXTURES
-@given(case=ce_cases(), dtype=dtypes, seed=seeds)
-def test_cross_entropy_matches_torch(device, case, dtype, seed):
-    rng = np.random.default_rng(seed)
-    shape, c = case["shape"], case["c"]
-    x = np.array(seeded_array(shape, seed, dtype=dtype, scale=3.0))
-    tshape = shape[:1] + shape[2:] if len(shape) > 1 else ()
-    if case["probs"]:
-        p = rng.random(shape) + 0.01
-        target = (p / p.sum(axis=1 if len(shape) > 1 else 0, keepdims=True)).astype(dtype)
-    else:
-        target = np.array(rng.integers(0, c, tshape), dtype=np.int64)
-        if case["ignore"] and target.size > 1:
-            target.flat[0] = -100  # one ignored position (keep at least one counted)
-    weight = (rng.random(c) + 0.5).astype(dtype) if case["weighted"] else None
+@given(case=ce_cases(), data=st.data())
+# label smoothing spreads ε/C over the classes weighted by w_c (dropping w there is a bug)
+@example(case=_ce_pin([0.2, 1.0, 3.0], [0, 1, 2], 0.3), data=None)
+@example(case=_ce_pin([0.2, 1.0, 3.0], [0, 1, 2], 0.3, reduction="mean"), data=None)
+# ... and an ignored row gets no smoothing term either (nor a share of the mean's denominator)
+@example(case=_ce_pin(None, [0, -100, 2], 0.3), data=None)
+@example(case=_ce_pin([0.2, 1.0, 3.0], [-100, 1, 2], 0.3, reduction="mean"), data=None)
+def test_cross_entropy_matches_torch(backend, device, case, data):
+    x, target, weight, probs = case["x"], case["target"], case["weight"], case["probs"]
+    dtype = x.dtype.type
     kwargs = dict(reduction=case["reduction"], label_smoothing=case["smoothing"])
-    probs = case["probs"]
     xm = mt.tensor(x, requires_grad=True)
     tm = mt.tensor(target, requires_grad=probs)
     wm = None if weight is None else mt.tensor(weight)
@@ -92,7 +105,12 @@ def test_cross_entropy_matches_torch(device, case, dtype, seed):
         lm = F.cross_entropy(xm, tm, weight=wm, **kwargs)
         lt = torch.nn.functional.cross_entropy(xt, tt, weight=wt, **kwargs)
     check("cross_entropy value", lm, lt, dtype)
-    backward_both(lm, lt, seed, dtype, device)
+    if data is None:  # an @example row: a fixed upstream gradient
+        g = np.linspace(-1.0, 2.0, max(lm.array.size, 1)).reshape(lm.shape).astype(dtype)
+        lm.backward(mt.tensor(g))
+        lt.backward(to_torch(g, device))
+    else:
+        backward_both(lm, lt, data, dtype, device)
     check("cross_entropy input grad", xm.grad, xt.grad, dtype)
     if probs:
         check("cross_entropy target grad", tm.grad, tt.grad, dtype)
@@ -120,24 +138,23 @@ def test_cross_entropy_all_ignored_gives_nan_like_torch():
 
 
 @FIXTURES
-@given(case=ce_cases(), dtype=dtypes, seed=seeds)
-def test_nll_loss_matches_torch(device, case, dtype, seed):
-    rng = np.random.default_rng(seed)
-    shape, c = case["shape"], case["c"]
-    x = np.array(seeded_array(shape, seed, dtype=dtype))
-    tshape = shape[:1] + shape[2:] if len(shape) > 1 else ()
-    target = np.array(rng.integers(0, c, tshape), dtype=np.int64)
-    if case["ignore"] and target.size > 1:
-        target.flat[-1] = 3 if c == 3 else -100
-    ignore_index = 3 if c == 3 else -100
-    weight = (rng.random(c) + 0.5).astype(dtype) if case["weighted"] else None
+@given(case=ce_cases(), data=st.data())
+def test_nll_loss_matches_torch(device, case, data):
+    x, target, weight = case["x"], case["target"], case["weight"]
+    dtype = x.dtype.type
+    if case["probs"]:  # nll_loss takes class indices only
+        c = x.shape[1] if x.ndim > 1 else x.shape[0]
+        target = data.draw(hnp.arrays(np.int64, x.shape[:1] + x.shape[2:] if x.ndim > 1 else (),
+                                      elements=st.integers(0, c - 1)), label="target")
+    ignore_index = data.draw(st.sampled_from([-100, 0, 2]), label="ignore_index")
+    target = np.where(target == -100, ignore_index, target)  # the drawn ignored positions
     xm, xt = mt.tensor(x, requires_grad=True), to_torch(x, device, True)
     lm = F.nll_loss(xm, mt.tensor(target), weight=None if weight is None else mt.tensor(weight),
                     ignore_index=ignore_index, reduction=case["reduction"])
     lt = torch.nn.functional.nll_loss(xt, to_torch(target, device), weight=None if weight is None else to_torch(weight, device),
                                       ignore_index=ignore_index, reduction=case["reduction"])
     check("nll_loss value", lm, lt, dtype)
-    backward_both(lm, lt, seed, dtype, device)
+    backward_both(lm, lt, data, dtype, device)
     check("nll_loss input grad", xm.grad, xt.grad, dtype)
 
 
@@ -145,11 +162,11 @@ def test_nll_loss_matches_torch(device, case, dtype, seed):
 # MSE
 # ---------------------------------------------------------------------------------------------
 @FIXTURES
-@given(shape=st.lists(st.integers(1, 5), max_size=4), reduction=reductions, dtype=dtypes, seed=seeds,
+@given(shape=st.lists(st.integers(1, 5), max_size=4), reduction=reductions, dtype=dtypes, data=st.data(),
        module=st.booleans())
-def test_mse_loss_matches_torch(device, shape, reduction, dtype, seed, module):
-    x = np.array(seeded_array(tuple(shape), seed, dtype=dtype))
-    t = np.array(seeded_array(tuple(shape), seed + 1, dtype=dtype))
+def test_mse_loss_matches_torch(device, shape, reduction, dtype, data, module):
+    x = data.draw(values(tuple(shape), dtype), label="input")
+    t = data.draw(values(tuple(shape), dtype), label="target")
     xm, tm = mt.tensor(x, requires_grad=True), mt.tensor(t, requires_grad=True)
     xt, tt = to_torch(x, device, True), to_torch(t, device, True)
     if module:
@@ -157,7 +174,7 @@ def test_mse_loss_matches_torch(device, shape, reduction, dtype, seed, module):
     else:
         lm, lt = F.mse_loss(xm, tm, reduction=reduction), torch.nn.functional.mse_loss(xt, tt, reduction=reduction)
     check("mse_loss value", lm, lt, dtype)
-    backward_both(lm, lt, seed, dtype, device)
+    backward_both(lm, lt, data, dtype, device)
     check("mse_loss input grad", xm.grad, xt.grad, dtype)
     check("mse_loss target grad", tm.grad, tt.grad, dtype)
 
@@ -173,11 +190,11 @@ def test_mse_loss_promotes_dtypes_like_torch():
 # softmax / log_softmax
 # ---------------------------------------------------------------------------------------------
 @FIXTURES
-@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=4), data=st.data(), dtype=dtypes, seed=seeds,
+@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=4), data=st.data(), dtype=dtypes,
        log=st.booleans(), scale=st.sampled_from([1.0, 30.0, 300.0]))
-def test_softmax_and_log_softmax_match_torch(device, shape, data, dtype, seed, log, scale):
+def test_softmax_and_log_softmax_match_torch(device, shape, data, dtype, log, scale):
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
-    x = np.array(seeded_array(tuple(shape), seed, dtype=dtype, scale=scale))
+    x = (data.draw(values(tuple(shape), dtype, nonfinite=False, scaled=False), label="x") * dtype(scale)).astype(dtype)
     xm, xt = mt.tensor(x, requires_grad=True), to_torch(x, device, True)
     if log:
         ym, yt = F.log_softmax(xm, dim), torch.nn.functional.log_softmax(xt, dim)
@@ -186,7 +203,7 @@ def test_softmax_and_log_softmax_match_torch(device, shape, data, dtype, seed, l
     assert np.all(np.isfinite(ym.array)), "(log-)softmax overflowed"
     label = "log_softmax" if log else "softmax"
     check(f"{label} value", ym, yt, dtype)
-    backward_both(ym, yt, seed, dtype, device)
+    backward_both(ym, yt, data, dtype, device)
     check(f"{label} input grad", xm.grad, xt.grad, dtype)
 
 

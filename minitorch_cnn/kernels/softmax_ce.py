@@ -11,6 +11,7 @@ Backward, with ``q_i = (1−ε)·w_{y_i}·onehot(y_i) + (ε/C)·w·[y_i not igno
 coefficient ``coef_i`` (dℓ, already divided by the mean's denominator)::
 
     dlogp_i = −coef_i · q_i ;   dx_i = dlogp_i − softmax(x_i) · Σ_c dlogp_ic
+    (an ignored row's dx_i is exactly 0, even when coef_i = g/0 is NaN because every row is ignored: torch)
 
 The NumPy version builds q densely (it reads like the formula); the Numba twin never materialises
 q: one parallel pass over the rows, ``Σ_c dlogp_ic = −coef_i·((1−ε)·w_{y_i} + (ε/C)·Σw)`` in closed form.
@@ -34,9 +35,10 @@ NUMBA_MAX_CLASSES = 64
 # NumPy versions
 # ---------------------------------------------------------------------------------------------
 def log_softmax_rows(x2):
-    """``x − max − log Σ exp(x − max)`` along axis 1; all −∞/+∞ rows keep a 0 shift (nan/−∞ as torch)."""
+    """``x − max − log Σ exp(x − max)`` along axis 1; an all −∞ row keeps a 0 shift, a row with +∞ or
+    NaN becomes all NaN (as torch)."""
     m = np.max(x2, axis=1, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
+    m = np.where(m == -np.inf, 0, m)
     z = x2 - m
     return z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
 
@@ -48,7 +50,7 @@ def softmax_ce_forward(x2, y, w, ignore_index, eps):
     valid = y != ignore_index
     y_safe = np.where(valid, y, 0)
     w_y = np.where(valid, w[y_safe], 0).astype(x2.dtype)
-    nll = -logp[np.arange(m), y_safe] * w_y
+    nll = np.where(valid, -logp[np.arange(m), y_safe] * w_y, 0).astype(x2.dtype)  # ignored: 0 even if logp is NaN
     if eps > 0:
         smooth = np.where(valid, -np.sum(logp * w, axis=1), 0).astype(x2.dtype)
     else:
@@ -65,7 +67,7 @@ def softmax_ce_backward(logp, y, w, w_y, ignore_index, eps, coef):
     q[np.arange(m), y_safe] = w_y
     if eps > 0:
         q = (1 - eps) * q + (eps / c) * (w[None, :] * valid[:, None])
-    dlogp = -np.asarray(coef, dtype=logp.dtype).reshape(-1, 1) * q
+    dlogp = np.where(valid[:, None], -np.asarray(coef, dtype=logp.dtype).reshape(-1, 1) * q, 0)
     return (dlogp - np.exp(logp) * np.sum(dlogp, axis=1, keepdims=True)).astype(logp.dtype, copy=False)
 
 
@@ -81,7 +83,7 @@ def _forward_rows(x2, y, w, ignore_index, eps, logp, nll, smooth, w_y):
             v = x2[i, k]
             if v > mx or v != v:
                 mx = v
-        if not math.isfinite(mx):
+        if mx == -np.inf:  # all −∞: a 0 shift (a +∞ or NaN max makes the row NaN, as torch)
             mx = 0.0
         s = 0.0
         for k in range(c):
@@ -126,6 +128,10 @@ def _backward_rows(logp, y, w, w_y, ignore_index, eps, coef, dx):
     for i in numba.prange(m):
         ci = coef[i] if coef.size > 1 else coef[0]
         valid = y[i] != ignore_index
+        if not valid:  # an ignored row passes no gradient (coef may be g/0 = NaN): dlogp_i = 0
+            for k in range(c):
+                dx[i, k] = 0.0 - math.exp(logp[i, k]) * 0.0  # 0, or NaN from a NaN row, as torch
+            continue
         a = (1.0 - eps) * w_y[i] if eps > 0 else w_y[i]  # weight of the target class
         b = eps / c if (eps > 0 and valid) else 0.0      # weight of every class (× w_c)
         total = -ci * (a + b * w_sum)                    # Σ_c dlogp_ic

@@ -48,7 +48,7 @@ def _softmax_dim(dim, ndim: int, name: str) -> int:
 def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """``x − max − log Σ exp(x − max)``: subtracting the max keeps every exp ≤ 1 (no overflow)."""
     m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)  # all −∞ (or +∞) rows: leave them to produce nan/−∞ as torch
+    m = np.where(m == -np.inf, 0, m)  # all −∞ rows: a 0 shift; a +∞ max makes the row NaN, as in torch
     z = x - m
     return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 

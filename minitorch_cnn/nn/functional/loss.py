@@ -220,7 +220,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
 
 class NLLLossFn(Function):
     """Negative log-likelihood of log-probabilities x: ``ℓᵢ = −w_yᵢ·x_{i,yᵢ}`` (0 where ignored),
-    mean = Σ ℓᵢ / Σ w_yᵢ.  ``dx_{i,yᵢ} = −c_i·w_yᵢ``, 0 elsewhere (c_i as in :class:`CrossEntropyFn`)."""
+    mean = Σ ℓᵢ / Σ w_yᵢ.  ``dx_{i,yᵢ} = −c_i·w_yᵢ``, 0 elsewhere (c_i as in :class:`CrossEntropyFn`);
+    an ignored row's gradient is exactly 0, even when every row is ignored and c_i = g/0 (as torch)."""
 
     def forward(self, x, target, weight, *, reduction, ignore_index):
         self.shape, self.reduction = x.shape, reduction
@@ -230,6 +231,7 @@ class NLLLossFn(Function):
         y = target.reshape(-1).astype(np.int64)
         valid = y != ignore_index
         self.y = np.where(valid, y, 0)
+        self.valid = valid
         self.w_y = np.where(valid, w[self.y], 0).astype(x.dtype)
         loss = -x2[np.arange(m), self.y] * self.w_y
         self.denom = np.sum(self.w_y)
@@ -243,7 +245,8 @@ class NLLLossFn(Function):
         g = np.asarray(g, dtype=self.w_y.dtype)
         coef = g.reshape(m) if self.reduction == "none" else (g / self.denom if self.reduction == "mean" else g)
         dx2 = np.zeros((m, self.shape[1] if len(self.shape) > 1 else self.shape[0]), dtype=self.w_y.dtype)
-        dx2[np.arange(m), self.y] = -coef * self.w_y
+        rows = np.flatnonzero(self.valid)  # ignored rows stay 0 (no 0·(g/0) = NaN there)
+        dx2[rows, self.y[rows]] = -np.broadcast_to(coef, (m,))[rows] * self.w_y[rows]
         return _class_back(dx2, self.shape), None, None
 
 
