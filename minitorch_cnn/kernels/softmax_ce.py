@@ -7,7 +7,7 @@ Rows i of logits x (M, C), targets y (M,) int64, class weights w (C,), smoothing
     nll_i  = −w_{y_i} · logp_{i,y_i}                               (0 where y_i is ignored)
     smooth_i = −Σ_c w_c · logp_ic                                  (0 where ignored; only if ε > 0)
 
-Backward, with ``q_i = (1−ε)·w_{y_i}·onehot(y_i) + (ε/C)·w·[y_i not ignored]`` and the upstream
+Backward, with ``q_i = (1−ε)·w_{y_i}·onehot(y_i) + (ε/C)·w`` for a counted row (0 for an ignored one) and the upstream
 coefficient ``coef_i`` (dℓ, already divided by the mean's denominator)::
 
     dlogp_i = −coef_i · q_i ;   dx_i = dlogp_i − softmax(x_i) · Σ_c dlogp_ic
@@ -66,7 +66,7 @@ def softmax_ce_backward(logp, y, w, w_y, ignore_index, eps, coef):
     q = np.zeros_like(logp)
     q[np.arange(m), y_safe] = w_y
     if eps > 0:
-        q = (1 - eps) * q + (eps / c) * (w[None, :] * valid[:, None])
+        q = (1 - eps) * q + (eps / c) * w[None, :]
     dlogp = np.where(valid[:, None], -np.asarray(coef, dtype=logp.dtype).reshape(-1, 1) * q, 0)
     return (dlogp - np.exp(logp) * np.sum(dlogp, axis=1, keepdims=True)).astype(logp.dtype, copy=False)
 
@@ -127,18 +127,16 @@ def _backward_rows(logp, y, w, w_y, ignore_index, eps, coef, dx):
         w_sum += w[k]
     for i in numba.prange(m):
         ci = coef[i] if coef.size > 1 else coef[0]
-        valid = y[i] != ignore_index
-        if not valid:  # an ignored row passes no gradient (coef may be g/0 = NaN): dlogp_i = 0
+        if y[i] == ignore_index:  # an ignored row passes no gradient (coef may be g/0 = NaN): dlogp_i = 0
             for k in range(c):
                 dx[i, k] = 0.0 - math.exp(logp[i, k]) * 0.0  # 0, or NaN from a NaN row, as torch
             continue
         a = (1.0 - eps) * w_y[i] if eps > 0 else w_y[i]  # weight of the target class
-        b = eps / c if (eps > 0 and valid) else 0.0      # weight of every class (× w_c)
+        b = eps / c if eps > 0 else 0.0                  # weight of every class (× w_c)
         total = -ci * (a + b * w_sum)                    # Σ_c dlogp_ic
         for k in range(c):
             dx[i, k] = -ci * (b * w[k]) - math.exp(logp[i, k]) * total
-        if valid:
-            dx[i, y[i]] += -ci * a
+        dx[i, y[i]] += -ci * a
 
 
 def softmax_ce_backward_numba(logp, y, w, w_y, ignore_index, eps, coef):
