@@ -18,6 +18,8 @@ class ReLU(Function):
     ``[a > 0] = [y > 0]``, so only the output is kept. Kernels: ``kernels/activation.py``.
     """
 
+    node_name = "ReluBackward0"
+
     def forward(self, a):
         from .._backend import use_numba
         from ..kernels import activation as K  # imported on first use: it loads Numba
@@ -56,6 +58,8 @@ def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
 class LogSoftmaxFn(Function):
     """``y = x − log Σ_dim eˣ``;  ``dx = dy − softmax(x) · Σ_dim dy``  (softmax = eʸ)."""
 
+    node_name = "LogSoftmaxBackward0"
+
     def forward(self, x, dim):
         self.dim = dim
         self.out = _log_softmax(x, dim) if x.ndim else np.zeros_like(x)
@@ -67,6 +71,8 @@ class LogSoftmaxFn(Function):
 
 class SoftmaxFn(Function):
     """``y = eˣ / Σ_dim eˣ``;  ``dx = y · (dy − Σ_dim dy·y)``."""
+
+    node_name = "SoftmaxBackward0"
 
     def forward(self, x, dim):
         self.dim = dim
