@@ -114,8 +114,10 @@ class Pow(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        self.out = np.power(a, b)
-        return self.out
+        out = np.power(a, b)
+        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+            self.out = out  # only db needs the output (as torch, which saves it only then)
+        return out
 
     def backward(self, g):
         a, b = self.a, self.b
