@@ -18,6 +18,8 @@ class ReLU(Function):
     ``[a > 0] = [y > 0]``, so only the output is kept. Kernels: ``kernels/activation.py``.
     """
 
+    node_name = "ReluBackward0"
+
     def forward(self, a):
         from .._backend import use_numba
         from ..kernels import activation as K  # imported on first use: it loads Numba
@@ -45,20 +47,19 @@ def _softmax_dim(dim, ndim: int, name: str) -> int:
     return dim % n
 
 
-def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    """``x − max − log Σ exp(x − max)``: subtracting the max keeps every exp ≤ 1 (no overflow)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(m == -np.inf, 0, m)  # all −∞ rows: a 0 shift; a +∞ max makes the row NaN, as in torch
-    z = x - m
-    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
-
-
 class LogSoftmaxFn(Function):
-    """``y = x − log Σ_dim eˣ``;  ``dx = dy − softmax(x) · Σ_dim dy``  (softmax = eʸ)."""
+    """``y = x − log Σ_dim eˣ``;  ``dx = dy − softmax(x) · Σ_dim dy``  (softmax = eʸ).
+
+    Forward: ``kernels/softmax_ce.py::log_softmax``, the stable ``x − max − log Σ exp(x − max)``.
+    """
+
+    node_name = "LogSoftmaxBackward0"
 
     def forward(self, x, dim):
+        from ..kernels.softmax_ce import log_softmax  # imported on first use: that module loads Numba
+
         self.dim = dim
-        self.out = _log_softmax(x, dim) if x.ndim else np.zeros_like(x)
+        self.out = log_softmax(x, dim) if x.ndim else np.zeros_like(x)
         return self.out
 
     def backward(self, g):
@@ -68,9 +69,13 @@ class LogSoftmaxFn(Function):
 class SoftmaxFn(Function):
     """``y = eˣ / Σ_dim eˣ``;  ``dx = y · (dy − Σ_dim dy·y)``."""
 
+    node_name = "SoftmaxBackward0"
+
     def forward(self, x, dim):
+        from ..kernels.softmax_ce import log_softmax
+
         self.dim = dim
-        self.out = np.exp(_log_softmax(x, dim)) if x.ndim else np.ones_like(x)
+        self.out = np.exp(log_softmax(x, dim)) if x.ndim else np.ones_like(x)
         return self.out
 
     def backward(self, g):

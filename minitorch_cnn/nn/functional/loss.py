@@ -6,7 +6,6 @@ import numpy as np
 from ... import _backend
 from ...autograd.function import Function
 from ...kernels import softmax_ce as _softmax_ce
-from ...ops.activation import _log_softmax
 from ...tensor import Tensor
 from ._checks import _check_float, _check_reduction, _check_tensor, _shape
 
@@ -25,6 +24,8 @@ class MSELossFn(Function):
 
     ``dx = 2 (x − t) · dℓ`` (÷ n for mean),  ``dt = −dx``.
     """
+
+    node_name = "MseLossBackward0"
 
     def forward(self, x, t, reduction):
         self.diff, self.reduction = x - t, reduction
@@ -104,6 +105,8 @@ class CrossEntropyFn(Function):
     ``dt = −c_i·(1−ε)·w·logp``.
     """
 
+    node_name = "NllLossBackward0"
+
     def forward(self, x, target, weight, *, reduction, ignore_index, label_smoothing, probs):
         self.shape, self.reduction = x.shape, reduction
         x2 = _class_last(x)
@@ -111,7 +114,7 @@ class CrossEntropyFn(Function):
         w = np.ones(c, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
         eps = label_smoothing
         if probs:
-            logp = _log_softmax(x2, 1)
+            logp = _softmax_ce.log_softmax(x2, 1)
             t2 = _class_last(target)
             t_s = t2 * (1 - eps) + eps / c if eps > 0 else t2
             q = t_s * w
@@ -222,6 +225,8 @@ class NLLLossFn(Function):
     """Negative log-likelihood of log-probabilities x: ``ℓᵢ = −w_yᵢ·x_{i,yᵢ}`` (0 where ignored),
     mean = Σ ℓᵢ / Σ w_yᵢ.  ``dx_{i,yᵢ} = −c_i·w_yᵢ``, 0 elsewhere (c_i as in :class:`CrossEntropyFn`);
     an ignored row's gradient is exactly 0, even when every row is ignored and c_i = g/0 (as torch)."""
+
+    node_name = "NllLossBackward0"
 
     def forward(self, x, target, weight, *, reduction, ignore_index):
         self.shape, self.reduction = x.shape, reduction
