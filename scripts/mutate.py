@@ -70,7 +70,7 @@ TESTS = [
     ("nn/functional/*", ["tests/test_layers.py", "tests/test_losses.py", "tests/test_layer_errors.py"]),
     ("nn/init.py", ["tests/test_layers.py"]),
     ("nn/*", ["tests/test_layers.py", "tests/test_losses.py", "tests/test_layer_errors.py", "tests/test_models.py"]),
-    ("*", ["tests/test_tensor.py", "tests/test_autograd.py", "tests/test_gradcheck.py"]),
+    ("*", ["tests/test_tensor.py", "tests/test_autograd.py", "tests/test_gradcheck.py", "tests/test_mutation_pins.py"]),
 ]
 
 CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -236,6 +236,10 @@ def main(argv=None):
     work = work / "repo"
     env = dict(os.environ, NUMBA_CACHE_DIR=str(work / ".numba-cache"), PYTHONPATH=str(work),
                HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "ci"), PYTHONDONTWRITEBYTECODE="1")
+    where = subprocess.run([sys.executable, "-c", f"import {PKG}; print({PKG}.__file__)"], cwd=work, env=env,
+                           capture_output=True, text=True).stdout.strip()
+    if not where.startswith(str(work)):  # an installed copy would shadow the mutants
+        raise SystemExit(f"the tests would import {PKG} from {where!r}, not from the scratch copy {work}")
     results = []
     with open(args.out, "a") as log:
         for k, m in enumerate(chosen, 1):

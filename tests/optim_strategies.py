@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from minitorch_cnn import optim
 from reference import optimizers as ref_optim
-from strategies import finite_values
 
 
 def _f(lo, hi):
@@ -130,24 +129,7 @@ grad_scales = st.sampled_from([1e-2, 1.0, 10.0])
 
 
 def gradient_sequence(shape, n_steps, seed, scale, dtype):
-    """``n_steps`` gradients for a parameter of ``shape``: seeded normals times ``scale``
-    (twin-equality tests; the parity tests against torch draw the values: :func:`drawn_gradients`)."""
+    """``n_steps`` gradients for a parameter of ``shape``: seeded normals times ``scale``."""
     rng = np.random.default_rng(seed)
     return [(rng.standard_normal(shape) * scale).astype(dtype) for _ in range(n_steps)]
 
-
-def drawn_gradients(shape, n_steps, dtype):
-    """A strategy for ``n_steps`` gradients of ``shape`` whose values Hypothesis draws: finite (an
-    optimizer step on inf/NaN is meaningless), with ties, zeros, ±0, subnormals and tiny values among
-    ordinary ones, the whole sequence at a drawn magnitude (1, tiny or huge: ``strategies.values``).
-
-    No isolated huge element among ordinary ones: a single coordinate that gets 2³⁰ and later −2³⁰
-    ends near zero by cancellation, and its rounding (≈ ε·2³⁰·lr) then depends on the order of the
-    operations, not on the algorithm (float32 NAG: −3396.97 vs torch's −3396.47)."""
-    return finite_values((n_steps,) + tuple(shape), dtype, huge=False).map(lambda a: [np.array(g) for g in a])
-
-
-def drawn_params(shape, dtype):
-    """A strategy for a parameter's initial values: finite drawn values, or all zeros (a zero-initialised
-    bias: LAMB's trust ratio must then fall back to 1)."""
-    return st.one_of(finite_values(tuple(shape), dtype, huge=False), st.just(np.zeros(shape, dtype)))
