@@ -25,6 +25,8 @@ from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub
 from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.reduction import MaxAlong, MaxAll, Mean, Sum, _norm_dims
 from .ops.shape import Expand, GetItem, Permute, Repeat, Reshape
+from .printing import tensor_repr
+from .tensor_math import TensorMathMixin
 
 
 def _as_operands(a, b):
@@ -85,10 +87,21 @@ class Size(tuple):
         return int(np.prod(self)) if self else 1
 
 
-MaxResult = namedtuple("max", ["values", "indices"])
+class MaxResult(namedtuple("max", ["values", "indices"])):
+    """``(values, indices)`` of ``max``/``min`` along a dimension, printed like torch's return type."""
+
+    def __repr__(self) -> str:
+        return (f"minitorch_cnn.return_types.{self.kind}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+    kind = "max"
 
 
-class Tensor:
+class MinResult(MaxResult):
+    kind = "min"
+
+
+class Tensor(TensorMathMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
@@ -232,8 +245,8 @@ class Tensor:
         return int(self.array.size)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Device:
+        return Device("cpu")
 
     @property
     def is_cuda(self) -> bool:
@@ -283,17 +296,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(
-            self.array, separator=", ", prefix="tensor(", precision=4, floatmode="maxprec_equal"
-        )
-        extras = []
-        if self.dtype not in (get_default_dtype(), int64, bool_):
-            extras.append(f"dtype={_dtype_name(self.dtype)}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn={self._ctx!r}")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        """torch's layout and number formatting (see printing.py)."""
+        return tensor_repr(self)
 
     # -- conversion ----------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> "Tensor":
@@ -476,6 +480,8 @@ class Tensor:
         return Sqrt.apply(self._float_only("sqrt"))
 
     def abs(self):
+        if self.dtype == bool_:
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return Abs.apply(self)
 
     def tanh(self):
@@ -485,6 +491,8 @@ class Tensor:
         return Sigmoid.apply(self._float_only("sigmoid"))
 
     def relu(self):
+        if self.dtype == bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         return ReLU.apply(self)
 
     def softmax(self, dim):
@@ -522,7 +530,7 @@ class Tensor:
         indices = op(self.array, axis=d)
         if keepdim:
             indices = np.expand_dims(indices, d)
-        return MaxResult(values, Tensor(indices.astype(int64)))
+        return (MinResult if take_min else MaxResult)(values, Tensor(indices.astype(int64)))
 
     def max(self, dim=None, keepdim: bool = False):
         """``t.max()`` → the largest value; ``t.max(dim)`` → ``(values, indices)`` like torch."""

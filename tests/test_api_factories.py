@@ -29,11 +29,12 @@ def both(fn, *args, dtype=None, **kwargs):
 @given(size=size_lists)
 def test_deterministic_factories(dtype, size):
     for name in ("zeros", "ones"):
-        o, t = both(lambda lib, *a, **k: getattr(lib, name)(*a, **k), *size, dtype=dtype)
-        assert_close(o, t, np.float32, f"{name}{size} (varargs)")
+        if size:  # torch.zeros() without a size is an error; zeros(()) is a 0-d tensor
+            o, t = both(lambda lib, *a, **k: getattr(lib, name)(*a, **k), *size, dtype=dtype)
+            assert_close(o, t, np.float32, f"{name}{size} (varargs)")
         o, t = both(lambda lib, *a, **k: getattr(lib, name)(*a, **k), size, dtype=dtype)
         assert_close(o, t, np.float32, f"{name}({size}) (a tuple)")
-    o, t = both(lambda lib, **k: lib.empty(*size, **k), dtype=dtype)
+    o, t = both(lambda lib, **k: lib.empty(size, **k), dtype=dtype)
     assert o.shape == t.shape and str(o.dtype) == str(t.dtype).replace("torch.", "")
     o, t = both(lambda lib, **k: lib.full(size, 3, **k), dtype=dtype)
     assert_close(o, t, np.float32, f"full({size}, 3)")
@@ -54,8 +55,14 @@ def test_eye(n, m, dtype):
 
 @pytest.mark.parametrize("dtype", [None, "float32", "float64", "int64"])
 @pytest.mark.parametrize("args", [(5,), (5.0,), (1, 4), (0, 1, 0.25), (-3, 3, 2), (10, 0, -3), (0.5, 2.5),
-                                  (1, 2.1, 0.3)])
+                                  (1, 2.1, 0.3), (-3.7, 3, 2), (0, 5, -1)])
 def test_arange(args, dtype):
+    try:
+        t = torch.arange(*args, **({} if dtype is None else {"dtype": DT[dtype][1]}))
+    except (RuntimeError, ValueError) as exc:   # (10, 0, 1) and a step that an int dtype makes 0
+        with pytest.raises(type(exc), match="step"):
+            mt.arange(*args, **({} if dtype is None else {"dtype": DT[dtype][0]}))
+        return
     o, t = both(lambda lib, *a, **k: lib.arange(*a, **k), *args, dtype=dtype)
     assert_close(o, t, np.float32, f"arange{args}")
 

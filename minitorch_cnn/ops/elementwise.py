@@ -40,14 +40,14 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """``y = |a|``;  ``da = dy * sign(a)`` (0 at a = 0, as torch)."""
+    """``y = |a|``;  ``da = dy * sign(a)`` (0 at a = 0 and at NaN, as torch)."""
 
     def forward(self, a):
         self.a = a
         return np.abs(a)
 
     def backward(self, g):
-        return (g * np.sign(self.a),)
+        return (g * np.where(np.isnan(self.a), 0, np.sign(self.a)).astype(g.dtype, copy=False),)
 
 
 class Tanh(Function):
