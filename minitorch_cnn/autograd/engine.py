@@ -24,7 +24,8 @@ def run_backward(root, seed: np.ndarray) -> None:
     complete when we reach it, because every use of it (every later node) has already added its
     contribution; its Function's backward then hands one gradient to each input.
     """
-    Tensor = function.tensor_class()
+    Tensor = function.tensor_class()  # the class tensor.py registered (see autograd/function.py)
+
     # 1. topological order (iterative DFS, so deep graphs do not hit the recursion limit)
     order, seen = [], set()
     stack = [(root, False)]
