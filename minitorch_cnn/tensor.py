@@ -101,6 +101,11 @@ class MinResult(MaxResult):
     kind = "min"
 
 
+# named as torch's return types are, so ``type(t.max(0)).__name__ == "max"``
+MaxResult.__name__ = MaxResult.__qualname__ = "max"
+MinResult.__name__ = MinResult.__qualname__ = "min"
+
+
 class Tensor(TensorMathMixin):
     """An n-dimensional array that can record the operations applied to it.
 
