@@ -513,7 +513,7 @@ class Tensor(TensorMathMixin):
     # -- reductions ------------------------------------------------------------------------------
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         t = self if dtype is None else self.to(dtype)
-        if t.dtype.kind in "bi" and dtype is None:
+        if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
             t = t.to(int64)
         return Sum.apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
