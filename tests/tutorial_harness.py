@@ -19,6 +19,7 @@ the torch side — tensors, autograd, nn, optim, DataLoader — is the real torc
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import struct
@@ -40,6 +41,7 @@ FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
 # --- torchvision stand-ins for the torch run --------------------------------------------------------
+@functools.lru_cache(maxsize=None)
 def _read_idx(path: Path) -> np.ndarray:
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     ndim = raw[3]
