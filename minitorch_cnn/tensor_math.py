@@ -138,6 +138,23 @@ class TensorMathMixin:
         return where(condition, self, other, _T=type(self))
 
     # -- linear algebra -----------------------------------------------------------------------------
+    def norm(self, p="fro", dim=None, keepdim: bool = False):
+        """The Euclidean norm ``√(Σ x²)`` over all elements, or over ``dim`` (an int or a tuple)."""
+        if p not in ("fro", 2, 2.0):
+            raise NotImplementedError(f"norm: only the 2-norm ('fro' or p=2) is implemented, got p={p!r}")
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"norm(): input dtype should be floating point, got {self.dtype.name}")
+        nd = max(self.ndim, 1)
+        dims = tuple(range(self.ndim)) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        for d in dims:
+            if not -nd <= d < nd:
+                raise IndexError(f"norm: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
+                                 f"but got {d})")
+        if len({int(d) % nd for d in dims}) != len(dims):
+            raise RuntimeError(f"norm: dim {dims} names one dimension more than once")
+        dims = tuple(sorted({int(d) % nd for d in dims})) if self.ndim else ()
+        return M.Norm2.apply(self, dims, keepdim)
+
     def mm(self, mat2):
         """Matrix product of two 2-D tensors (``@`` without broadcasting or vectors)."""
         if not isinstance(mat2, type(self)):

@@ -104,6 +104,21 @@ def test_reductions_as_functions(dtype, data, shape, seed, keepdim):
             assert o_idx is ours.indices
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(data=st.data(), shape=shapes, seed=seeds, keepdim=st.booleans())
+def test_norm(dtype, data, shape, seed, keepdim):
+    x = data.draw(value_arrays(shape, dtype, -5, 5, special=False), label="x")
+    x = np.where(data.draw(st.booleans(), label="zeros"), 0, x).astype(dtype)   # the norm's kink at 0
+    d = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
+    run_both(lambda lib, a: a.norm(), [x], dtype, seed)
+    run_both(lambda lib, a: a.norm(dim=d, keepdim=keepdim), [x], dtype, seed)
+    if len(shape) > 1:
+        run_both(lambda lib, a: a.norm(2, (0, -1)), [x], dtype, seed)
+    else:
+        with pytest.raises(RuntimeError, match="more than once"):
+            mt.tensor(x).norm(2, (0, -1))
+
+
 def test_sum_of_ints_and_bools_is_int64():
     for a in (np.array([True, False, True]), np.array([1, 2], np.int32), np.array([3], np.uint8)):
         assert_close(mt.sum(mt.tensor(a)), torch.sum(torch.tensor(a)), np.float32, f"sum of {a.dtype}")

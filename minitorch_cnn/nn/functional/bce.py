@@ -44,6 +44,8 @@ class BinaryCrossEntropyFn(Function):
     ``dt = dℓ · w [log(1 − x) − log x]`` (torch leaves these logs unclamped: ±inf at x = 0 or 1).
     """
 
+    node_name = "BinaryCrossEntropyBackward0"  # torch's grad_fn name
+
     def forward(self, x, t, w, reduction):
         with np.errstate(divide="ignore"):
             self.log_x = np.maximum(np.log(x), -100)
@@ -73,6 +75,8 @@ class BinaryCrossEntropyWithLogitsFn(Function):
     ``dz = dℓ · w [(1 − t) − (1 + (p − 1) t) (1 − σ(z))]``  (= ``σ(z) − t`` when w = p = 1);
     ``dt = dℓ · w [(p − 1) softplus(−z) − z]``.
     """
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"  # torch's grad_fn name
 
     def forward(self, z, t, w, p, reduction):
         self.z, self.t, self.w, self.p, self.reduction = z, t, w, p, reduction
