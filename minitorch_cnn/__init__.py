@@ -54,6 +54,8 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     multiply, neg, negative, numel, permute, pow, reciprocal, relu, reshape, rsqrt, sigmoid, sign, sin,
     softmax, sqrt, square, squeeze, stack, sub, subtract, sum, t, tan, tanh, transpose, true_divide,
     unsqueeze, where,
+    isnan, isinf, isfinite, logical_not, logical_and, logical_or, any, all, equal, isclose, allclose, round,
+    floor, ceil, trunc, var, std, gather, masked_fill, cumsum, bmm, dot, split, chunk, sort, topk, norm,
 )
 from .tensor import Size, Tensor
 

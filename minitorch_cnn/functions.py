@@ -79,6 +79,15 @@ transpose, permute, t = _method("transpose"), _method("permute"), _method("t")
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
 clone, numel, detach = _method("clone"), _method("numel"), _method("detach")
 where = _where
+isnan, isinf, isfinite = _method("isnan"), _method("isinf"), _method("isfinite")
+logical_not, logical_and, logical_or = _method("logical_not"), _method("logical_and"), _method("logical_or")
+any, all = _method("any"), _method("all")  # noqa: A001 - torch.any / torch.all
+equal, isclose, allclose = _method("equal"), _method("isclose"), _method("allclose")
+round, floor, ceil, trunc = _method("round"), _method("floor"), _method("ceil"), _method("trunc")  # noqa: A001
+var, std, gather, masked_fill, cumsum = (_method("var"), _method("std"), _method("gather"),
+                                         _method("masked_fill"), _method("cumsum"))
+bmm, dot, split, chunk = _method("bmm"), _method("dot"), _method("split"), _method("chunk")
+sort, topk, norm = _method("sort"), _method("topk"), _method("norm")
 
 
 def is_tensor(obj) -> bool:

@@ -26,6 +26,7 @@ from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.reduction import MaxAlong, MaxAll, Mean, Sum, _norm_dims
 from .ops.shape import Expand, GetItem, Permute, Repeat, Reshape
 from .printing import tensor_repr
+from .tensor_extras import TensorExtrasMixin
 from .tensor_math import TensorMathMixin
 
 
@@ -106,7 +107,7 @@ MaxResult.__name__ = MaxResult.__qualname__ = "max"
 MinResult.__name__ = MinResult.__qualname__ = "min"
 
 
-class Tensor(TensorMathMixin):
+class Tensor(TensorMathMixin, TensorExtrasMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
