@@ -135,7 +135,7 @@ class TensorMathMixin:
 
     def where(self, condition, other):
         """``self`` where ``condition`` holds, else ``other`` (``torch.where(condition, self, other)``)."""
-        return where(condition, self, other, _T=type(self))
+        return where(condition, self, other)
 
     # -- linear algebra -----------------------------------------------------------------------------
     def norm(self, p="fro", dim=None, keepdim: bool = False):
@@ -251,15 +251,15 @@ def _size(size) -> tuple:
     return tuple(int(s) for s in size)
 
 
-def where(condition, input=None, other=None, *, _T=None):  # noqa: A002
+def where(condition, input=None, other=None):  # noqa: A002
     """``torch.where(condition, input, other)``: ``input`` where ``condition`` is True, else ``other``
     (tensors or numbers, broadcast together; the dtype follows torch's promotion of the two).
     ``torch.where(condition)`` alone gives the indices of the True elements, one tensor per axis."""
-    T = _T or type(condition)
     if not hasattr(condition, "requires_grad"):
         raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
+    T = type(condition)  # the Tensor class (this module sits below tensor.py and cannot import it)
     if condition.dtype != bool_:
-        raise TypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                         f"{condition.dtype.name}")
     if input is None and other is None:
         return tuple(T(i.astype(int64)) for i in np.nonzero(condition.array))
