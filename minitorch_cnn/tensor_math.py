@@ -198,6 +198,8 @@ class TensorMathMixin:
 
     def scatter_(self, dim, index, src=None, value=None):
         """In-place :meth:`scatter` (the one-hot idiom: ``zeros(10).scatter_(0, tensor(y), value=1)``)."""
+        if hasattr(self, "_inplace"):   # the autograd engine's in-place path (leaf rules, version counter)
+            return self._inplace(lambda x: x.scatter(dim, index, src, value))
         self._check_inplace("scatter_")
         return self._scatter_into(dim, index, src, value, "scatter_")
 
