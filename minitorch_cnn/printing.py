@@ -124,7 +124,7 @@ def tensor_repr(t) -> str:
         summarise = a.size > THRESHOLD
         body = _layout(a, _Format(_edges(a) if summarise else a), len(prefix), summarise)
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn={t.grad_fn!r}")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name().removeprefix('torch::autograd::')}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _with_suffixes(prefix + body, suffixes, len(prefix))
