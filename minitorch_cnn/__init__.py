@@ -59,6 +59,8 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
 )
 from .tensor import Size, Tensor
 
+from .serialization import load, save  # noqa: E402 - after tensor, which it uses
+
 bool = bool_  # noqa: A001 - torch.bool
 float = float32  # noqa: A001 - torch.float
 double = float64

@@ -1,7 +1,7 @@
 """The 60 Minute Blitz, "Neural Networks" (LeNet) and "Training a Classifier" (CIFAR-10's model, loss,
 optimizer and loops, on random 32×32 colour images instead of the download), in our own words:
 Conv2d, F.relu, F.max_pool2d with a tuple and an int, torch.flatten(x, 1), parameters(), a backward
-from a random gradient, nn.MSELoss, conv1.bias.grad before and after, the manual update
+from a random gradient, nn.MSELoss, grad_fn and next_functions, conv1.bias.grad before and after, the manual update
 f.data.sub_(f.grad.data * lr), optim.SGD with momentum, transforms.Compose/ToTensor/Normalize,
 DataLoader(batch_size=4), nn.MaxPool2d(2, 2), nn.CrossEntropyLoss, torch.max(outputs, 1) and
 torch.max(outputs.data, 1), per-class accuracy with classes[label], torch.device. Same printout as torch."""
@@ -50,6 +50,9 @@ def lenet_chapter(torch, nn, F, optim, same_init, same_draws, **_):
     loss = criterion(output, target)
     print(loss)
     print(loss.grad_fn)
+    print(loss.grad_fn.next_functions[0][0])
+    # (the tutorial goes one level further: torch's AddmmBackward0 lists its edges bias-first, ours
+    # input-first, so next_functions[0][0] there is AccumulateGrad in torch and ReluBackward0 here)
 
     net.zero_grad()
     print("conv1.bias.grad before backward")
