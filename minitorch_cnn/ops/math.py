@@ -20,6 +20,7 @@ LN2, LN10 = np.log(2.0), np.log(10.0)
 class _Unary(Function):
     """A one-input elementwise op ``y = f(a)`` with ``da = dy * f'(a)``: subclasses give ``f`` and
     ``df`` (the derivative, from the input ``a`` and the output ``y``)."""
+    node_name = "UnaryBackward0"  # abstract: every subclass names its own node as torch does
 
     @staticmethod
     def f(a):  # pragma: no cover - abstract
