@@ -25,22 +25,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .im2col import conv_output_size, is_same_conv
-
-#: Conv2d takes the direct path when C_in·kh·kw is at most this (1 or 3 channels at 3×3) and groups = 1.
-MAX_DIRECT_K = 27
-
-
-def use_direct(c_in, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups) -> bool:
-    """Whether Conv2d computes this convolution directly: a "same" convolution (stride 1,
-    2p = d(k−1)), groups 1 and a skinny im2col (K = C_in·kh·kw ≤ 27).
-
-    Conv2d fwd+bwd, batch 64, vs im2col + BLAS: 1 thread, 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms,
-    3→16 32×32 1.79–2.01 vs 1.90–2.08 ms; 2 threads 1.18 → 0.55 ms and 2.21 → 1.20 ms (the batch
-    splits over the threads; OpenBLAS's second thread barely helps such skinny products).
-    """
-    return groups == 1 and c_in * kh * kw <= MAX_DIRECT_K and is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw)
-
+from .im2col import conv_output_size
 
 # ---------------------------------------------------------------------------------------------
 # NumPy versions

@@ -17,7 +17,7 @@ q: one parallel pass over the rows, ``Σ_c dlogp_ic = −coef_i·((1−ε)·w_{y
 Sums over classes may be added in another order than NumPy's pairwise sums (agreement to rounding).
 
 Numba (without Intel SVML) calls a scalar ``exp`` per element while NumPy's is SIMD, so the twin
-only pays for few classes: the engine uses it up to ``NUMBA_MAX_CLASSES`` classes (measured, one
+only pays for few classes: the engine uses it up to ``dispatch.NUMBA_MAX_CLASSES`` classes (measured, one
 thread: (4096, 10) 0.40 vs 0.46 ms; (256, 1000) 1.46 vs 0.56 ms, NumPy faster).
 """
 from __future__ import annotations
@@ -26,8 +26,6 @@ import math
 
 import numba
 import numpy as np
-
-NUMBA_MAX_CLASSES = 64
 
 
 # ---------------------------------------------------------------------------------------------

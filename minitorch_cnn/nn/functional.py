@@ -6,8 +6,9 @@ gradient per positional input, with the math in its docstring. The public functi
 arguments (every mistake raises a ``ValueError``/``TypeError`` naming the layer, what it expected and
 what it got), then call ``Fn.apply``.
 
-The convolution and pooling loops live in :mod:`minitorch_cnn.kernels`; which twin runs (NumPy or
-Numba) is decided per call by :func:`minitorch_cnn._backend.use_numba`.
+The convolution and pooling loops live in :mod:`minitorch_cnn.kernels`. Which algorithm runs (direct
+or im2col convolution, …) is chosen in :mod:`minitorch_cnn.kernels.dispatch`; which twin of it runs
+(NumPy or Numba) by :func:`minitorch_cnn._backend.use_numba`.
 """
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import warnings
 import numpy as np
 
 from .. import _backend
+from ..kernels import dispatch as _dispatch
 from ..kernels import direct_conv as _direct
 from ..kernels import im2col as _im2col
 from ..kernels import softmax_ce as _softmax_ce
+from ..kernels.conv_geometry import Conv2dGeometry
 from ..kernels import pool as _pool
 from ..tensor import Function, ReLU as _ReLU, Tensor
 
@@ -149,9 +152,9 @@ class Conv2dFn(Function):
     ``extra`` pads the bottom/right of x by one more row/column (``padding='same'`` with an even
     total padding split unevenly, as torch does); backward crops it off again.
 
-    Numba backend, "same" convolutions of 1–3 input channels at 3×3 (K = C·kh·kw ≤ 27, the first
-    layer): im2col's matrix would have only 9–27 rows, too skinny for BLAS, so y, dW, db and dX are
-    computed directly (``kernels/direct_conv.py``), the batch split over the threads.
+    "Same" convolutions of 1–3 input channels at 3×3 (K = C·kh·kw ≤ 27, the first layer; chosen in
+    ``kernels/dispatch.py``): im2col's matrix would have only 9–27 rows, too skinny for BLAS, so y, dW,
+    db and dX are computed directly (``kernels/direct_conv.py``).
     """
 
     def forward(self, x, weight, bias, *, stride, padding, dilation, groups, extra=(0, 0)):
@@ -166,11 +169,13 @@ class Conv2dFn(Function):
         h_out = _im2col.conv_output_size(h, kh, sh, ph, dh)
         w_out = _im2col.conv_output_size(w, kw, sw, pw, dw)
         self.extra = extra
-        self.direct = self.numba and _direct.use_direct(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups)
+        geometry = Conv2dGeometry.of(x.shape, weight.shape, stride, padding, dilation, groups)
+        self.direct = _dispatch.conv2d_path(geometry) == "direct"
         if self.direct:
             self.x, self.weight = x, np.ascontiguousarray(weight)
             self.geometry = (n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups)
-            return _direct.direct_conv2d_forward_numba(x, self.weight, bias, ph, pw, dh, dw)
+            fwd = _direct.direct_conv2d_forward_numba if self.numba else _direct.direct_conv2d_forward
+            return fwd(x, self.weight, bias, ph, pw, dh, dw)
         # Numba backend, "same" convolutions (the lecture's 3×3, padding 1): im2col by shifted row
         # copies, the same cols (kernels/im2col.py); ~3× faster than the element loop there
         self.same = self.numba and _im2col.is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw)
@@ -239,12 +244,14 @@ class Conv2dFn(Function):
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
         dx = dweight = db = None
         if need_w:
-            dweight, db = _direct.direct_conv2d_backward_weight_numba(self.x, g, kh, kw, ph, pw, dh, dw)
+            bwd_w = _direct.direct_conv2d_backward_weight_numba if self.numba else _direct.direct_conv2d_backward_weight
+            dweight, db = bwd_w(self.x, g, kh, kw, ph, pw, dh, dw)
             db = db if need_b else None
         elif need_b:
             db = g.sum(axis=(0, 2, 3))
         if need_x:
-            dx = _direct.direct_conv2d_backward_input_numba(g, self.weight, h, w, ph, pw, dh, dw)
+            bwd_x = _direct.direct_conv2d_backward_input_numba if self.numba else _direct.direct_conv2d_backward_input
+            dx = bwd_x(g, self.weight, h, w, ph, pw, dh, dw)
             if self.extra != (0, 0):
                 dx = dx[:, :, :self.in_shape[2], :self.in_shape[3]]
         return dx, dweight, db
@@ -326,8 +333,7 @@ class MaxPool2dFn(Function):
     def forward(self, x, *, kernel, stride, padding, dilation, out_size):
         self.numba = _backend.use_numba()
         x = np.ascontiguousarray(x)
-        fwd = _pool.max_pool2d_forward_numba if self.numba else _pool.max_pool2d_forward
-        out, self.indices = fwd(x, *kernel, *stride, *padding, *dilation, *out_size)
+        out, self.indices = _max_pool_forward(x, kernel, stride, padding, dilation, out_size)
         self.hw = x.shape[2:]
         # windows lying wholly in the padding (possible with dilation) pass no gradient
         rows = _pool.windows_with_taps(x.shape[2], out_size[0], kernel[0], stride[0], padding[0], dilation[0])
@@ -340,6 +346,16 @@ class MaxPool2dFn(Function):
     def backward(self, g):
         bwd = _pool.max_pool2d_backward_numba if self.numba else _pool.max_pool2d_backward
         return (bwd(np.ascontiguousarray(g), self.grad_indices, *self.hw),)
+
+
+def _max_pool_forward(x, kernel, stride, padding, dilation, out_size):
+    """(out, indices) by the path ``kernels/dispatch.py`` picks, in the backend's twin."""
+    numba = _backend.use_numba()
+    if _dispatch.max_pool2d_path(*x.shape[2:], kernel, stride, padding, dilation, out_size) == "2x2":
+        fwd = _pool.max_pool2d_forward_2x2_numba if numba else _pool.max_pool2d_forward_2x2
+        return fwd(x, *stride, *out_size)
+    fwd = _pool.max_pool2d_forward_numba if numba else _pool.max_pool2d_forward
+    return fwd(x, *kernel, *stride, *padding, *dilation, *out_size)
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -375,8 +391,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     fn_out = MaxPool2dFn.apply(x, kernel=kernel, stride=stride, padding=pad, dilation=dil, out_size=out_size)
     indices = fn_out._ctx.indices if fn_out._ctx is not None else None
     if return_indices and indices is None:  # no graph was recorded: compute the indices directly
-        fwd = _pool.max_pool2d_forward_numba if _backend.use_numba() else _pool.max_pool2d_forward
-        indices = fwd(np.ascontiguousarray(x.array), *kernel, *stride, *pad, *dil, *out_size)[1]
+        indices = _max_pool_forward(np.ascontiguousarray(x.array), kernel, stride, pad, dil, out_size)[1]
     if not batched:
         fn_out = fn_out.squeeze(0)
         indices = indices[0] if indices is not None else None
@@ -565,7 +580,7 @@ class CrossEntropyFn(Function):
             self.denom = m
         else:  # class indices: the fused softmax-CE kernels (kernels/softmax_ce.py)
             y = target.reshape(-1).astype(np.int64)
-            self.numba = _backend.use_numba() and c <= _softmax_ce.NUMBA_MAX_CLASSES
+            self.numba = _dispatch.softmax_cross_entropy_path(c) == "numba"
             self.y, self.ignore_index = y, ignore_index
             fwd = _softmax_ce.softmax_ce_forward_numba if self.numba else _softmax_ce.softmax_ce_forward
             logp, nll, smooth, w_y = fwd(x2, y, w, ignore_index, eps)
