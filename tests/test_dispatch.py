@@ -140,6 +140,38 @@ def test_conv2d_every_path_forced_equals_torch(path, backend, geom, dtype, seed)
             close(ours, theirs, dtype, f"{path}/{backend} {name}")
 
 
+@st.composite
+def any_convs(draw):
+    """Any geometry the im2col path takes: strides, paddings, dilations, groups."""
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw, dh, dw = (draw(st.integers(1, 2)) for _ in range(4))
+    ph, pw = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    groups, c_g, o_g = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    h = draw(st.integers(max(1, dh * (kh - 1) + 1 - 2 * ph), 8))
+    w = draw(st.integers(max(1, dw * (kw - 1) + 1 - 2 * pw), 8))
+    return ((draw(st.integers(1, 3)), groups * c_g, h, w), (groups * o_g, c_g, kh, kw),
+            (sh, sw), (ph, pw), (dh, dw), groups)
+
+
+@pytest.mark.parametrize("workspace", [1, None], ids=["one-image-chunks", "default-chunks"])
+@pytest.mark.parametrize("backend", BACKENDS)
+@given(geom=any_convs(), dtype=dtypes, seed=seeds)
+def test_conv2d_im2col_path_any_geometry_equals_torch(backend, workspace, geom, dtype, seed):
+    """The im2col path's four results, the batch in one chunk or one image per chunk."""
+    from minitorch_cnn.kernels import im2col as K
+
+    x_shape, w_shape, stride, padding, dilation, groups = geom
+    geo = Conv2dGeometry.of(x_shape, w_shape, stride, padding, dilation, groups)
+    x0, w0 = seeded_array(x_shape, seed, dtype), seeded_array(w_shape, seed + 1, dtype)
+    b0 = seeded_array(w_shape[:1], seed + 2, dtype)
+    gy = seeded_array(geo.out_shape, seed + 3, dtype)
+    with mt.backend(backend), dispatch.force_path("conv2d", "im2col"), pytest.MonkeyPatch.context() as mp:
+        if workspace is not None:
+            mp.setattr(K, "WORKSPACE_BYTES", workspace)
+        for name, ours, theirs in conv_vs_torch(x0, w0, b0, gy, padding, dilation, dtype, stride, groups):
+            close(ours, theirs, dtype, f"im2col/{backend} {name}")
+
+
 # ---------------------------------------------------------------------------------------------
 # max_pool2d
 # ---------------------------------------------------------------------------------------------

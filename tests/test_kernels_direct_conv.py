@@ -5,9 +5,8 @@
   dilations, bias on/off, float32/float64;
 * the Numba twins == the NumPy versions for "same" convolutions, on one thread and with the batch
   split over several, dy contiguous or not;
-* Conv2d on the Numba backend (which takes the direct path for 1–3 input channels) == Conv2d on the
-  NumPy backend (im2col), forward and every gradient, input gradient needed or not;
-* ``use_direct`` picks exactly stride-1 "same", groups-1, K ≤ 27 convolutions.
+* Conv2d by the direct path (chosen for 1–3 input channels) on either backend == Conv2d by the im2col
+  path (forced), forward and every gradient, input gradient needed or not;
 """
 from __future__ import annotations
 
@@ -67,15 +66,14 @@ def test_numpy_direct_conv_equals_definition_and_im2col(geom, dtype, seed, with_
     x = seeded_array((n, c, h, w), seed, dtype)
     wt = seeded_array((c_out, c, kh, kw), seed + 1, dtype)
     b = seeded_array((c_out,), seed + 2, dtype) if with_bias else None
-    y = D.direct_conv2d_forward(x, wt, b, ph, pw, dh, dw)
+    geo = Conv2dGeometry.of(x.shape, wt.shape, padding=(ph, pw), dilation=(dh, dw))
+    y = D.conv2d_forward(x, wt, b, geo)
     close(y, conv2d_naive(x, wt, b, (1, 1), (ph, pw), (dh, dw)), dtype, "y")
     dy = seeded_array(y.shape, seed + 3, dtype)
     cols = K.im2col(x, kh, kw, 1, 1, ph, pw, dh, dw)
     dy2 = dy.transpose(1, 0, 2, 3).reshape(c_out, -1)
-    dweight, db = D.direct_conv2d_backward_weight(x, dy, kh, kw, ph, pw, dh, dw)
-    close(dweight, (dy2 @ cols.T).reshape(wt.shape), dtype, "dW")
-    close(db, dy2.sum(axis=1), dtype, "db")
-    dx = D.direct_conv2d_backward_input(dy, wt, h, w, ph, pw, dh, dw)
+    close(D.conv2d_weight_grad(x, dy, geo), (dy2 @ cols.T).reshape(wt.shape), dtype, "dW")
+    dx = D.conv2d_input_grad(dy, wt, geo)
     close(dx, K.col2im(wt.reshape(c_out, -1).T @ dy2, n, c, h, w, kh, kw, 1, 1, ph, pw, dh, dw), dtype, "dX")
 
 
@@ -93,16 +91,14 @@ def _check_twins(geom, dtype, seed, with_bias, strided_dy):
     x = seeded_array((n, c, h, w), seed, dtype)
     wt = seeded_array((c_out, c, kh, kw), seed + 1, dtype)
     b = seeded_array((c_out,), seed + 2, dtype) if with_bias else None
-    ref = D.direct_conv2d_forward(x, wt, b, ph, pw, dh, dw)
+    geo = Conv2dGeometry.of(x.shape, wt.shape, padding=(ph, pw), dilation=(dh, dw))
+    ref = D.conv2d_forward(x, wt, b, geo)
     assert ref.shape == (n, c_out, h, w)
-    close(D.direct_conv2d_forward_numba(x, wt, b, ph, pw, dh, dw), ref, dtype, "y")
+    close(D.conv2d_forward_numba(x, wt, b, geo), ref, dtype, "y")
     dy = seeded_array((n, h, w, c_out), seed + 3, dtype).transpose(0, 3, 1, 2) if strided_dy \
         else seeded_array(ref.shape, seed + 3, dtype)
-    for name, got, want in zip(("dW", "db"), D.direct_conv2d_backward_weight_numba(x, dy, kh, kw, ph, pw, dh, dw),
-                               D.direct_conv2d_backward_weight(x, dy, kh, kw, ph, pw, dh, dw)):
-        close(got, want, dtype, name)
-    close(D.direct_conv2d_backward_input_numba(dy, wt, h, w, ph, pw, dh, dw),
-          D.direct_conv2d_backward_input(dy, wt, h, w, ph, pw, dh, dw), dtype, "dX")
+    close(D.conv2d_weight_grad_numba(x, dy, geo), D.conv2d_weight_grad(x, dy, geo), dtype, "dW")
+    close(D.conv2d_input_grad_numba(dy, wt, geo), D.conv2d_input_grad(dy, wt, geo), dtype, "dX")
 
 
 @pytest.mark.parametrize("threads", [1, 2])
