@@ -8,13 +8,14 @@ than one algorithm, ``dispatch.py`` chooses which (never depending on the backen
 
 - ``dispatch.py``       which path runs at every dispatch point (``PATHS``, a chooser each, ``force_path``)
 - ``conv_geometry.py``  ``Conv2dGeometry``: one convolution's shapes, stride, padding, dilation, groups
-- ``im2col.py``         im2col / col2im: convolution as one matrix product (Conv2d forward and backward)
-- ``direct_conv.py``    direct convolution (no im2col): the first layer's 1–3-channel convolutions
+- ``im2col.py``         im2col / col2im, and the im2col conv path (matrix products over the columns)
+- ``direct_conv.py``    the direct conv path (sums over shifted slices, no im2col): 1–3-channel first layers
 - ``conv.py``           ``conv2d_naive``: the convolution as seven nested loops, the tests' oracle
 - ``pool.py``           max pooling forward (with argmax indices, a 2×2 pair too) and its backward scatter
 - ``activation.py``     ReLU forward and backward
-- ``softmax_ce.py``     fused softmax cross-entropy forward and backward
-- ``optim_kernels.py``  fused optimizer updates (twins of the NumPy updates in ``optim/``)
+- ``softmax_ce.py``     softmax cross-entropy with class-index targets, forward and backward
+- ``optim_kernels.py``  fused optimizer updates, ``<name>_update_numba`` (twins of the NumPy updates in ``optim/``)
+- ``optim_scalars.py``  the per-step scalar formulas both optimizer twins share (plain Python)
 
 Turning the JIT off, to step through a kernel in a debugger or read Python tracebacks:
 
