@@ -22,16 +22,16 @@ the input pixel it was copied from. Conv2d's backward uses it to turn ``dcols = 
 Each function exists twice with the same signature: the NumPy version, which loops only over the
 kernel offsets (i, j) and copies strided slices, and a Numba twin (``*_numba``) that walks
 ``cols`` row by row in memory order. The twins add the same terms in the same order.
+
+Below them, Conv2d's im2col path (``conv2d_forward``, ``conv2d_input_grad``, ``conv2d_weight_grad``
+and their ``*_numba`` twins, see ``nn/functional/conv.py``): the matrix products over chunks of images.
 """
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-
-def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
-    """``⌊(size + 2p − d(k−1) − 1)/s⌋ + 1`` (may be ≤ 0 when the kernel does not fit)."""
-    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+from .conv_geometry import conv_output_size
 
 
 # ---------------------------------------------------------------------------------------------
