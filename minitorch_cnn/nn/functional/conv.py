@@ -56,6 +56,8 @@ class Conv2dFn(Function):
     total padding split unevenly, as torch does); backward crops it off again.
     """
 
+    node_name = "ConvolutionBackward0"
+
     def forward(self, x, weight, bias, *, stride, padding, dilation, groups, extra=(0, 0)):
         self.in_shape, self.extra = x.shape, extra
         if extra != (0, 0):
