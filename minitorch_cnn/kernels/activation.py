@@ -2,9 +2,8 @@
 
 ::
 
-    y  = max(a, 0)            (written ``a if a > 0 or a is NaN else 0``: NaN propagates, as in torch)
-    da = dy · [not y ≤ 0]     (torch's threshold_backward: a NaN output passes dy; [y > 0] = [a > 0]
-                               otherwise, so backward needs only the output, not a mask)
+    y  = max(a, 0)            (written ``0 if a <= 0 else a``: NaN stays NaN, as in torch)
+    da = dy · [not y ≤ 0]     (= [a > 0], and dy at a NaN, as torch; backward needs only the output)
 
 The twins run over the flattened arrays: one pass, no temporary mask. Like every layer kernel they are
 compiled without ``parallel=True``: a parallel loop leaves Numba's OpenMP workers spinning while the
@@ -18,12 +17,12 @@ import numpy as np
 
 
 def relu_forward(a):
-    """``y = a where a > 0 or a is NaN, else 0`` (same dtype and shape; torch's ``relu(nan)`` is nan)."""
-    return np.where((a > 0) | np.isnan(a), a, np.zeros((), dtype=a.dtype))
+    """``y = 0 where a ≤ 0, else a`` (same dtype and shape; NaN stays NaN, as torch)."""
+    return np.where(a <= 0, np.zeros((), dtype=a.dtype), a)
 
 
 def relu_backward(y, g):
-    """``da = 0 where y ≤ 0, else g`` (so NaN passes g, as in torch); ``y`` is the forward's output."""
+    """``da = 0 where y ≤ 0, else g``; ``y`` is the forward's output."""
     return np.where(y <= 0, np.zeros((), dtype=g.dtype), g)
 
 
@@ -31,7 +30,7 @@ def relu_backward(y, g):
 def _relu_forward_flat(a, out):
     for i in numba.prange(a.size):
         v = a[i]
-        out[i] = v if (v > 0 or v != v) else 0  # v != v: NaN passes through
+        out[i] = 0 if v <= 0 else v
 
 
 @numba.njit(cache=True)
