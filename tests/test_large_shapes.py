@@ -19,7 +19,7 @@ import torch
 
 import minitorch_cnn as mt
 from minitorch_cnn import nn, optim
-from minitorch_cnn.kernels import optim_kernels as OK
+from minitorch_cnn.kernels import dispatch
 from reference import optimizers as ref_optim
 
 from test_layers import check, copy_params
@@ -68,9 +68,9 @@ BIG = [  # (name, ours, oracle, non-default hyperparameters)
 def test_parallel_optimizer_build_matches_torch(name, ours_cls, oracle_cls, kw):
     """A (1024, 1024) parameter (= PARALLEL_MIN elements: the parallel build; for Adafactor also a 1-D
     (2²⁰ + 3,) one, its unfactored kernel), 2 steps on the Numba backend against torch."""
-    assert 1024 * 1024 >= OK.PARALLEL_MIN
+    assert 1024 * 1024 >= dispatch.PARALLEL_MIN
     rng = np.random.default_rng(7)
-    shapes = [(1024, 1024)] + ([(OK.PARALLEL_MIN + 3,)] if name == "Adafactor" else [])
+    shapes = [(1024, 1024)] + ([(dispatch.PARALLEL_MIN + 3,)] if name == "Adafactor" else [])
     inits = [rng.standard_normal(s).astype(np.float32) for s in shapes]
     ours = [nn.Parameter(mt.Tensor(a.copy())) for a in inits]
     theirs = [torch.nn.Parameter(torch.tensor(a.copy())) for a in inits]

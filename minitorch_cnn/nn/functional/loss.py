@@ -239,7 +239,7 @@ class NLLLossFn(Function):
         self.y = np.where(valid, y, 0)
         self.valid = valid
         self.w_y = np.where(valid, w[self.y], 0).astype(x.dtype)
-        loss = -x2[np.arange(m), self.y] * self.w_y
+        loss = np.where(valid, -x2[np.arange(m), self.y] * self.w_y, 0)  # ignored: 0 even for a non-finite x
         self.denom = np.sum(self.w_y)
         out = _reduce(loss, reduction, self.denom)
         if reduction == "none":
