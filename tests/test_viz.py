@@ -125,10 +125,10 @@ def test_figures_rejects_a_bad_index(tmp_path, capsys):
     assert "--index must lie in 0..499" in capsys.readouterr().err
 
 
-def test_example_07_draws_the_ankle_boot_feature_maps(tmp_path):
+def test_example_06_draws_the_ankle_boot_feature_maps(tmp_path):
     from conftest import load_example
 
-    example = load_example("07_fashion_mnist.py")
+    example = load_example("06_fashion_mnist.py")
     lines = []
     result = example.main(epochs=1, batch_size=128, out=tmp_path, print_fn=lines.append)
     assert result["label"] == "Ankle boot"
