@@ -57,7 +57,7 @@ def main(argv=None) -> int:
     except NonFiniteLoss as e:
         print(f"{prefix}: {e}", file=sys.stderr)
         return e.exit_code
-    except (TrainingError, ValueError, FileNotFoundError) as e:
+    except (TrainingError, ValueError, OSError) as e:      # OSError: a folder or file we cannot use
         print(f"{prefix}: error: {e}".replace("\n", " "), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

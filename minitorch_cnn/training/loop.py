@@ -155,14 +155,14 @@ class Trainer:
         """Train; returns how it ended: "completed", "max_steps" or "interrupted" (NaN raises)."""
         cfg = self.cfg
         status = "completed"
-        for line in self.data.description:
-            self.print(f"data: {line}")
-        if self.resumed_from:
-            self.print(f"resuming from {self.resumed_from} at epoch {self.epoch + 1}, batch {self.batch}, "
-                       f"step {self.step}")
-        self.out.mkdir(parents=True, exist_ok=True)
         # overflow on the way to a NaN loss is reported by _check_finite, not as NumPy warnings
         with StopSignals() as stop, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for line in self.data.description:
+                self.print(f"data: {line}")
+            if self.resumed_from:
+                self.print(f"resuming from {self.resumed_from} at epoch {self.epoch + 1}, batch {self.batch}, "
+                           f"step {self.step}")
+            self.out.mkdir(parents=True, exist_ok=True)
             try:
                 while self.epoch < cfg.epochs and status == "completed":
                     status = self._run_epoch(stop)
