@@ -1,14 +1,5 @@
-"""The training loop. Underneath the bookkeeping it is the lecture's::
-
-    for epoch in range(epochs):
-        for images, labels in loader:
-            optimizer.zero_grad()
-            loss = loss_fn(model(images), labels)
-            loss.backward()
-            optimizer.step()
-        scheduler.step()
-
-:meth:`Trainer.run` is exactly this loop (the four inner lines are ``Engine.train_step``), plus:
+"""The training loop. Underneath the bookkeeping it is the lecture's, shown in ``training/__init__.py``:
+:meth:`Trainer.run` is exactly that loop (the four inner lines are ``Engine.train_step``), plus:
 the same batch fed to one engine or to both side by side, a NaN stop, the test-set evaluation and
 a checkpoint after every epoch, a progress bar, and signals (Ctrl-C, SIGTERM) that take effect
 between steps only — so a checkpoint never holds half an optimizer step and resuming continues the
