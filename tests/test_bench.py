@@ -95,3 +95,15 @@ def test_threads_beyond_the_cores_are_capped_with_a_warning(capsys):
     assert f"--threads 1000 is more than the {cores} cores" in capsys.readouterr().err
     with pytest.raises(ValueError, match="--threads"):
         capped_threads(0)
+
+
+def test_quick_bench_memory_rows(tmp_path):
+    """``--rows memory``: peak-memory rows (MB, ours and torch, from fresh processes) with their ratio."""
+    res, out = bench(tmp_path, "--rows", "memory", "--threads", "1")
+    assert res.returncode == 0, res.stderr[-3000:]
+    rows = check_outputs(out)["rows"]
+    assert rows and all(r["group"] == "memory" for r in rows)
+    for row in rows:
+        mb = row["peak_mb"]
+        assert mb["numba"] >= 0 and mb["torch"] > 0 and row["inputs_mb"] > 0, row
+        assert math.isclose(row["ratio"], mb["numba"] / mb["torch"])
