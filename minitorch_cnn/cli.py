@@ -203,7 +203,8 @@ def cmd_parity(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# bench: the timings live in benchmarks/ (they import torch; the engine never does)
+# bench: the timings live in benchmarks/, installed as minitorch_cnn.benchmarks (they import torch;
+# the engine never does)
 
 
 def add_bench_parser(sub) -> argparse.ArgumentParser:
@@ -213,7 +214,7 @@ def add_bench_parser(sub) -> argparse.ArgumentParser:
                                    "present) on the same shapes and thread count; print ratios, write JSON "
                                    "and a PNG bar chart (code in benchmarks/).")
     try:
-        from benchmarks.bench import add_arguments
+        from minitorch_cnn.benchmarks.bench import add_arguments
     except ImportError:
         p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     else:
@@ -224,11 +225,12 @@ def add_bench_parser(sub) -> argparse.ArgumentParser:
 
 def cmd_bench(args) -> int:
     try:
-        from benchmarks.bench import run
+        from minitorch_cnn.benchmarks.bench import run
     except ImportError:
         print("minitorch-cnn bench: the benchmarks are not available in this installation "
-              "(run from a source checkout that has benchmarks/)", file=sys.stderr)
+              "(reinstall the package: pip install .)", file=sys.stderr)
         return 2
+    _train.import_torch()  # torch missing: one line saying how to install it, exit code 2
     return run(args)
 
 

@@ -49,8 +49,8 @@ from typing import Any
 
 import numpy as np
 
-TORCH_MISSING = ("this needs PyTorch, which is not installed; install the test extra: "
-                 "pip install 'minitorch-cnn[test]'")
+TORCH_MISSING = ("this needs PyTorch, which is not installed; install it: pip install torch==2.13.0 "
+                 "(or the test extra: pip install 'minitorch-cnn[test]')")
 
 OPTIMIZERS = ["SGD", "Momentum", "NAG", "Adagrad", "RMSprop", "Adam", "AdamW", "Adadelta", "NAdam",
               "RAdam", "Adafactor", "Lion", "LAMB"]
@@ -90,6 +90,22 @@ def import_torch():
     except ImportError:
         raise TrainingError(TORCH_MISSING) from None
     return torch
+
+
+def import_reference(module: str):
+    """``minitorch_cnn.reference.<module>`` (the torch twins, shipped from the repository's
+    ``reference/`` folder), or a :class:`TrainingError` when torch or the twins are missing."""
+    import importlib
+
+    import_torch()
+    try:
+        return importlib.import_module(f"minitorch_cnn.reference.{module}")
+    except ModuleNotFoundError as e:
+        if not (e.name or "").startswith("minitorch_cnn.reference"):
+            raise
+        raise TrainingError("the torch twins (minitorch_cnn.reference) are missing from this installation "
+                            "(an install older than the package); reinstall: pip install . "
+                            "(in a checkout: pip install -e .)") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,15 +268,11 @@ def optimizer_class(engine: str, name: str):
         return getattr(optim, name)
     torch = import_torch()
     if name in ("Lion", "LAMB"):
-        from reference import optimizers as ref
-        return getattr(ref, name)
+        return getattr(import_reference("optimizers"), name)
     if name in ("Momentum", "NAG"):
-        try:
-            from reference import optimizers as ref
-            if hasattr(ref, name):
-                return getattr(ref, name)
-        except ImportError:
-            pass
+        ref = import_reference("optimizers")
+        if hasattr(ref, name):
+            return getattr(ref, name)
         return _torch_momentum(torch)[name]
     return getattr(torch.optim, name)
 
@@ -529,9 +541,9 @@ class TorchEngine(Engine):
 
     def __init__(self, ours_model, cfg: TrainConfig, steps_per_epoch: int):
         torch = import_torch()
-        from reference.device import pick_device
-        from reference.models import build_model as build_torch_model
-        from reference.weights import copy_to_torch
+        pick_device = import_reference("device").pick_device
+        build_torch_model = import_reference("models").build_model
+        copy_to_torch = import_reference("weights").copy_to_torch
 
         self.torch = torch
         self.device = pick_device()
