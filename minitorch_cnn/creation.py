@@ -8,7 +8,7 @@ import numpy as np
 from . import random as _random
 from .device import check_device
 from .dtypes import get_default_dtype, int64
-from .tensor import Tensor, _size_args, _to_array
+from .tensor import Tensor, _size_args, _to_array, check_numpy_array
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
@@ -29,6 +29,7 @@ def from_numpy(a: np.ndarray) -> Tensor:
     """Wrap a NumPy array without copying (changes to one show in the other)."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(a).__name__})")
+    check_numpy_array(a)  # object/datetime/string arrays: TypeError; big-endian: ValueError (as torch)
     return Tensor(a)
 
 

@@ -283,3 +283,61 @@ def test_a_group_betas_of_the_wrong_form_raises_a_type_error():
     sd["param_groups"][0]["lr"] = "1e-3"
     with pytest.raises(TypeError, match="'lr' must be a number"):
         optim.Adam([w]).load_state_dict(sd)
+
+
+# ---------------------------------------------------------------------------------------------
+# tensor() / from_numpy(): what a Tensor cannot hold is refused with torch's exception type
+BAD_ARRAYS = {
+    "object": np.array([1, "a"], dtype=object),
+    "object of numbers": np.array([1.0, 2.0], dtype=object),
+    "datetime": np.array(["2020-01-01"], dtype="datetime64[D]"),
+    "timedelta": np.array([1], dtype="timedelta64[s]"),
+    "str": np.array(["a", "b"]),
+    "record": np.zeros(2, dtype=[("a", "f4")]),
+    "big-endian float32": np.array([1.0, 2.0], dtype=">f4"),
+    "big-endian int64": np.array([1, 2], dtype=">i8"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_ARRAYS))
+@pytest.mark.parametrize("make", ["from_numpy", "tensor", "as_tensor"])
+def test_arrays_a_tensor_cannot_hold_raise_like_torch(name, make):
+    a = BAD_ARRAYS[name]
+    err = _raises_like_torch(lambda: getattr(mt, make)(a), lambda: getattr(torch, make)(a))
+    assert ("byte order" in str(err)) == name.startswith("big-endian")
+
+
+BAD_DATA = {
+    "ragged": [[1, 2], [3]],
+    "ragged arrays": [np.ones(2), np.ones(3)],
+    "None": None,
+    "a None inside": [1.0, None],
+    "datetime": [__import__("datetime").datetime(2020, 1, 1)],
+    "dict": {"a": 1},
+    "set": {1, 2},
+    "Decimal": [__import__("decimal").Decimal("1.5")],
+    "generator": (i for i in range(3)),
+    "str": "abc",
+    "list of str": ["a", "b"],
+    "bytes": b"ab",
+    "int beyond int64": [2**70],
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_DATA))
+def test_python_data_a_tensor_cannot_hold_raises_like_torch(name):
+    data = BAD_DATA[name]
+    if name == "generator":  # one generator per engine
+        _raises_like_torch(lambda: mt.tensor(i for i in range(3)), lambda: torch.tensor(i for i in range(3)))
+    else:
+        _raises_like_torch(lambda: mt.tensor(data), lambda: torch.tensor(data))
+
+
+def test_big_endian_data_converted_first_reaches_the_kernels():
+    a = np.linspace(-2, 2, 12, dtype=">f4").reshape(3, 4)
+    with pytest.raises(ValueError, match="byte order"):
+        mt.from_numpy(a)
+    native = a.astype(a.dtype.newbyteorder("="))
+    with mt.backend("numba"):
+        y = mt.relu(mt.from_numpy(native))
+    np.testing.assert_array_equal(y.numpy(), torch.relu(torch.from_numpy(native)).numpy())
