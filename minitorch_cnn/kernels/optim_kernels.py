@@ -142,7 +142,7 @@ def _sgd_kernel(p, grad, buf, lr, momentum, one_minus_dampening, weight_decay, n
 
 def sgd_update_numba(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
     """Numba twin of ``optim.sgd.sgd_update``."""
-    _check("sgd_update", param, grad, **({"momentum_buffer": momentum_buffer}
+    _check("sgd_update_numba", param, grad, **({"momentum_buffer": momentum_buffer}
                                           if momentum != 0 and momentum_buffer is not None else {}))
     dt = param.dtype.type
     first = momentum_buffer is None
@@ -166,7 +166,7 @@ def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
 
 def adagrad_update_numba(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize):
     """Numba twin of ``optim.adagrad.adagrad_update``."""
-    _check("adagrad_update", param, grad, state_sum=state_sum)
+    _check("adagrad_update_numba", param, grad, state_sum=state_sum)
     dt = param.dtype.type
     clr = lr / (1 + (step - 1) * lr_decay)  # (2)
     _adagrad_kernel(_flat(param), _read(grad), _flat(state_sum), dt(clr), dt(weight_decay), dt(eps), bool(maximize))
@@ -196,7 +196,7 @@ def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, one_minus_alp
 def rmsprop_update_numba(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
                    centered, maximize):
     """Numba twin of ``optim.rmsprop.rmsprop_update``."""
-    _check("rmsprop_update", param, grad, square_avg=square_avg, **({"grad_avg": grad_avg} if centered else {}),
+    _check("rmsprop_update_numba", param, grad, square_avg=square_avg, **({"grad_avg": grad_avg} if centered else {}),
            **({"momentum_buffer": momentum_buffer} if momentum > 0 else {}))
     dt = param.dtype.type
     _rmsprop_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(grad_avg), _flat(momentum_buffer),
@@ -219,7 +219,7 @@ def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, one_minus_rho, eps
 
 def adadelta_update_numba(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay, maximize):
     """Numba twin of ``optim.adadelta.adadelta_update``."""
-    _check("adadelta_update", param, grad, square_avg=square_avg, acc_delta=acc_delta)
+    _check("adadelta_update_numba", param, grad, square_avg=square_avg, acc_delta=acc_delta)
     dt = param.dtype.type
     _adadelta_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(acc_delta), dt(lr), dt(rho), dt(1 - rho),
                      dt(eps), dt(weight_decay), bool(maximize))
@@ -261,7 +261,7 @@ def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sq
 def adam_update_numba(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                 amsgrad, maximize, decoupled_weight_decay):
     """Numba twin of ``optim.adam.adam_update``."""
-    _check("adam_update", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq,
+    _check("adam_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq,
            **({"max_exp_avg_sq": max_exp_avg_sq} if amsgrad else {}))
     dt = param.dtype.type
     step_size = lr / (1 - beta1**step)
@@ -290,7 +290,7 @@ def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, ler
 def nadam_update_numba(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
                  momentum_decay, decoupled_weight_decay, maximize):
     """Numba twin of ``optim.nadam.nadam_update``."""
-    _check("nadam_update", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
+    _check("nadam_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     dt = param.dtype.type
     mu = nadam_mu(step, beta1, momentum_decay)  # (2)
     mu_next = nadam_mu(step + 1, beta1, momentum_decay)
@@ -322,7 +322,7 @@ def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w,
 def radam_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                  decoupled_weight_decay, maximize):
     """Numba twin of ``optim.radam.radam_update``."""
-    _check("radam_update", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
+    _check("radam_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     dt = param.dtype.type
     _, rect = radam_rectification(step, beta2)  # (3)
     _radam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), dt(1 - beta1**step),
@@ -343,7 +343,7 @@ def _lion_kernel(p, grad, exp_avg, lr, beta1, one_minus_beta1, beta2, one_minus_
 
 def lion_update_numba(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximize):
     """Numba twin of ``optim.lion.lion_update``."""
-    _check("lion_update", param, grad, exp_avg=exp_avg)
+    _check("lion_update_numba", param, grad, exp_avg=exp_avg)
     dt = param.dtype.type
     _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), dt(lr), dt(beta1), dt(1 - beta1), dt(beta2),
                  dt(1 - beta2), dt(weight_decay), bool(maximize))
@@ -376,7 +376,7 @@ def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
 
 def lamb_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
     """Numba twin of ``optim.lamb.lamb_update``."""
-    _check("lamb_update", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
+    _check("lamb_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     dt = param.dtype.type
     flat, m, v = _flat(param), _flat(exp_avg), _flat(exp_avg_sq)
     bc1, bc2 = dt(1 - beta1**step), dt(1 - beta2**step)
@@ -468,10 +468,10 @@ def adafactor_update_numba(param, grad, row_var, col_var, variance, *, step, lr,
                      weight_decay, maximize):
     """Numba twin of ``optim.adafactor.adafactor_update``."""
     if param.ndim > 1:
-        _check("adafactor_update", param, grad, row_var=(row_var, param.shape[:-1] + (1,)),
+        _check("adafactor_update_numba", param, grad, row_var=(row_var, param.shape[:-1] + (1,)),
                col_var=(col_var, param.shape[:-2] + (1,) + param.shape[-1:]))
     else:
-        _check("adafactor_update", param, grad, variance=variance)
+        _check("adafactor_update_numba", param, grad, variance=variance)
     beta_t = step**beta2_decay  # (1)
     rho_t = min(lr, 1 / (step**0.5))
     flat = _flat(param)
