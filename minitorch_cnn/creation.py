@@ -8,7 +8,19 @@ import numpy as np
 from . import random as _random
 from .device import check_device
 from .dtypes import get_default_dtype, int64
-from .tensor import Tensor, _size_args, _to_array, check_numpy_array
+from .errors import ShapeError
+from .tensor import Tensor, _to_array, check_numpy_array
+from .tensor import _size_args as _any_size_args
+
+
+def _size_args(size) -> tuple:
+    """The shape of a new tensor: ints, none negative (torch: ``RuntimeError: Trying to create tensor
+    with negative dimension -1``; NumPy's own error would be a ValueError)."""
+    shape = _any_size_args(size)
+    for s in shape:
+        if s < 0:
+            raise ShapeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return shape
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
@@ -83,6 +95,8 @@ def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint: missing the size argument")
+    if not low < high:
+        raise ShapeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     rng = _random.rng_of(generator)
     return Tensor(rng.integers(low, high, size=_size_args((size,))).astype(dtype or int64))
 
@@ -94,6 +108,12 @@ def randperm(n: int, generator=None) -> Tensor:
 def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
     if end is None:
         start, end = 0, start
+    if not all(np.isfinite(float(v)) for v in (start, end)):
+        raise ShapeError(f"unsupported range: {start} -> {end}")
+    if step == 0:
+        raise ShapeError("step must be nonzero")
+    if (end - start) * step < 0:  # torch refuses an empty range of the wrong sign; NumPy returns []
+        raise ShapeError("upper bound and lower bound inconsistent with step sign")
     arr = np.arange(start, end, step)
     if dtype is None:
         dtype = int64 if all(isinstance(v, (int, np.integer)) for v in (start, end, step)) else get_default_dtype()
@@ -101,4 +121,6 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
 
 
 def linspace(start, end, steps: int, dtype=None) -> Tensor:
+    if isinstance(steps, (int, np.integer)) and steps < 0:
+        raise ShapeError("number of steps must be non-negative")
     return Tensor(np.linspace(start, end, steps).astype(dtype or get_default_dtype()))

@@ -392,7 +392,9 @@ class Tensor:
         try:
             return fn.apply(a, b)
         except ValueError as exc:
-            raise ValueError(
+            from .errors import ShapeError
+
+            raise ShapeError(
                 f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
             ) from exc
 
@@ -447,7 +449,9 @@ class Tensor:
         ka = a.shape[-1]
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
         if ka != kb:
-            raise ValueError(
+            from .errors import ShapeError
+
+            raise ShapeError(
                 f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
                 f"(inner dimensions {ka} and {kb} differ)"
             )
@@ -630,6 +634,9 @@ class Tensor:
 
     def permute(self, *dims) -> "Tensor":
         dims = _size_args(dims)
+        if any(not -self.ndim <= d < max(self.ndim, 1) for d in dims):
+            raise IndexError(f"permute: dimension out of range (expected to be in range of "
+                             f"[{-self.ndim}, {self.ndim - 1}], but got {dims})")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a tensor of shape {tuple(self.shape)}"

@@ -35,10 +35,11 @@ NUMBA_MAX_CLASSES = 64
 # ---------------------------------------------------------------------------------------------
 def log_softmax(x, axis=1):
     """``x − max − log Σ exp(x − max)`` along ``axis``: subtracting the max keeps every exp ≤ 1 (no
-    overflow). An all −∞ (or +∞) slice keeps a 0 shift, so it gives nan/−∞ as torch. Also the
+    overflow). An all −∞ slice keeps a 0 shift, so it gives nan/−∞ as torch; a +∞ entry makes the whole
+    slice NaN (∞ − ∞), as torch's. Also the
     forward of ``Tensor.log_softmax`` / ``F.log_softmax`` / ``F.softmax`` (ops/activation.py)."""
     m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
+    m = np.where(m == -np.inf, 0, m)
     z = x - m
     return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 
@@ -83,7 +84,7 @@ def _forward_rows(x2, y, w, ignore_index, eps, logp, nll, smooth, w_y):
             v = x2[i, k]
             if v > mx or v != v:
                 mx = v
-        if not math.isfinite(mx):
+        if mx == -np.inf:  # an all −∞ row; a +∞ or NaN max makes the row NaN, as the NumPy version
             mx = 0.0
         s = 0.0
         for k in range(c):

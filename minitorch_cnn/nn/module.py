@@ -7,6 +7,7 @@ saved arrays in ``_buffers``; assigning ``self.fc = Linear(...)`` or ``self.w = 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -189,6 +190,8 @@ class Module:
 
     def load_state_dict(self, state_dict, strict: bool = True):
         """Copy arrays (or Tensors) into the parameters and buffers, checking names and shapes."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = OrderedDict(list(self.named_parameters()) + list(self.named_buffers()))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]

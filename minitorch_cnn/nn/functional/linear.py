@@ -5,6 +5,7 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...tensor import Tensor
+from ...errors import ShapeError
 from ._checks import _check_float, _check_same_dtype, _check_tensor, _shape
 
 
@@ -41,15 +42,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     layer = f"Linear({weight.shape[-1] if weight.ndim else '?'}→{weight.shape[0] if weight.ndim else '?'})"
     _check_tensor(input, layer)
     if weight.ndim != 2:
-        raise ValueError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
+        raise ShapeError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
     out_f, in_f = weight.shape
     _check_float(input, layer)
     if input.ndim == 0 or input.shape[-1] != in_f:
-        raise ValueError(f"{layer}: expected input with last dimension {in_f}, got {_shape(input)}")
+        raise ShapeError(f"{layer}: expected input with last dimension {in_f}, got {_shape(input)}")
     _check_same_dtype(input, weight, layer)
     if bias is not None:
         _check_tensor(bias, layer, "bias")
         if _shape(bias) != (out_f,):
-            raise ValueError(f"{layer}: expected bias of shape ({out_f},), got {_shape(bias)}")
+            raise ShapeError(f"{layer}: expected bias of shape ({out_f},), got {_shape(bias)}")
         _check_same_dtype(input, bias, layer, "bias")
     return LinearFn.apply(input, weight, bias)
