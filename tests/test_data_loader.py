@@ -65,6 +65,12 @@ def test_len_and_batch_sizes_match_torch(args):
 @given(sizes, st.integers(0, 2**32 - 1))
 def test_shuffle_covers_every_index_once_and_is_deterministic(args, seed):
     n, b, drop_last = args
+    if n == 0:  # torch's RandomSampler refuses an empty dataset
+        with pytest.raises(ValueError, match="num_samples=0"):
+            DataLoader(Images(0), b, shuffle=True, seed=seed)
+        with pytest.raises(ValueError, match="num_samples=0"):
+            torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(0)), b, shuffle=True)
+        return
     order = np.concatenate(DataLoader(Images(n), b, shuffle=True, seed=seed).batch_indices() or [np.empty(0, int)])
     assert sorted(order.tolist()) == list(range(n))
     # the same seed gives the same epochs; successive epochs differ (given enough samples)
