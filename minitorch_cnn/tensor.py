@@ -11,20 +11,24 @@ must build Tensors without importing this module.
 """
 from __future__ import annotations
 
+import weakref
 from collections import namedtuple
 
 import numpy as np
 
 from . import random as _random
 from .autograd import engine, function as _function
+from .autograd.function import VersionCounter
+from .autograd.gradients import backward as autograd_backward
 from .autograd.grad_mode import is_grad_enabled
 from .device import Device, check_device
 from .dtypes import _check_float, _dtype_name, bool_, float32, float64, get_default_dtype, int32, int64, result_dtype
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
-from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub
+from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub
 from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
-from .ops.reduction import MaxAlong, MaxAll, Mean, Sum, _norm_dims
-from .ops.shape import Expand, GetItem, Permute, Repeat, Reshape
+from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
+from .ops.inplace import Copy, Fill, SetItem, Zero
+from .ops.shape import Expand, GetItem, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
 
 
 def _as_operands(a, b):
@@ -127,6 +131,21 @@ class Size(tuple):
 MaxResult = namedtuple("max", ["values", "indices"])
 
 
+def _seed_gradient(output, gradient, i: int) -> np.ndarray:
+    """d output/d output for ``backward``/``autograd.grad``: ones for a scalar, else ``gradient`` checked."""
+    if gradient is None:
+        if output.array.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return np.ones_like(output.array)
+    seed = _to_array(gradient, output.dtype)
+    if seed.shape != output.array.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of {Size(seed.shape)!r} and output[{i}] has a "
+            f"shape of {Size(output.array.shape)!r}."
+        )
+    return seed
+
+
 class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
@@ -150,8 +169,13 @@ class Tensor:
             arr = _to_array(data, dtype)
         self.array = arr
         self.grad = None
-        self._ctx = None
+        self._ctx = None  # grad_fn: the node that produced this tensor (None for a leaf)
+        self._output_nr = 0  # which output of that node this tensor is
         self._retains_grad = False
+        self._accumulator = None  # weak reference to this leaf's AccumulateGrad node
+        self._version_counter = VersionCounter()  # shared with views; see ``_version``
+        self._base = None  # for a view: the tensor whose memory it shows
+        self._view_seen = 0  # for a view: the base's ``graph_changes`` when it was last in step
         self.requires_grad = requires_grad
 
     # -- autograd attributes ----------------------------------------------------------------
@@ -167,7 +191,8 @@ class Tensor:
             )
         if not flag and self._ctx is not None:
             raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables; use .detach() instead"
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
         self._requires_grad = bool(flag)
 
@@ -200,19 +225,63 @@ class Tensor:
     def is_leaf(self) -> bool:
         return self._ctx is None
 
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
     def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it: a no-op there)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf:
+            return
+        if self._ctx._retained is None:
+            self._ctx._retained = {}
+        self._ctx._retained[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
+    @property
+    def _version(self) -> int:
+        """How many in-place operations changed this tensor's memory (torch's version counter).
+
+        Every tensor starts at version 0, and every in-place operation (``+=``, ``add_``, ``zero_``,
+        ``t[i] = v``, an optimizer's ``step()``...) adds 1. Tensors that share memory share the
+        counter: a view (``view``, ``reshape``, ``permute``, ``t[0]``...) and ``detach()`` count
+        changes made through any of them (``.data`` does not: it is the one way around the check).
+
+        Why it exists: backward needs some values from the forward pass (``y = x * w`` needs ``x``
+        and ``w``). A node remembers the version of each tensor it saved; if ``w -= lr * w.grad`` runs
+        before ``loss.backward()``, the version has moved on and backward raises "one of the
+        variables needed for gradient computation has been modified by an inplace operation"
+        instead of computing the gradient with the new ``w``.
+        """
+        return self._version_counter.version
+
+    def _make_view_of(self, other: "Tensor") -> None:
+        """This tensor shows ``other``'s memory: share its version counter, remember the base."""
+        self._version_counter = other._version_counter
+        self._base = other._base if other._base is not None else other
+        self._view_seen = self._version_counter.graph_changes
+
+    def _check_view_is_current(self) -> None:
+        """A view's ``grad_fn`` is stale once its base got a new node from an in-place operation."""
+        if self._base is not None and self._view_seen != self._version_counter.graph_changes:
+            raise RuntimeError(
+                "this tensor is a view (view, reshape, indexing...) whose base was modified by an in-place "
+                "operation recorded in the autograd graph afterwards; torch would rebuild the view's history, "
+                "minitorch_cnn does not: take the view again after the in-place operation, or use "
+                "out-of-place operations"
+            )
+
     def detach(self) -> "Tensor":
-        """A new leaf sharing this tensor's values, cut off from the graph."""
-        return Tensor(self.array)
+        """A new leaf sharing this tensor's values (and version counter), cut off from the graph."""
+        out = Tensor(self.array)
+        out._version_counter = self._version_counter
+        return out
 
     @property
     def data(self) -> "Tensor":
-        """The values as a detached Tensor sharing memory (torch's ``.data``)."""
+        """The values as a detached Tensor sharing memory (torch's ``.data``; its in-place changes are not counted)."""
         return Tensor(self.array)
 
     @data.setter
@@ -220,31 +289,26 @@ class Tensor:
         arr = value.array if isinstance(value, Tensor) else np.asarray(value)
         self.array = arr
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
 
         The seed is ``d self/d self = 1`` (or ``gradient``); the walk itself — topological order,
-        then the reverse pass adding each Function's input gradients — is
-        :func:`minitorch_cnn.autograd.engine.run_backward`.
+        then the reverse pass adding each node's input gradients — is
+        :func:`minitorch_cnn.autograd.engine.run_backward`. Without ``retain_graph=True`` the
+        values the graph saved are freed, and a second backward through it raises (as torch).
+        ``inputs``: accumulate only into these tensors' ``.grad``.
         """
         if create_graph:
             raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+        if retain_graph is None:
+            retain_graph = create_graph
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        if gradient is None:
-            if self.array.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs (this tensor has shape {tuple(self.shape)})"
-                )
-            seed = np.ones_like(self.array)
+        seed = _seed_gradient(self, gradient, 0)
+        if inputs is None:
+            engine.run_backward([self], [seed], retain_graph=retain_graph)
         else:
-            seed = _to_array(gradient, self.dtype)
-            if seed.shape != self.array.shape:
-                raise RuntimeError(
-                    f"backward: gradient has shape {seed.shape}, expected the output's shape {self.array.shape}"
-                )
-
-        engine.run_backward(self, seed)
+            autograd_backward([self], [Tensor(seed)], retain_graph=retain_graph, inputs=inputs)
 
     # -- basic properties ----------------------------------------------------------------------
     @property
@@ -329,7 +393,7 @@ class Tensor:
         if self.dtype not in (get_default_dtype(), int64, bool_):
             extras.append(f"dtype={_dtype_name(self.dtype)}")
         if self._ctx is not None:
-            extras.append(f"grad_fn={self._ctx!r}")
+            extras.append(f"grad_fn=<{self._ctx.name().removeprefix('torch::autograd::')}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
@@ -402,19 +466,19 @@ class Tensor:
         return self._binary(Add, other)
 
     def __radd__(self, other):
-        return self._binary(Add, other, reverse=True)
+        return self._binary(Add, other)  # 2 + x is x + 2 (exactly, and torch's graph shows it so)
 
     def __sub__(self, other):
         return self._binary(Sub, other)
 
     def __rsub__(self, other):
-        return self._binary(Sub, other, reverse=True)
+        return self._binary(Rsub, other, reverse=True)
 
     def __mul__(self, other):
         return self._binary(Mul, other)
 
     def __rmul__(self, other):
-        return self._binary(Mul, other, reverse=True)
+        return self._binary(Mul, other)  # 2 * x is x * 2
 
     def __truediv__(self, other):
         a, b = _as_operands(self, other)
@@ -429,9 +493,15 @@ class Tensor:
         return Div.apply(a, b)
 
     def __pow__(self, other):
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            a, b = _as_operands(self, other)
+            return Pow.apply(a, b.array)  # a number exponent is not a graph input (torch: one edge)
         return self._binary(Pow, other)
 
     def __rpow__(self, other):
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            b, a = _as_operands(self, other)
+            return Pow.apply(a.array, b)  # a number base is not a graph input (torch: one edge)
         return self._binary(Pow, other, reverse=True)
 
     def __neg__(self):
@@ -545,7 +615,7 @@ class Tensor:
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind in "bi" and dtype is None:
             t = t.to(int64)
-        return Sum.apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
+        return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
         t = self if dtype is None else self.to(dtype)
@@ -554,7 +624,7 @@ class Tensor:
                 f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                 f"or complex dtype. Got: {_dtype_name(t.dtype)}"
             )
-        return Mean.apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
+        return (Mean if dim is None else MeanDim).apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
 
     def _extreme(self, dim, keepdim, take_min):
         if dim is None:
@@ -622,7 +692,7 @@ class Tensor:
         if not -n <= dim < n:
             raise IndexError(f"unsqueeze: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         dim = dim % n
-        return Reshape.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
+        return Unsqueeze.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
 
     def squeeze(self, dim=None) -> "Tensor":
         if dim is None:
@@ -630,7 +700,7 @@ class Tensor:
         else:
             dims = _norm_dims(dim, self.ndim, "squeeze")
             shape = tuple(s for i, s in enumerate(self.shape) if not (i in dims and s == 1))
-        return Reshape.apply(self, shape)
+        return (Squeeze if dim is None else SqueezeDim).apply(self, shape)
 
     def permute(self, *dims) -> "Tensor":
         dims = _size_args(dims)
@@ -647,7 +717,7 @@ class Tensor:
         order = list(range(self.ndim))
         d0, d1 = _norm_dims(dim0, self.ndim, "transpose")[0], _norm_dims(dim1, self.ndim, "transpose")[0]
         order[d0], order[d1] = order[d1], order[d0]
-        return Permute.apply(self, tuple(order))
+        return Transpose.apply(self, tuple(order))
 
     @property
     def T(self) -> "Tensor":
@@ -656,7 +726,7 @@ class Tensor:
     def t(self) -> "Tensor":
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-        return self.T
+        return T.apply(self, tuple(reversed(range(self.ndim))))
 
     def expand(self, *sizes) -> "Tensor":
         sizes = _size_args(sizes)
@@ -694,63 +764,193 @@ class Tensor:
 
     def __getitem__(self, index) -> "Tensor":
         try:
-            return GetItem.apply(self, self._index(index))
+            return GetItem.apply(self, index=self._index(index))  # a keyword: an index is not a graph input
         except IndexError as exc:
             raise IndexError(f"index {index!r} is out of range for a tensor of shape {tuple(self.shape)}: {exc}") from None
 
-    def _check_inplace(self, op: str) -> None:
-        if is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
+    # -- in-place operations ------------------------------------------------------------------------
+    # Every in-place method runs the out-of-place operation and writes its result into this tensor's
+    # own memory (so views, ``.numpy()`` arrays and the same Python object all see it), then adds 1
+    # to the version counter. When the operation is recorded (grad mode on and something requires
+    # grad), the tensor's ``grad_fn`` becomes the operation's node, whose edge points at the node that
+    # produced the old value: the graph stays correct, as in torch. See ``_inplace``.
+    def _inplace(self, compute, *operands, fast=None) -> "Tensor":
+        """``self ← compute(self, *operands)`` in place, with torch's rules.
+
+        * Recording, a leaf that requires grad (or a view of one) may not change: torch's error.
+        * Recording with something requiring grad: ``compute`` runs on a private copy of the old
+          value that stands in for it in the graph (so a node saving ``self`` keeps the old values),
+          then ``self`` takes over the new node (``grad_fn``, ``retain_grad``, the saved-output
+          check). An in-place change to a *view* of a graph tensor is refused (torch rewrites the
+          base's history for it; this engine does not).
+        * Otherwise ``compute`` runs on ``self`` directly (or ``fast()`` writes in place).
+        """
+        recording = is_grad_enabled()
+        if recording:
+            base = self._base
+            if base is not None and base.is_leaf and base.requires_grad:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+            if self.is_leaf and self.requires_grad:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if not self.array.flags.writeable:
+            if 0 in self.array.strides and self.array.size > 1:
                 raise RuntimeError(
-                    f"{op}: a leaf Variable that requires grad is being used in an in-place operation "
-                    "(wrap it in `with no_grad():`)"
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation."
                 )
-            raise RuntimeError(f"{op}: in-place operations on tensors that are part of a graph are not supported")
+            raise RuntimeError("in-place operation on a tensor whose memory is read-only; clone() it first")
+        tracked = recording and (self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in operands))
+        if not tracked:
+            if fast is not None:
+                fast()
+            else:
+                self._write(compute(self, *operands).array)
+            self._version_counter.version += 1
+            return self
+        if self._base is not None:
+            raise RuntimeError(
+                "in-place operation on a view (view, reshape, indexing...) of a tensor that is part of the "
+                "autograd graph is not supported by minitorch_cnn (torch rewrites the base's history for it); "
+                "use an out-of-place operation (y = y * 2), or clone() the view first"
+            )
+        old = Tensor(self.array.copy())  # the old value, standing in for ``self`` in the graph
+        old._requires_grad, old._ctx, old._output_nr = self._requires_grad, self._ctx, self._output_nr
+        out = compute(old, *operands)
+        self._write(out.array)
+        counter = self._version_counter
+        counter.version += 1
+        node = out._ctx
+        if node is None:  # e.g. the operation ignores its inputs' gradients
+            return self
+        if self._retains_grad and self._ctx is not None and self._ctx._retained:
+            self._ctx._retained.pop(self._output_nr, None)
+        self._ctx, self._output_nr, self._requires_grad = node, out._output_nr, True
+        if self._retains_grad:
+            node._retained = {self._output_nr: weakref.ref(self)}
+        for record in node._saved:  # the node saved its output: that output now lives in ``self``
+            if record.counter is out._version_counter:
+                record.counter, record.version = counter, counter.version
+        counter.graph_changes += 1  # views of this memory now have a stale grad_fn
+        return self
+
+    def _write(self, values: np.ndarray) -> None:
+        """Copy an operation's result into this tensor's memory, with torch's shape and dtype rules."""
+        if values.shape != self.array.shape:
+            try:
+                shape = np.broadcast_shapes(values.shape, self.array.shape)
+            except ValueError:
+                shape = values.shape
+            if shape != self.array.shape:
+                raise RuntimeError(
+                    f"output with shape {list(self.array.shape)} doesn't match the broadcast shape {list(shape)}"
+                )
+        if not _can_cast(values.dtype, self.dtype):
+            raise RuntimeError(
+                f"result type {_SCALAR_NAME.get(values.dtype.name, values.dtype.name)} can't be cast to the "
+                f"desired output type {_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}"
+            )
+        np.copyto(self.array, values, casting="unsafe")
 
     def __setitem__(self, index, value) -> None:
-        self._check_inplace("__setitem__")
-        v = value.array if isinstance(value, Tensor) else value
-        self.array[self._index(index)] = v
+        idx = self._index(index)
 
-    # -- in-place helpers (used under no_grad, e.g. by initialisers) -----------------------------
-    def zero_(self):
-        self._check_inplace("zero_")
-        self.array[...] = 0
-        return self
+        def fast():
+            self.array[idx] = value.array if isinstance(value, Tensor) else value
 
-    def fill_(self, value):
-        self._check_inplace("fill_")
-        self.array[...] = value.item() if isinstance(value, Tensor) else value
-        return self
+        if is_grad_enabled() and self.is_leaf and self.requires_grad:  # torch writes through a view of t
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        if isinstance(value, Tensor):
+            v = value if value.dtype == self.dtype else value.to(self.dtype)
+        else:
+            v = Tensor(np.asarray(value, dtype=self.dtype))
+        self._inplace(lambda x, v: SetItem.apply(x, v, index=idx), v, fast=fast)
 
-    def copy_(self, src):
-        self._check_inplace("copy_")
-        src_arr = src.array if isinstance(src, Tensor) else np.asarray(src)
-        self.array[...] = np.broadcast_to(src_arr, self.array.shape)
-        return self
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
 
     def add_(self, other, alpha=1):
-        self._check_inplace("add_")
-        self.array += (other.array if isinstance(other, Tensor) else other) * alpha
-        return self
+        return self._inplace(lambda x, o: x.add(o, alpha=alpha), other)
 
     def sub_(self, other, alpha=1):
-        return self.add_(other, alpha=-alpha)
+        return self._inplace(lambda x, o: x.sub(o, alpha=alpha), other)
 
     def mul_(self, other):
-        self._check_inplace("mul_")
-        self.array *= other.array if isinstance(other, Tensor) else other
-        return self
+        return self._inplace(lambda x, o: x.mul(o), other)
+
+    def div_(self, other):
+        return self._inplace(lambda x, o: x.div(o), other)
+
+    def zero_(self):
+        return self._inplace(lambda x: Zero.apply(x), fast=lambda: self.array.fill(0))
+
+    def fill_(self, value):
+        value = value.item() if isinstance(value, Tensor) else value
+        return self._inplace(lambda x: Fill.apply(x, value), fast=lambda: self.array.fill(value))
+
+    def copy_(self, src):
+        if not isinstance(src, Tensor):
+            src = Tensor(np.asarray(src))
+        return self._inplace(lambda x, s: Copy.apply(x, s), src)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        self._check_inplace("uniform_")
-        self.array[...] = _random.rng_of(generator).uniform(a, b, self.array.shape)
-        return self
+        values = _random.rng_of(generator).uniform(a, b, self.array.shape)
+        return self._inplace(lambda x: Fill.apply(x, values))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        self._check_inplace("normal_")
-        self.array[...] = _random.rng_of(generator).normal(mean, std, self.array.shape)
-        return self
+        values = _random.rng_of(generator).normal(mean, std, self.array.shape)
+        return self._inplace(lambda x: Fill.apply(x, values))
+
+
+# torch's scalar-type names for its dtype errors, and its rule for writing a result into a tensor
+_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
+    """torch's ``canCast``: a float result may not go into an integer tensor, nor a number into a bool one."""
+    if src.kind == "f" and dst.kind in "iub":
+        return False
+    return not (src.kind != "b" and dst.kind == "b")
+
+
+def _inplace_variant(name: str):
+    method = getattr(Tensor, name)
+
+    def inplace(self, *args, **kwargs):
+        return self._inplace(lambda x: method(x, *args, **kwargs))
+
+    inplace.__name__ = inplace.__qualname__ = name + "_"
+    inplace.__doc__ = f"In-place ``{name}``: ``t.{name}_(...)`` writes ``t.{name}(...)`` into ``t`` (see ``Tensor._inplace``)."
+    return inplace
+
+
+# ``t.exp_()``, ``t.clamp_(0, 1)``...: the in-place twin of every elementwise method Tensor has
+# (including those added to it later in tensor_math, if any), built from the out-of-place one.
+for _name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "neg", "pow", "clamp", "clamp_min",
+              "clamp_max", "clip", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1p", "expm1",
+              "log2", "log10", "exp2", "rsqrt", "reciprocal", "sign", "sgn", "square", "floor", "ceil", "round",
+              "trunc", "frac", "erf"):
+    if hasattr(Tensor, _name) and not hasattr(Tensor, _name + "_"):
+        setattr(Tensor, _name + "_", _inplace_variant(_name))
+if not hasattr(Tensor, "neg_"):
+    Tensor.neg_ = lambda self: self._inplace(lambda x: -x)
+if not hasattr(Tensor, "clamp_"):
+    def _clamp_(self, min=None, max=None):  # noqa: A002 - torch's argument names
+        """In-place clamp, written with the ops Tensor has (until ``clamp`` itself exists)."""
+        def compute(x):
+            out = x if min is None else x + (min - x).relu()  # max(x, min)
+            return out if max is None else out - (out - max).relu()  # min(out, max)
+        return self._inplace(compute)
+    Tensor.clamp_ = _clamp_
 
 
 # Function.apply and the backward engine build Tensors; they get the class from here (see autograd/function.py).

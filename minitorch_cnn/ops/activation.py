@@ -20,6 +20,8 @@ class ReLU(Function):
     −0.0. Kernels: ``kernels/activation.py``.
     """
 
+    node_name = "ReluBackward0"
+
     def forward(self, a):
         from .._backend import use_numba
         from ..kernels import activation as K  # imported on first use: it loads Numba
@@ -53,6 +55,8 @@ class LogSoftmaxFn(Function):
     Forward: ``kernels/softmax_ce.py::log_softmax``, the stable ``x − max − log Σ exp(x − max)``.
     """
 
+    node_name = "LogSoftmaxBackward0"
+
     def forward(self, x, dim):
         from ..kernels.softmax_ce import log_softmax  # imported on first use: that module loads Numba
 
@@ -66,6 +70,8 @@ class LogSoftmaxFn(Function):
 
 class SoftmaxFn(Function):
     """``y = eˣ / Σ_dim eˣ``;  ``dx = y · (dy − Σ_dim dy·y)``."""
+
+    node_name = "SoftmaxBackward0"
 
     def forward(self, x, dim):
         from ..kernels.softmax_ce import log_softmax
