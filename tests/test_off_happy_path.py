@@ -239,7 +239,7 @@ def test_fused_updates_check_their_arrays(cls, kw):
 def test_fused_update_refuses_a_grad_of_another_shape():
     p = np.ones((4, 4), np.float32)
     with pytest.raises(RuntimeError, match=r"grad has shape \(2,\)"):
-        OK.lion_update(p, np.ones(2, np.float32), np.zeros_like(p), lr=0.1, beta1=0.9, beta2=0.99,
+        OK.lion_update_numba(p, np.ones(2, np.float32), np.zeros_like(p), lr=0.1, beta1=0.9, beta2=0.99,
                        weight_decay=0.0, maximize=False)
 
 

@@ -500,4 +500,5 @@ KNOWN: dict[str, str] = {
     "tensor: neg of bool": "NumPy's TypeError; torch raises RuntimeError",
     "tensor: repeat negative": "NumPy's ValueError; torch raises RuntimeError",
     "tensor: manual_seed negative": "negative seeds are refused; torch accepts them",
+    "tensor: pow int negative exponent": "NumPy's ValueError (same message); torch raises RuntimeError",
 }
