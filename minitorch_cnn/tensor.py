@@ -16,30 +16,21 @@ from collections import namedtuple
 
 import numpy as np
 
-from . import random as _random
 from .autograd import engine, function as _function
 from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
-from .autograd.grad_mode import is_grad_enabled
 from .device import Device, check_device
-from .dtypes import _check_float, _dtype_name, bool_, float32, float64, get_default_dtype, int32, int64, result_dtype
+from .dtypes import _check_float, _dtype_name, bool_, float32, float64, get_default_dtype, int32, int64
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
-from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub
 from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
-from .ops.inplace import Copy, Fill, SetItem, Zero
-from .ops.shape import Expand, GetItem, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
-
-
-def _as_operands(a, b):
-    dt = result_dtype(*(x.array if isinstance(x, Tensor) else x for x in (a, b)))
-    out = []
-    for x in (a, b):
-        if isinstance(x, Tensor):
-            out.append(x if x.dtype == dt else x.to(dt))
-        else:
-            out.append(Tensor(np.asarray(x, dtype=dt)))
-    return out
+from .ops.shape import GetItem
+from .printing import tensor_repr
+from .tensor_arithmetic import ArithmeticMixin
+from .tensor_extras import TensorExtrasMixin
+from .tensor_inplace import InplaceMixin, install_inplace_variants
+from .tensor_math import TensorMathMixin
+from .tensor_shape import ShapeMixin, _size_args  # noqa: F401 - _size_args: creation.py's too
 
 
 _SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool"
@@ -109,15 +100,6 @@ def _flatten(xs):
             yield x
 
 
-def _size_args(size) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"size must be ints, got {size!r}")
-    return tuple(int(s) for s in size)
-
-
 class Size(tuple):
     """Shape tuple, printed like torch's (``Size([2, 3])``)."""
 
@@ -128,7 +110,23 @@ class Size(tuple):
         return int(np.prod(self)) if self else 1
 
 
-MaxResult = namedtuple("max", ["values", "indices"])
+class MaxResult(namedtuple("max", ["values", "indices"])):
+    """``(values, indices)`` of ``max``/``min`` along a dimension, printed like torch's return type."""
+
+    def __repr__(self) -> str:
+        return (f"minitorch_cnn.return_types.{self.kind}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+    kind = "max"
+
+
+class MinResult(MaxResult):
+    kind = "min"
+
+
+# named as torch's return types are, so ``type(t.max(0)).__name__ == "max"``
+MaxResult.__name__ = MaxResult.__qualname__ = "max"
+MinResult.__name__ = MinResult.__qualname__ = "min"
 
 
 def _seed_gradient(output, gradient, i: int) -> np.ndarray:
@@ -146,7 +144,7 @@ def _seed_gradient(output, gradient, i: int) -> np.ndarray:
     return seed
 
 
-class Tensor:
+class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorExtrasMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
@@ -335,8 +333,8 @@ class Tensor:
         return int(self.array.size)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Device:
+        return Device("cpu")
 
     @property
     def is_cuda(self) -> bool:
@@ -386,17 +384,8 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(
-            self.array, separator=", ", prefix="tensor(", precision=4, floatmode="maxprec_equal"
-        )
-        extras = []
-        if self.dtype not in (get_default_dtype(), int64, bool_):
-            extras.append(f"dtype={_dtype_name(self.dtype)}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name().removeprefix('torch::autograd::')}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        """torch's layout and number formatting (see printing.py)."""
+        return tensor_repr(self)
 
     # -- conversion ----------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> "Tensor":
@@ -448,132 +437,6 @@ class Tensor:
     def contiguous(self) -> "Tensor":
         return self
 
-    # -- arithmetic ------------------------------------------------------------------------------
-    def _binary(self, fn, other, reverse=False):
-        a, b = _as_operands(self, other)
-        if reverse:
-            a, b = b, a
-        try:
-            return fn.apply(a, b)
-        except ValueError as exc:
-            from .errors import ShapeError
-
-            raise ShapeError(
-                f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
-            ) from exc
-
-    def __add__(self, other):
-        return self._binary(Add, other)
-
-    def __radd__(self, other):
-        return self._binary(Add, other)  # 2 + x is x + 2 (exactly, and torch's graph shows it so)
-
-    def __sub__(self, other):
-        return self._binary(Sub, other)
-
-    def __rsub__(self, other):
-        return self._binary(Rsub, other, reverse=True)
-
-    def __mul__(self, other):
-        return self._binary(Mul, other)
-
-    def __rmul__(self, other):
-        return self._binary(Mul, other)  # 2 * x is x * 2
-
-    def __truediv__(self, other):
-        a, b = _as_operands(self, other)
-        if a.dtype.kind != "f":  # true division of ints gives the default float, as torch
-            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
-        return Div.apply(a, b)
-
-    def __rtruediv__(self, other):
-        b, a = _as_operands(self, other)
-        if a.dtype.kind != "f":
-            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
-        return Div.apply(a, b)
-
-    def __pow__(self, other):
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
-            a, b = _as_operands(self, other)
-            return Pow.apply(a, b.array)  # a number exponent is not a graph input (torch: one edge)
-        return self._binary(Pow, other)
-
-    def __rpow__(self, other):
-        if isinstance(other, (int, float)) and not isinstance(other, bool):
-            b, a = _as_operands(self, other)
-            return Pow.apply(a.array, b)  # a number base is not a graph input (torch: one edge)
-        return self._binary(Pow, other, reverse=True)
-
-    def __neg__(self):
-        return Neg.apply(self)
-
-    def __pos__(self):
-        return self
-
-    def __matmul__(self, other):
-        if not isinstance(other, Tensor):
-            raise TypeError(f"matmul: expected a Tensor operand, got {type(other).__name__}")
-        a, b = _as_operands(self, other)
-        if a.ndim == 0 or b.ndim == 0:
-            raise RuntimeError("matmul: both arguments need at least 1 dimension, got a 0-d tensor")
-        ka = a.shape[-1]
-        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
-        if ka != kb:
-            from .errors import ShapeError
-
-            raise ShapeError(
-                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
-                f"(inner dimensions {ka} and {kb} differ)"
-            )
-        return MatMul.apply(a, b)
-
-    def __rmatmul__(self, other):
-        return Tensor(np.asarray(other)).__matmul__(self)
-
-    def add(self, other, alpha=1):
-        return self + (other * alpha if alpha != 1 else other)
-
-    def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
-
-    def mul(self, other):
-        return self * other
-
-    def div(self, other):
-        return self / other
-
-    def pow(self, exponent):
-        return self ** exponent
-
-    def matmul(self, other):
-        return self @ other
-
-    # comparisons: no gradient, bool results
-    def _compare(self, op, other):
-        o = other.array if isinstance(other, Tensor) else other
-        return Tensor(op(self.array, o))
-
-    def __eq__(self, other):  # noqa: D105
-        return self._compare(np.equal, other)
-
-    def __ne__(self, other):
-        return self._compare(np.not_equal, other)
-
-    def __lt__(self, other):
-        return self._compare(np.less, other)
-
-    def __le__(self, other):
-        return self._compare(np.less_equal, other)
-
-    def __gt__(self, other):
-        return self._compare(np.greater, other)
-
-    def __ge__(self, other):
-        return self._compare(np.greater_equal, other)
-
-    def eq(self, other):
-        return self == other
-
     # -- elementwise functions ---------------------------------------------------------------
     def _float_only(self, op):
         """torch computes exp/log/… of an int or bool tensor in the default float dtype."""
@@ -589,6 +452,8 @@ class Tensor:
         return Sqrt.apply(self._float_only("sqrt"))
 
     def abs(self):
+        if self.dtype == bool_:
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return Abs.apply(self)
 
     def tanh(self):
@@ -598,6 +463,8 @@ class Tensor:
         return Sigmoid.apply(self._float_only("sigmoid"))
 
     def relu(self):
+        if self.dtype == bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         return ReLU.apply(self)
 
     def softmax(self, dim):
@@ -613,7 +480,7 @@ class Tensor:
     # -- reductions ------------------------------------------------------------------------------
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         t = self if dtype is None else self.to(dtype)
-        if t.dtype.kind in "bi" and dtype is None:
+        if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
             t = t.to(int64)
         return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
@@ -635,7 +502,7 @@ class Tensor:
         indices = op(self.array, axis=d)
         if keepdim:
             indices = np.expand_dims(indices, d)
-        return MaxResult(values, Tensor(indices.astype(int64)))
+        return (MinResult if take_min else MaxResult)(values, Tensor(indices.astype(int64)))
 
     def max(self, dim=None, keepdim: bool = False):
         """``t.max()`` → the largest value; ``t.max(dim)`` → ``(values, indices)`` like torch."""
@@ -658,101 +525,6 @@ class Tensor:
         out = np.argmin(self.array, axis=d)
         return Tensor((np.expand_dims(out, d) if keepdim else out).astype(int64))
 
-    # -- shape operations ----------------------------------------------------------------------
-    def view(self, *shape) -> "Tensor":
-        """Same values, new shape (one entry may be -1 and is inferred)."""
-        shape = _size_args(shape)
-        n = self.array.size
-        if shape.count(-1) > 1:
-            raise RuntimeError(f"view: only one dimension can be inferred, got shape {shape}")
-        known = int(np.prod([s for s in shape if s != -1])) if shape else 1
-        if any(s < -1 for s in shape) or (-1 in shape and (known == 0 or n % known)) or (-1 not in shape and known != n):
-            raise RuntimeError(
-                f"shape '{list(shape)}' is invalid for input of size {n} (input shape {tuple(self.shape)})"
-            )
-        return Reshape.apply(self, shape)
-
-    def reshape(self, *shape) -> "Tensor":
-        return self.view(*shape)
-
-    def view_as(self, other) -> "Tensor":
-        return self.view(*other.shape)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        if self.ndim == 0:
-            return self.view(1)
-        s, e = _norm_dims(start_dim, self.ndim, "flatten")[0], _norm_dims(end_dim, self.ndim, "flatten")[0]
-        if s > e:
-            raise RuntimeError(f"flatten() has invalid args: start_dim ({start_dim}) cannot come after end_dim ({end_dim})")
-        shape = self.shape[:s] + (int(np.prod(self.shape[s:e + 1])),) + self.shape[e + 1:]
-        return Reshape.apply(self, shape)
-
-    def unsqueeze(self, dim: int) -> "Tensor":
-        n = self.ndim + 1
-        if not -n <= dim < n:
-            raise IndexError(f"unsqueeze: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        dim = dim % n
-        return Unsqueeze.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
-
-    def squeeze(self, dim=None) -> "Tensor":
-        if dim is None:
-            shape = tuple(s for s in self.shape if s != 1)
-        else:
-            dims = _norm_dims(dim, self.ndim, "squeeze")
-            shape = tuple(s for i, s in enumerate(self.shape) if not (i in dims and s == 1))
-        return (Squeeze if dim is None else SqueezeDim).apply(self, shape)
-
-    def permute(self, *dims) -> "Tensor":
-        dims = _size_args(dims)
-        if any(not -self.ndim <= d < max(self.ndim, 1) for d in dims):
-            raise IndexError(f"permute: dimension out of range (expected to be in range of "
-                             f"[{-self.ndim}, {self.ndim - 1}], but got {dims})")
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
-            raise RuntimeError(
-                f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a tensor of shape {tuple(self.shape)}"
-            )
-        return Permute.apply(self, tuple(d % self.ndim for d in dims))
-
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
-        order = list(range(self.ndim))
-        d0, d1 = _norm_dims(dim0, self.ndim, "transpose")[0], _norm_dims(dim1, self.ndim, "transpose")[0]
-        order[d0], order[d1] = order[d1], order[d0]
-        return Transpose.apply(self, tuple(order))
-
-    @property
-    def T(self) -> "Tensor":
-        return Permute.apply(self, tuple(reversed(range(self.ndim))))
-
-    def t(self) -> "Tensor":
-        if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-        return T.apply(self, tuple(reversed(range(self.ndim))))
-
-    def expand(self, *sizes) -> "Tensor":
-        sizes = _size_args(sizes)
-        lead = len(sizes) - self.ndim
-        if lead < 0 or -1 in sizes[:lead]:
-            raise RuntimeError(
-                f"expand: the expanded size {sizes} must have at least {self.ndim} dimensions and "
-                f"-1 is not allowed in a leading, non-existing dimension (tensor shape {tuple(self.shape)})"
-            )
-        shape = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-        try:
-            if np.broadcast_shapes(self.shape, shape) != shape:
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(f"expand: cannot expand shape {tuple(self.shape)} to {sizes}") from None
-        return Expand.apply(self, shape)
-
-    def repeat(self, *sizes) -> "Tensor":
-        sizes = _size_args(sizes)
-        if len(sizes) < self.ndim:
-            raise RuntimeError(
-                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
-                f" (got {len(sizes)} repeats for a tensor of shape {tuple(self.shape)})"
-            )
-        return Repeat.apply(self, sizes)
-
     # -- indexing ------------------------------------------------------------------------------
     @staticmethod
     def _index(index):
@@ -768,190 +540,9 @@ class Tensor:
         except IndexError as exc:
             raise IndexError(f"index {index!r} is out of range for a tensor of shape {tuple(self.shape)}: {exc}") from None
 
-    # -- in-place operations ------------------------------------------------------------------------
-    # Every in-place method runs the out-of-place operation and writes its result into this tensor's
-    # own memory (so views, ``.numpy()`` arrays and the same Python object all see it), then adds 1
-    # to the version counter. When the operation is recorded (grad mode on and something requires
-    # grad), the tensor's ``grad_fn`` becomes the operation's node, whose edge points at the node that
-    # produced the old value: the graph stays correct, as in torch. See ``_inplace``.
-    def _inplace(self, compute, *operands, fast=None) -> "Tensor":
-        """``self ← compute(self, *operands)`` in place, with torch's rules.
 
-        * Recording, a leaf that requires grad (or a view of one) may not change: torch's error.
-        * Recording with something requiring grad: ``compute`` runs on a private copy of the old
-          value that stands in for it in the graph (so a node saving ``self`` keeps the old values),
-          then ``self`` takes over the new node (``grad_fn``, ``retain_grad``, the saved-output
-          check). An in-place change to a *view* of a graph tensor is refused (torch rewrites the
-          base's history for it; this engine does not).
-        * Otherwise ``compute`` runs on ``self`` directly (or ``fast()`` writes in place).
-        """
-        recording = is_grad_enabled()
-        if recording:
-            base = self._base
-            if base is not None and base.is_leaf and base.requires_grad:
-                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-            if self.is_leaf and self.requires_grad:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if not self.array.flags.writeable:
-            if 0 in self.array.strides and self.array.size > 1:
-                raise RuntimeError(
-                    "unsupported operation: more than one element of the written-to tensor refers to a single "
-                    "memory location. Please clone() the tensor before performing the operation."
-                )
-            raise RuntimeError("in-place operation on a tensor whose memory is read-only; clone() it first")
-        tracked = recording and (self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in operands))
-        if not tracked:
-            if fast is not None:
-                fast()
-            else:
-                self._write(compute(self, *operands).array)
-            self._version_counter.version += 1
-            return self
-        if self._base is not None:
-            raise RuntimeError(
-                "in-place operation on a view (view, reshape, indexing...) of a tensor that is part of the "
-                "autograd graph is not supported by minitorch_cnn (torch rewrites the base's history for it); "
-                "use an out-of-place operation (y = y * 2), or clone() the view first"
-            )
-        old = Tensor(self.array.copy())  # the old value, standing in for ``self`` in the graph
-        old._requires_grad, old._ctx, old._output_nr = self._requires_grad, self._ctx, self._output_nr
-        out = compute(old, *operands)
-        self._write(out.array)
-        counter = self._version_counter
-        counter.version += 1
-        node = out._ctx
-        if node is None:  # e.g. the operation ignores its inputs' gradients
-            return self
-        if self._retains_grad and self._ctx is not None and self._ctx._retained:
-            self._ctx._retained.pop(self._output_nr, None)
-        self._ctx, self._output_nr, self._requires_grad = node, out._output_nr, True
-        if self._retains_grad:
-            node._retained = {self._output_nr: weakref.ref(self)}
-        for record in node._saved:  # the node saved its output: that output now lives in ``self``
-            if record.counter is out._version_counter:
-                record.counter, record.version = counter, counter.version
-        counter.graph_changes += 1  # views of this memory now have a stale grad_fn
-        return self
-
-    def _write(self, values: np.ndarray) -> None:
-        """Copy an operation's result into this tensor's memory, with torch's shape and dtype rules."""
-        if values.shape != self.array.shape:
-            try:
-                shape = np.broadcast_shapes(values.shape, self.array.shape)
-            except ValueError:
-                shape = values.shape
-            if shape != self.array.shape:
-                raise RuntimeError(
-                    f"output with shape {list(self.array.shape)} doesn't match the broadcast shape {list(shape)}"
-                )
-        if not _can_cast(values.dtype, self.dtype):
-            raise RuntimeError(
-                f"result type {_SCALAR_NAME.get(values.dtype.name, values.dtype.name)} can't be cast to the "
-                f"desired output type {_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}"
-            )
-        np.copyto(self.array, values, casting="unsafe")
-
-    def __setitem__(self, index, value) -> None:
-        idx = self._index(index)
-
-        def fast():
-            self.array[idx] = value.array if isinstance(value, Tensor) else value
-
-        if is_grad_enabled() and self.is_leaf and self.requires_grad:  # torch writes through a view of t
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-        if isinstance(value, Tensor):
-            v = value if value.dtype == self.dtype else value.to(self.dtype)
-        else:
-            v = Tensor(np.asarray(value, dtype=self.dtype))
-        self._inplace(lambda x, v: SetItem.apply(x, v, index=idx), v, fast=fast)
-
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
-
-    def add_(self, other, alpha=1):
-        return self._inplace(lambda x, o: x.add(o, alpha=alpha), other)
-
-    def sub_(self, other, alpha=1):
-        return self._inplace(lambda x, o: x.sub(o, alpha=alpha), other)
-
-    def mul_(self, other):
-        return self._inplace(lambda x, o: x.mul(o), other)
-
-    def div_(self, other):
-        return self._inplace(lambda x, o: x.div(o), other)
-
-    def zero_(self):
-        return self._inplace(lambda x: Zero.apply(x), fast=lambda: self.array.fill(0))
-
-    def fill_(self, value):
-        value = value.item() if isinstance(value, Tensor) else value
-        return self._inplace(lambda x: Fill.apply(x, value), fast=lambda: self.array.fill(value))
-
-    def copy_(self, src):
-        if not isinstance(src, Tensor):
-            src = Tensor(np.asarray(src))
-        return self._inplace(lambda x, s: Copy.apply(x, s), src)
-
-    def uniform_(self, a=0.0, b=1.0, generator=None):
-        values = _random.rng_of(generator).uniform(a, b, self.array.shape)
-        return self._inplace(lambda x: Fill.apply(x, values))
-
-    def normal_(self, mean=0.0, std=1.0, generator=None):
-        values = _random.rng_of(generator).normal(mean, std, self.array.shape)
-        return self._inplace(lambda x: Fill.apply(x, values))
-
-
-# torch's scalar-type names for its dtype errors, and its rule for writing a result into a tensor
-_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
-def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
-    """torch's ``canCast``: a float result may not go into an integer tensor, nor a number into a bool one."""
-    if src.kind == "f" and dst.kind in "iub":
-        return False
-    return not (src.kind != "b" and dst.kind == "b")
-
-
-def _inplace_variant(name: str):
-    method = getattr(Tensor, name)
-
-    def inplace(self, *args, **kwargs):
-        return self._inplace(lambda x: method(x, *args, **kwargs))
-
-    inplace.__name__ = inplace.__qualname__ = name + "_"
-    inplace.__doc__ = f"In-place ``{name}``: ``t.{name}_(...)`` writes ``t.{name}(...)`` into ``t`` (see ``Tensor._inplace``)."
-    return inplace
-
-
-# ``t.exp_()``, ``t.clamp_(0, 1)``...: the in-place twin of every elementwise method Tensor has
-# (including those added to it later in tensor_math, if any), built from the out-of-place one.
-for _name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "neg", "pow", "clamp", "clamp_min",
-              "clamp_max", "clip", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1p", "expm1",
-              "log2", "log10", "exp2", "rsqrt", "reciprocal", "sign", "sgn", "square", "floor", "ceil", "round",
-              "trunc", "frac", "erf"):
-    if hasattr(Tensor, _name) and not hasattr(Tensor, _name + "_"):
-        setattr(Tensor, _name + "_", _inplace_variant(_name))
-if not hasattr(Tensor, "neg_"):
-    Tensor.neg_ = lambda self: self._inplace(lambda x: -x)
-if not hasattr(Tensor, "clamp_"):
-    def _clamp_(self, min=None, max=None):  # noqa: A002 - torch's argument names
-        """In-place clamp, written with the ops Tensor has (until ``clamp`` itself exists)."""
-        def compute(x):
-            out = x if min is None else x + (min - x).relu()  # max(x, min)
-            return out if max is None else out - (out - max).relu()  # min(out, max)
-        return self._inplace(compute)
-    Tensor.clamp_ = _clamp_
-
+# ``t.exp_()``, ``t.clamp_(0, 1)``...: the in-place twin of every elementwise method (tensor_inplace.py)
+install_inplace_variants(Tensor)
 
 # Function.apply and the backward engine build Tensors; they get the class from here (see autograd/function.py).
 _function._register_tensor_class(Tensor)
