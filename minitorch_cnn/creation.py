@@ -159,6 +159,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, dev
         args = [int(a) for a in args]   # torch converts the arguments to an integer dtype first
         if args[2] == 0:                # (so a step of 0.25 becomes 0), and says so with a ValueError
             raise ValueError("arange: step must be nonzero (after conversion to the integer dtype)")
+    if not all(np.isfinite(float(v)) for v in args[:2]):  # NumPy: a ValueError or a huge allocation
+        raise RuntimeError(f"unsupported range: {args[0]} -> {args[1]}")
     if args[2] == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (args[1] - args[0]) * args[2] < 0:
@@ -181,6 +183,8 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False, de
     lo, hi = (float(int(start)), float(int(end))) if dt.kind in "iu" else (float(start), float(end))
 
     def fill(shape, d):
+        if steps == 1:  # torch: [start] (the "second half" formula below would give [end])
+            return np.full(1, lo).astype(d)
         i = np.arange(steps, dtype=np.float64)
         step = (hi - lo) / (steps - 1) if steps > 1 else 0.0
         values = np.where(i < steps // 2, lo + i * step, hi - (steps - 1 - i) * step)
