@@ -653,7 +653,10 @@ def _memory_run(engine, cin, cout, hw, n) -> dict:
     import numba
 
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    import minitorch_cnn  # the fresh interpreter imports the same engine (a checkout's root, or site-packages)
+
+    engine_root = Path(minitorch_cnn.__file__).resolve().parents[1]
+    env["PYTHONPATH"] = os.pathsep.join([str(engine_root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["NUMBA_NUM_THREADS"] = str(numba.get_num_threads())
     out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, engine, str(cin), str(cout), str(hw), str(n),
                           str(numba.get_num_threads())], env=env, cwd=tempfile.gettempdir(),
