@@ -8,10 +8,14 @@ from .pooling import MaxPool2d
 from .activation import ReLU
 from .flatten import Flatten
 from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from .bce import BCELoss, BCEWithLogitsLoss
+from .elementwise import Identity, Sigmoid, Tanh
+from .softmax import LogSoftmax, Softmax
 
 __all__ = [
     "Parameter", "Module", "Sequential",
     "functional", "init",
     "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
-    "MSELoss", "CrossEntropyLoss", "NLLLoss",
+    "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Identity",
 ]

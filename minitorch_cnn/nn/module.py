@@ -177,6 +177,10 @@ class Module:
     def cpu(self):
         return self
 
+    def cuda(self, device=None):
+        """Always an error: this engine runs on the CPU only (reference/ holds the torch twins for GPUs)."""
+        check_device("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
+
     # -- state -------------------------------------------------------------------------------
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":
         """Every parameter and buffer by dotted name, as NumPy array copies."""
