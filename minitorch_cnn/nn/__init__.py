@@ -8,10 +8,13 @@ from .pooling import MaxPool2d
 from .activation import ReLU
 from .flatten import Flatten
 from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from .normalization import BatchNorm1d, BatchNorm2d
+from .dropout import Dropout, Dropout2d
 
 __all__ = [
     "Parameter", "Module", "Sequential",
     "functional", "init",
     "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
     "MSELoss", "CrossEntropyLoss", "NLLLoss",
+    "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
 ]
