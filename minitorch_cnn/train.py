@@ -57,9 +57,9 @@ OPTIMIZERS = ["SGD", "Momentum", "NAG", "Adagrad", "RMSprop", "Adam", "AdamW", "
 SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
               "LinearLR", "ConstantLR", "LambdaLR", "MultiplicativeLR", "PolynomialLR", "OneCycleLR",
               "ReduceLROnPlateau", "SequentialLR"]
-MODELS = ["fcn", "cnn", "cnn2"]
+MODELS = ["fcn", "cnn", "cnn2", "cnn_bn"]
 # build_model's keyword arguments for 28×28 Fashion-MNIST (SimpleFCN's defaults are the lecture's 4×4×3 toy)
-MODEL_KWARGS = {"fcn": dict(in_features=28 * 28, num_classes=10), "cnn": {}, "cnn2": {}}
+MODEL_KWARGS = {"fcn": dict(in_features=28 * 28, num_classes=10), "cnn": {}, "cnn2": {}, "cnn_bn": {}}
 ENGINES = ["minitorch", "torch", "both"]
 
 # Fashion-MNIST's training-set pixel mean and standard deviation (after scaling to [0, 1])
