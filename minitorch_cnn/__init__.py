@@ -12,52 +12,38 @@ from __future__ import annotations
 from . import random as _random_module
 from ._backend import get_backend, set_backend, backend
 from .random import Generator, manual_seed
-from .tensor import (
-    Device,
-    Function,
-    Size,
-    Tensor,
-    abs,
+from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
     arange,
-    argmax,
     as_tensor,
-    bool_,
-    cat,
     empty,
-    enable_grad,
-    exp,
-    flatten,
-    float16,
-    float32,
-    float64,
     from_numpy,
     full,
-    get_default_dtype,
-    int32,
-    int64,
-    is_grad_enabled,
     linspace,
-    log,
-    matmul,
-    no_grad,
     ones,
     ones_like,
     rand,
     randint,
     randn,
     randperm,
-    relu,
-    set_default_dtype,
-    set_grad_enabled,
-    sigmoid,
-    sqrt,
-    stack,
-    tanh,
     tensor,
-    uint8,
     zeros,
     zeros_like,
 )
+from .device import Device
+from .dtypes import (
+    bool_,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from .functions import abs, argmax, cat, exp, flatten, log, matmul, relu, sigmoid, sqrt, stack, tanh
+from .tensor import Size, Tensor
 
 bool = bool_  # noqa: A001 - torch.bool
 float = float32  # noqa: A001 - torch.float

@@ -189,7 +189,8 @@ def load_data(which: str, train_limit: int | None = None, test_limit: int | None
     """
     from .data import FashionMNIST, transforms
     from .data.fashion_mnist import locate
-    from .tensor import Tensor, float32
+    from .dtypes import float32
+    from .tensor import Tensor
 
     if which not in ("mini", "full"):
         raise ValueError(f"--data must be 'mini' or 'full', got {which!r}")
@@ -219,7 +220,7 @@ def load_data(which: str, train_limit: int | None = None, test_limit: int | None
 def batch_order(n: int, batch_size: int, seed: int, epoch: int) -> list[np.ndarray]:
     """Epoch ``epoch``'s batches: index arrays from a DataLoader shuffling with its own seeded generator."""
     from .data import DataLoader, TensorDataset
-    from .tensor import arange
+    from .creation import arange
 
     loader = DataLoader(TensorDataset(arange(n)), batch_size=batch_size, shuffle=True,
                         seed=epoch_seed(seed, epoch))
@@ -496,7 +497,8 @@ class MinitorchEngine(Engine):
         return value
 
     def evaluate(self, x, y, batch_size):
-        from .tensor import Tensor, no_grad
+        from .autograd import no_grad
+        from .tensor import Tensor
         self.model.eval()
         total, correct = 0.0, 0
         with no_grad():

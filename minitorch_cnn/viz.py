@@ -249,7 +249,8 @@ def laplacian_edges(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     Returns ``(conv output H×W, OpenCV's filter2D output or None when cv2 is not installed)``.
     """
     from . import nn
-    from .tensor import Tensor, no_grad
+    from .autograd import no_grad
+    from .tensor import Tensor
 
     conv = nn.Conv2d(1, 1, kernel_size=3, padding=1, bias=False)
     with no_grad():
@@ -313,7 +314,8 @@ def make_figures(out="figures", data: str = "mini", index: int | None = None, ch
     from .data import FashionMNIST
     from .data.fashion_mnist import CLASSES
     from .models import feature_maps
-    from .tensor import Tensor, no_grad
+    from .autograd import no_grad
+    from .tensor import Tensor
     from .train import MEAN, STD, load_data
 
     out = Path(out)

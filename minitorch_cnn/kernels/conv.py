@@ -12,7 +12,7 @@ Definition (cross-correlation, as torch; ``x`` is zero outside the image)::
     y[n, o, oh, ow] = bias[o] + Σ_c Σ_i Σ_j weight[o, c, i, j] · x[n, g·C_g + c, oh·s + i·d − p, ow·s + j·d − p]
 
 where ``g = o // (C_out/groups)`` is the group of output channel o and ``C_g = C_in/groups``.
-The fast path (im2col + one matmul per group, see ``nn/functional.py``) is tested against this.
+The fast path (im2col + one matmul per group, see ``nn/functional/conv.py``) is tested against this.
 """
 from __future__ import annotations
 

@@ -28,6 +28,8 @@ import types
 import numba
 import numpy as np
 
+from .optim_scalars import nadam_mu, radam_rectification, trust_ratio
+
 _jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
 PARALLEL_MIN = 1 << 20  # elements: from here on a fused update runs on all of Numba's threads
 
@@ -252,8 +254,6 @@ def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, ler
 def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
                  momentum_decay, decoupled_weight_decay, maximize):
     """Numba twin of ``optim.nadam.nadam_update``."""
-    from ..optim.nadam import nadam_mu
-
     dt = param.dtype.type
     mu = nadam_mu(step, beta1, momentum_decay)  # (2)
     mu_next = nadam_mu(step + 1, beta1, momentum_decay)
@@ -285,8 +285,6 @@ def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w,
 def radam_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                  decoupled_weight_decay, maximize):
     """Numba twin of ``optim.radam.radam_update``."""
-    from ..optim.radam import radam_rectification
-
     dt = param.dtype.type
     _, rect = radam_rectification(step, beta2)  # (3)
     _radam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), dt(1 - beta1**step),
@@ -339,8 +337,6 @@ def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
 
 def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
     """Numba twin of ``optim.lamb.lamb_update``."""
-    from ..optim.lamb import trust_ratio
-
     dt = param.dtype.type
     flat, m, v = _flat(param), _flat(exp_avg), _flat(exp_avg_sq)
     bc1, bc2 = dt(1 - beta1**step), dt(1 - beta2**step)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 
 from .. import random as _random
-from ..tensor import Tensor, no_grad
+from ..autograd import no_grad
+from ..tensor import Tensor
 
 
 def calculate_gain(nonlinearity: str, param=None) -> float:

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ..tensor import get_default_dtype
+from ..dtypes import get_default_dtype
 from . import functional as F
 from . import init
 from .module import Module

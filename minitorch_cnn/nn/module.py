@@ -10,7 +10,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..tensor import Tensor, check_device, Device
+from ..device import Device, check_device
+from ..tensor import Tensor
 from .parameter import Parameter
 
 

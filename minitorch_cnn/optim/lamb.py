@@ -10,19 +10,9 @@ import math
 
 import numpy as np
 
+from ..kernels.optim_scalars import trust_ratio
 from .adam import adam_moments_
 from .optimizer import Optimizer, check_adam_hyperparameters
-
-
-def trust_ratio(param_norm, update_norm):
-    """``‖w‖/‖u‖`` for one tensor — taken as 1 when either norm is 0.
-
-    ``‖w‖ = 0`` (e.g. a zero-initialised bias) would freeze the tensor forever, and ``‖u‖ = 0`` would
-    divide by zero; in both cases LAMB falls back to the plain (Adam + decay) step.
-    """
-    if param_norm == 0.0 or update_norm == 0.0:
-        return 1.0
-    return param_norm / update_norm
 
 
 def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_scalars import nadam_mu
 from .adam import adam_moments_, weight_decay_
 from .optimizer import Optimizer, check_adam_hyperparameters
-
-
-def nadam_mu(step, beta1, momentum_decay):
-    """Dozat's momentum schedule ``μ_t = β1·(1 − ½·0.96^(t·ψ))`` (ψ = momentum_decay)."""
-    return beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
 
 
 def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,

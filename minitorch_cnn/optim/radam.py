@@ -6,22 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_scalars import radam_rectification
 from .adam import adam_moments_, weight_decay_
 from .optimizer import Optimizer, check_adam_hyperparameters
-
-
-def radam_rectification(step, beta2):
-    """``(ρ_t, r_t)``: the SMA length and the variance rectification (``r_t`` is None while ρ_t ≤ 5).
-
-    ρ_∞ = 2/(1 − β2) − 1 ;  ρ_t = ρ_∞ − 2t·β2ᵗ/(1 − β2ᵗ) ;
-    r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t))
-    """
-    rho_inf = 2 / (1 - beta2) - 1
-    rho_t = rho_inf - 2 * step * (beta2**step) / (1 - beta2**step)
-    if rho_t <= 5.0:
-        return rho_t, None
-    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-    return rho_t, rect
 
 
 def radam_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,

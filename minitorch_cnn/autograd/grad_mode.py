@@ -1,0 +1,67 @@
+"""Grad mode: whether operations are recorded for backward (``no_grad``, ``enable_grad``, ``set_grad_enabled``).
+
+One module-level flag, read by :meth:`Function.apply <minitorch_cnn.autograd.function.Function.apply>`
+each time an operation runs. A leaf module: imports nothing from the engine.
+"""
+from __future__ import annotations
+
+import contextlib
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn graph recording on or off inside a ``with`` block (or for a decorated function)."""
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self.prev = _grad_enabled
+        global_set(self.mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        global_set(self.prev)
+        return False
+
+
+def global_set(mode: bool) -> None:
+    global _grad_enabled
+    _grad_enabled = bool(mode)
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Set grad mode to ``self.mode`` inside a ``with`` block or a decorated function, then restore it."""
+
+    mode = True
+
+    def __enter__(self):
+        self.prev = _grad_enabled
+        global_set(self.mode)
+        return self
+
+    def __exit__(self, *exc):
+        global_set(self.prev)
+        return False
+
+    def _recreate_cm(self):
+        # as a decorator, each call gets its own instance: a shared ``self.prev`` would be
+        # overwritten by a recursive call and leave grad mode off after the outermost one returns
+        return type(self)()
+
+
+class no_grad(_GradMode):
+    """``with no_grad():`` runs operations without recording them for backward (as torch)."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """``with enable_grad():`` records operations again inside a ``no_grad`` block."""
+
+    mode = True

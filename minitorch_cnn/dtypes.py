@@ -1,0 +1,96 @@
+"""dtypes, the default float dtype, and torch's type-promotion rules (a leaf module: imports only NumPy).
+
+dtypes are NumPy dtypes (``mt.float32 is np.dtype("float32")``). Python floats become the default float
+dtype (float32 unless :func:`set_default_dtype` changes it), as in torch. :func:`result_dtype` gives the
+dtype torch gives ``a ⊕ b``; torch's rules differ from NumPy's for int ⊕ float.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+float16 = np.dtype("float16")
+int64 = np.dtype("int64")
+int32 = np.dtype("int32")
+uint8 = np.dtype("uint8")
+bool_ = np.dtype("bool")
+
+_default_float = float32
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the dtype that Python floats become (float32 unless changed), as torch does."""
+    global _default_float
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: expected a floating dtype, got {dtype}")
+    _default_float = dtype
+
+
+def get_default_dtype() -> np.dtype:
+    return _default_float
+
+
+def _dtype_name(dtype) -> str:
+    return f"minitorch_cnn.{np.dtype(dtype).name}"
+
+
+def _check_float(x, layer: str, what: str = "input") -> None:
+    """Raise a TypeError unless ``x`` (a Tensor) has a floating dtype; shared by Tensor methods and nn.functional."""
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{layer}: expected a floating point {what} (float32 or float64), got dtype {x.dtype.name}"
+            + (" (convert it with .float())" if what == "input" else "")
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# type promotion (torch's rules, which differ from NumPy's for int ⊕ float)
+# ---------------------------------------------------------------------------------------------
+def _promote(x, y):
+    """``torch.promote_types`` for the dtypes here (None = no operand of that tier): a float wins
+    over ints and bools; otherwise the wider type (NumPy's table agrees with torch's there)."""
+    if x is None or y is None:
+        return y if x is None else x
+    fx, fy = x.kind == "f", y.kind == "f"
+    if fx != fy:
+        return x if fx else y
+    return x if x == y else np.result_type(x, y)
+
+
+def _combine(higher, lower):
+    """A lower-priority tier changes the result only when its category is higher (torch's
+    ``combine_categories``): ``float32 tensor ⊕ float64 0-d tensor`` stays float32, but
+    ``int tensor ⊕ float64 0-d tensor`` becomes float64."""
+    if higher is None or lower is None:
+        return lower if higher is None else higher
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or lower.kind == "f":
+        return _promote(higher, lower)
+    return higher
+
+
+def result_dtype(a, b) -> np.dtype:
+    """The dtype torch gives ``a ⊕ b`` for arrays (a Tensor passes its ``.array``) and Python numbers.
+    Operands come in three tiers, highest first: tensors with at least one dimension, 0-d tensors, Python numbers (bool → bool, int → int64, float → the
+    default float). Each tier is promoted within itself, then a lower tier only counts when it is
+    of a higher category (bool < int < float): ``int tensor ⊕ 2.5`` → float32, ``uint8 tensor ⊕ 300``
+    → uint8, ``float32 tensor ⊕ float64 0-d tensor`` → float32."""
+    tiers = [None, None, None]  # dimensioned, 0-d, Python scalar
+    for x in (a, b):
+        if isinstance(x, np.ndarray):
+            tier, dt = (0 if x.ndim else 1), np.dtype(x.dtype)
+        elif isinstance(x, (bool, np.bool_)):
+            tier, dt = 2, bool_
+        elif isinstance(x, numbers.Integral):
+            tier, dt = 2, int64
+        elif isinstance(x, numbers.Real):
+            tier, dt = 2, _default_float
+        else:
+            raise TypeError(f"unsupported operand type {type(x).__name__} for a Tensor operation")
+        tiers[tier] = _promote(tiers[tier], dt)
+    return _combine(tiers[0], _combine(tiers[1], tiers[2]))

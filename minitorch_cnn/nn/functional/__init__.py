@@ -1,0 +1,24 @@
+"""Layers and losses as functions (``import minitorch_cnn.nn.functional as F``), torch's signatures.
+
+Each differentiable operation is a :class:`~minitorch_cnn.autograd.Function` subclass: ``forward``
+computes the result from NumPy arrays and saves what ``backward`` needs; ``backward`` returns one
+gradient per positional input, with the math in its docstring. The public functions below check the
+arguments (every mistake raises a ``ValueError``/``TypeError`` naming the layer, what it expected and
+what it got), then call ``Fn.apply``.
+
+The convolution and pooling loops live in :mod:`minitorch_cnn.kernels`; which twin runs (NumPy or
+Numba) is decided per call by :func:`minitorch_cnn._backend.use_numba`.
+"""
+from __future__ import annotations
+
+from ._checks import _check_reduction, _pair  # noqa: F401 - used by the layer classes in nn/
+from .activation import log_softmax, relu, softmax
+from .conv import Conv2dFn, conv2d
+from .linear import LinearFn, linear
+from .loss import CrossEntropyFn, MSELossFn, NLLLossFn, cross_entropy, mse_loss, nll_loss
+from .pooling import MaxPool2dFn, max_pool2d
+
+__all__ = [
+    "linear", "conv2d", "max_pool2d", "relu", "log_softmax", "softmax",
+    "mse_loss", "cross_entropy", "nll_loss",
+]

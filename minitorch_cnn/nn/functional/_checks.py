@@ -1,0 +1,50 @@
+"""Argument checks shared by the functional layers and losses: each mistake raises a ValueError or
+TypeError naming the layer, what it expected and what it got."""
+from __future__ import annotations
+
+import numpy as np
+
+# _check_float only reads .dtype and Tensor.softmax needs it too, so it lives in dtypes.py (below tensor.py)
+from ...dtypes import _check_float  # noqa: F401 - re-exported for the functional modules
+from ...tensor import Tensor
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+# ---------------------------------------------------------------------------------------------
+# argument checking helpers
+# ---------------------------------------------------------------------------------------------
+def _shape(x) -> tuple:
+    return tuple(int(s) for s in x.shape)
+
+
+def _check_tensor(x, layer: str, what: str = "input") -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{layer}: expected {what} to be a Tensor, got {type(x).__name__}")
+
+
+def _check_same_dtype(x: Tensor, w: Tensor, layer: str, what: str = "weight") -> None:
+    if x.dtype != w.dtype:
+        raise TypeError(
+            f"{layer}: input dtype {x.dtype.name} differs from the {what}'s dtype {w.dtype.name} "
+            f"(cast the input with .to({w.dtype.name}) or the layer with .to({x.dtype.name}))"
+        )
+
+
+def _check_reduction(reduction, layer: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{layer}: {reduction!r} is not a valid value for reduction (expected one of {_REDUCTIONS})")
+
+
+def _pair(value, name: str, layer: str, minimum: int) -> tuple:
+    """An int or a pair of ints → (h, w), each ≥ ``minimum``."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        pair = (int(value), int(value))
+    elif (isinstance(value, (tuple, list)) and len(value) == 2
+          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise TypeError(f"{layer}: expected {name} to be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{layer}: expected {name} ≥ {minimum}, got {value!r}")
+    return pair

@@ -1,0 +1,29 @@
+"""``F.relu``, ``F.softmax``, ``F.log_softmax``: the argument checks, then the Functions in
+:mod:`minitorch_cnn.ops.activation` (which Tensor's methods of the same names share)."""
+from __future__ import annotations
+
+from ...ops.activation import LogSoftmaxFn, ReLU as _ReLU, SoftmaxFn, _softmax_dim
+from ...tensor import Tensor
+from ._checks import _check_float, _check_tensor
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(x, 0)``; backward passes dY where x > 0 (see ``ops/activation.py``). ``inplace`` is accepted
+    for torch compatibility; the result is always a new tensor."""
+    _check_tensor(input, "relu")
+    return _ReLU.apply(input)
+
+def log_softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
+    """``log(softmax(x))`` computed stably as ``x − max − log Σ exp(x − max)``."""
+    _check_tensor(input, "log_softmax")
+    x = input if dtype is None else input.to(dtype)
+    _check_float(x, "log_softmax")
+    return LogSoftmaxFn.apply(x, _softmax_dim(dim, x.ndim, "log_softmax"))
+
+
+def softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
+    """``exp(x) / Σ_dim exp(x)`` along ``dim`` (computed as ``exp(log_softmax(x))``)."""
+    _check_tensor(input, "softmax")
+    x = input if dtype is None else input.to(dtype)
+    _check_float(x, "softmax")
+    return SoftmaxFn.apply(x, _softmax_dim(dim, x.ndim, "softmax"))

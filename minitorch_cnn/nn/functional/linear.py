@@ -1,0 +1,55 @@
+"""``F.linear``: ``Y = X·Wᵀ + b``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...tensor import Tensor
+from ._checks import _check_float, _check_same_dtype, _check_tensor, _shape
+
+
+class LinearFn(Function):
+    """``Y = X·Wᵀ + b`` with X (*, in), W (out, in), b (out,).
+
+    Backward, with the leading axes of X and dY flattened into one (M rows):
+    ``dX = dY·W``,  ``dW = dYᵀ·X``,  ``db = Σ_rows dY``.
+    """
+
+    def forward(self, x, weight, bias):
+        self.x, self.weight = x, weight
+        y = np.matmul(x, weight.T)
+        if bias is not None:
+            y += bias
+        return y
+
+    def backward(self, g):
+        x, w = self.x, self.weight
+        g2 = g.reshape(-1, g.shape[-1])  # (M, out)
+        dx = dw = db = None
+        if self.needs_input_grad[0]:
+            dx = np.matmul(g, w)
+        if self.needs_input_grad[1]:
+            dw = np.matmul(g2.T, x.reshape(-1, x.shape[-1]))
+        if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
+            db = g2.sum(axis=0)
+        return dx, dw, db
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias`` for input (*, in_features), weight (out_features, in_features)."""
+    _check_tensor(weight, "linear", "weight")
+    layer = f"Linear({weight.shape[-1] if weight.ndim else '?'}→{weight.shape[0] if weight.ndim else '?'})"
+    _check_tensor(input, layer)
+    if weight.ndim != 2:
+        raise ValueError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
+    out_f, in_f = weight.shape
+    _check_float(input, layer)
+    if input.ndim == 0 or input.shape[-1] != in_f:
+        raise ValueError(f"{layer}: expected input with last dimension {in_f}, got {_shape(input)}")
+    _check_same_dtype(input, weight, layer)
+    if bias is not None:
+        _check_tensor(bias, layer, "bias")
+        if _shape(bias) != (out_f,):
+            raise ValueError(f"{layer}: expected bias of shape ({out_f},), got {_shape(bias)}")
+        _check_same_dtype(input, bias, layer, "bias")
+    return LinearFn.apply(input, weight, bias)

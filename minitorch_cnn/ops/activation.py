@@ -1,0 +1,78 @@
+"""Activation Functions shared by Tensor methods and ``nn.functional``: ReLU, softmax, log_softmax.
+
+``Tensor.relu()`` and ``F.relu`` apply the same :class:`ReLU`; ``Tensor.softmax`` and ``F.softmax``
+the same :class:`SoftmaxFn` (likewise log_softmax), so neither layer imports the other.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class ReLU(Function):
+    """``y = max(a, 0)``;  ``da = dy * [a > 0]`` (the gradient at exactly 0 is 0, as torch).
+
+    ``[a > 0] = [y > 0]``, so only the output is kept. Kernels: ``kernels/activation.py``.
+    """
+
+    def forward(self, a):
+        from .._backend import use_numba
+        from ..kernels import activation as K  # imported on first use: it loads Numba
+
+        self.numba = use_numba() and a.dtype.kind == "f"
+        self.out = (K.relu_forward_numba if self.numba else K.relu_forward)(a)
+        return self.out
+
+    def backward(self, g):
+        from ..kernels import activation as K
+
+        if self.numba and g.shape == self.out.shape and g.dtype == self.out.dtype:
+            return (K.relu_backward_numba(self.out, g),)
+        return (K.relu_backward(self.out, g),)
+
+
+def _softmax_dim(dim, ndim: int, name: str) -> int:
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
+                      stacklevel=3)
+        dim = 0 if ndim in (0, 1, 3) else 1
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    """``x − max − log Σ exp(x − max)``: subtracting the max keeps every exp ≤ 1 (no overflow)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)  # all −∞ (or +∞) rows: leave them to produce nan/−∞ as torch
+    z = x - m
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
+class LogSoftmaxFn(Function):
+    """``y = x − log Σ_dim eˣ``;  ``dx = dy − softmax(x) · Σ_dim dy``  (softmax = eʸ)."""
+
+    def forward(self, x, dim):
+        self.dim = dim
+        self.out = _log_softmax(x, dim) if x.ndim else np.zeros_like(x)
+        return self.out
+
+    def backward(self, g):
+        return g - np.exp(self.out) * np.sum(g, axis=self.dim, keepdims=True), None
+
+
+class SoftmaxFn(Function):
+    """``y = eˣ / Σ_dim eˣ``;  ``dx = y · (dy − Σ_dim dy·y)``."""
+
+    def forward(self, x, dim):
+        self.dim = dim
+        self.out = np.exp(_log_softmax(x, dim)) if x.ndim else np.ones_like(x)
+        return self.out
+
+    def backward(self, g):
+        y = self.out
+        return y * (g - np.sum(g * y, axis=self.dim, keepdims=True)), None

@@ -1,0 +1,85 @@
+"""Reduction Functions: sum, mean, max/min along a dim and over all elements; dim normalisation."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+def _norm_dims(dim, ndim: int, op: str) -> tuple:
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(
+                f"{op}: dimension out of range (expected to be in range of "
+                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})"
+            )
+        out.append(int(d) % max(ndim, 1))
+    return tuple(sorted(set(out))) if ndim else ()
+
+
+def _expand_back(g: np.ndarray, shape: tuple, dims: tuple, keepdim: bool) -> np.ndarray:
+    """Undo a reduction's shape change: re-insert reduced axes and broadcast to ``shape``."""
+    if not keepdim:
+        for d in dims:
+            g = np.expand_dims(g, d)
+    return np.broadcast_to(g, shape)
+
+
+class Sum(Function):
+    """``y = Σ_dims a``;  ``da = dy`` copied along the summed axes."""
+
+    def forward(self, a, dims, keepdim):
+        self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
+        return np.asarray(a.sum(axis=dims, keepdims=keepdim))
+
+    def backward(self, g):
+        # np.array copies the broadcast view (np.ascontiguousarray would turn a 0-d grad into shape (1,))
+        return (np.array(_expand_back(g, self.shape, self.dims, self.keepdim)), None, None)
+
+
+class Mean(Function):
+    """``y = (1/n) Σ_dims a``;  ``da = dy / n`` copied along the averaged axes."""
+
+    def forward(self, a, dims, keepdim):
+        self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
+        self.n = int(np.prod([a.shape[d] for d in dims])) if dims else 1
+        return np.asarray(a.mean(axis=dims, keepdims=keepdim))
+
+    def backward(self, g):
+        g = _expand_back(g, self.shape, self.dims, self.keepdim) / self.n
+        return (np.array(g), None, None)
+
+
+class MaxAlong(Function):
+    """``y = max(a, dim)``;  ``da = dy`` at the index that won (the one ``argmax`` returns)."""
+
+    def forward(self, a, dim, keepdim, take_min=False):
+        self.shape, self.dim, self.keepdim = a.shape, dim, keepdim
+        idx = np.argmin(a, axis=dim) if take_min else np.argmax(a, axis=dim)
+        self.idx = np.expand_dims(idx, dim)
+        out = np.take_along_axis(a, self.idx, axis=dim)
+        return out if keepdim else np.squeeze(out, axis=dim)
+
+    def backward(self, g):
+        if not self.keepdim:
+            g = np.expand_dims(g, self.dim)
+        da = np.zeros(self.shape, dtype=g.dtype)
+        np.put_along_axis(da, self.idx, g, axis=self.dim)
+        return da, None, None, None
+
+
+class MaxAll(Function):
+    """``y = max(a)`` over all elements; ``da = dy / k`` spread evenly over the k tied maxima (torch)."""
+
+    def forward(self, a, take_min=False):
+        self.a = a
+        self.out = np.asarray(a.min() if take_min else a.max())
+        return self.out
+
+    def backward(self, g):
+        mask = self.a == self.out
+        return (np.where(mask, g / mask.sum(), 0).astype(self.a.dtype), None)
