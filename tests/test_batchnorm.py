@@ -86,13 +86,11 @@ def batches(draw, ndim_choices=(4,)):
 def make_pair(layer, c, dtype, device, **kw):
     ours = getattr(nn, layer)(c, dtype=dtype, **kw)
     theirs = getattr(torch.nn, layer)(c, dtype=TDTYPE[dtype], **kw).to(device)
-    if ours.affine:  # non-trivial γ, β copied into both
-        rng = np.random.default_rng(c)
-        ours.weight.array[...] = rng.uniform(0.5, 2.0, c)
-        ours.bias.array[...] = rng.uniform(-1, 1, c)
+    rng = np.random.default_rng(c)  # non-trivial γ, β copied into both
+    for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        p.array[...] = rng.uniform(0.5, 2.0, c) if name == "weight" else rng.uniform(-1, 1, c)
         with torch.no_grad():
-            theirs.weight.copy_(torch.from_numpy(ours.weight.array.copy()))
-            theirs.bias.copy_(torch.from_numpy(ours.bias.array.copy()))
+            tp.copy_(torch.from_numpy(p.array.copy()))
     return ours, theirs
 
 
@@ -101,19 +99,18 @@ def step_both(ours, theirs, x, seed, device, dtype, name):
     xt = torch.tensor(x, device=device, requires_grad=True)
     ym, yt = ours(xm), theirs(xt)
     g = seeded_array(x.shape, seed, dtype=dtype)
-    w = ours.weight.array if ours.affine else None
-    b = ours.bias.array if ours.affine else None
+    w = None if ours.weight is None else ours.weight.array
+    b = None if ours.bias is None else ours.bias.array
     batch_stats = ours.training or not ours.track_running_stats
     fl = floors(x, g, w, b, ours.eps, dtype, None if batch_stats else ours.running_var.array)
     check(f"{name} output", ym, yt, dtype, fl["y"])
     ym.backward(mt.tensor(g))
     yt.backward(torch.tensor(g, device=device))
     check(f"{name} input grad", xm.grad, xt.grad, dtype, fl["dx"])
-    if ours.affine:
-        check(f"{name} weight grad", ours.weight.grad, theirs.weight.grad, dtype, fl["dw"])
-        check(f"{name} bias grad", ours.bias.grad, theirs.bias.grad, dtype, fl["dw"])
-        ours.zero_grad()
-        theirs.zero_grad()
+    for (pname, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        check(f"{name} {pname} grad", p.grad, tp.grad, dtype, fl["dw"])
+    ours.zero_grad()
+    theirs.zero_grad()
 
 
 def check_buffers(ours, theirs, dtype, name, xs=()):
@@ -130,10 +127,10 @@ def check_buffers(ours, theirs, dtype, name, xs=()):
 
 @FIXTURES
 @given(data=batches((4,)), momentum=st.sampled_from([0.1, 0.5, 1.0, None]), eps=st.sampled_from([1e-5, 1e-3, 0.5]),
-       affine=st.booleans(), track=st.booleans(), seed=seeds)
-def test_batchnorm2d_matches_torch(backend, device, data, momentum, eps, affine, track, seed):
+       affine=st.booleans(), bias=st.booleans(), track=st.booleans(), seed=seeds)
+def test_batchnorm2d_matches_torch(backend, device, data, momentum, eps, affine, bias, track, seed):
     shape, dtype, xs = data
-    kw = dict(eps=eps, momentum=momentum, affine=affine, track_running_stats=track)
+    kw = dict(eps=eps, momentum=momentum, affine=affine, track_running_stats=track, bias=bias)
     ours, theirs = make_pair("BatchNorm2d", shape[1], dtype, device, **kw)
     for i, x in enumerate(xs):  # training steps: batch statistics, running statistics updated
         step_both(ours, theirs, x, seed + i, device, dtype, f"BatchNorm2d train step {i}")
@@ -351,5 +348,5 @@ def test_wrong_channels_and_bad_arguments():
 
 def test_repr_matches_torch():
     for expr in ["BatchNorm2d(16)", "BatchNorm1d(4, eps=0.001, momentum=None, affine=False)",
-                 "BatchNorm2d(8, track_running_stats=False)"]:
+                 "BatchNorm2d(8, track_running_stats=False)", "BatchNorm2d(3, bias=False)"]:
         assert repr(eval(f"nn.{expr}")) == repr(eval(f"torch.nn.{expr}"))

@@ -20,7 +20,7 @@ from hypothesis.extra import numpy as hnp
 import minitorch_cnn as mt
 import minitorch_cnn.nn.functional as F
 from minitorch_cnn import nn
-from minitorch_cnn.nn.functional import dropout as dropout_module
+from minitorch_cnn.nn.functional import regularization as dropout_module
 
 from conftest import tol
 from strategies import seeded_array, seeds

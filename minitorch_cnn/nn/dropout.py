@@ -4,11 +4,11 @@ Training: each element (Dropout) or each whole channel of an (N, C, H, W) input 
 zeroed with probability ``p`` and the survivors are scaled by 1/(1 − p), so that every output's
 expected value equals its input. Evaluation: the input is returned unchanged. The masks come from
 this engine's generator: the same seed gives other masks than torch's (see
-``nn/functional/dropout.py``).
+``nn/functional/regularization.py``).
 """
 from __future__ import annotations
 
-from . import _fn_dropout as F
+from . import functional as F
 from .module import Module
 
 

@@ -17,8 +17,11 @@ from .conv import Conv2dFn, conv2d
 from .linear import LinearFn, linear
 from .loss import CrossEntropyFn, MSELossFn, NLLLossFn, cross_entropy, mse_loss, nll_loss
 from .pooling import MaxPool2dFn, max_pool2d
+from .normalization import BatchNormFn, BatchNormEvalFn, batch_norm
+from .regularization import DropoutFn, dropout, dropout2d
 
 __all__ = [
     "linear", "conv2d", "max_pool2d", "relu", "log_softmax", "softmax",
     "mse_loss", "cross_entropy", "nll_loss",
+    "batch_norm", "dropout", "dropout2d",
 ]

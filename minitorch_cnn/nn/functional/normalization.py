@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _backend
-from ..tensor import Function
-from ..kernels import batchnorm as _bn
-from ..tensor import Tensor
-from .functional import _check_float, _check_tensor, _shape
+from ... import _backend
+from ...autograd.function import Function
+from ...kernels import batchnorm as _bn
+from ...tensor import Tensor
+from ._checks import _check_float, _check_tensor, _shape
 
 
 def _as_ncl(a: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""``F.dropout`` and ``F.dropout2d``: in training, zero each element (or each whole channel) with
+"""``F.dropout`` and ``F.dropout2d`` (regularization by random zeroing): in training, zero each element (or each whole channel) with
 probability p and scale the survivors by 1/(1 − p), so that the expected output equals the input;
 outside training, the identity.
 
@@ -12,10 +12,10 @@ import warnings
 
 import numpy as np
 
-from .. import random as _random
-from ..tensor import Function
-from ..tensor import Tensor
-from .functional import _check_float, _check_tensor, _shape
+from ... import random as _random
+from ...autograd.function import Function
+from ...tensor import Tensor
+from ._checks import _check_float, _check_tensor, _shape
 
 
 def dropout_mask(shape: tuple, p: float) -> np.ndarray:
