@@ -1,8 +1,9 @@
 """Lion and LAMB as ``torch.optim.Optimizer`` subclasses, written from the papers.
 
 torch 2.13 has neither, so these are the oracles for ``minitorch_cnn.optim.Lion`` / ``LAMB``.
-They follow DESIGN.md's statement of each algorithm line by line, use only device-agnostic tensor
-ops (they run on CUDA tensors too), and keep ``step`` in the state like torch's own optimizers.
+They follow the statement of each algorithm in docs/architecture.md ("Tests and parity") line by
+line, use only device-agnostic tensor ops (they run on CUDA tensors too), and keep ``step`` in the
+state like torch's own optimizers.
 """
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# Parity tolerances from DESIGN.md: float64 ≤ 1e-10 relative; float32 ≤ 1e-4 relative with a small
+# Parity tolerances (docs/architecture.md, Tests and parity): float64 ≤ 1e-10 relative; float32 ≤ 1e-4 relative with a small
 # absolute floor (for values that are near zero after cancellation).
 TOL = {
     np.float64: dict(rtol=1e-10, atol=1e-12),

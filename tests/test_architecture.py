@@ -227,3 +227,25 @@ def test_checker_accepts_an_acyclic_package(tmp_path):
     graph = import_graph(root, "pkg")
     assert graph["pkg.b"] == {"pkg.a"} and graph["pkg"] == {"pkg.a", "pkg.b"}
     assert find_cycles(graph) == []
+
+
+# --- module size ----------------------------------------------------------------------------
+MAX_LINES = 450  # issue 11: "no module over ~400 lines", with a little slack
+# Files still being reshaped by another part of issue 11; each comes off the list when that lands.
+SIZE_ALLOWLIST = {
+    # the `training` helper: train.py → training/ package, viz/cli decoupling, parity sweep
+    "train.py", "parity.py", "viz.py", "cli.py",
+    # the Tensor class: the `autograd` (in-place ops, version counter) and `api` (math methods,
+    # printing) helpers are changing it now; it is thinned into ops/ once they have landed
+    "tensor.py",
+}
+
+
+def test_no_module_over_the_size_limit():
+    too_big = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        n = len(path.read_text().splitlines())
+        if n > MAX_LINES and rel not in SIZE_ALLOWLIST:
+            too_big.append(f"{rel}: {n} lines")
+    assert not too_big, f"modules over {MAX_LINES} lines (split them by family):\n" + "\n".join(too_big)

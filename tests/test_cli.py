@@ -22,7 +22,7 @@ from minitorch_cnn.data import fashion_mnist
 
 REPO = Path(__file__).resolve().parents[1]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# float32 parity (DESIGN.md): relative 1e-4 with a small absolute floor
+# float32 parity (docs/architecture.md, Tests and parity): relative 1e-4 with a small absolute floor
 RTOL32, ATOL32 = 1e-4, 1e-5
 
 TINY = ["--model", "cnn", "--batch-size", "16", "--train-limit", "64", "--test-limit", "50", "--no-progress"]

@@ -75,7 +75,8 @@ def test_non_contiguous_parameter_falls_back_to_numpy_and_updates_in_place():
 
 @pytest.mark.parametrize("case", OPTIM_CASES, ids=CASE_IDS)
 def test_backend_selects_the_twin(case):
-    """Under "numba" every optimizer's step runs the kernel of the same name; under "numpy" the reference."""
+    """Under "numba" every optimizer's step runs its ``numba_update``, the kernel named like its NumPy
+    update plus ``_numba``; under "numpy" the NumPy update defined in the optimizer's own file."""
     import importlib
 
     from minitorch_cnn.kernels import optim_kernels
@@ -83,10 +84,11 @@ def test_backend_selects_the_twin(case):
     module = importlib.import_module(case.ours.__module__)
     numpy_update = next(getattr(module, n) for n in dir(module) if n.endswith("_update") and
                         getattr(module, n).__module__ == module.__name__)
+    opt = case.make_ours([nn.Parameter(mt.zeros(3, dtype=mt.float64))], {})
     param = np.zeros(3)
     with mt.backend("numba"):
-        fast = case.ours._implementation(numpy_update, param)
+        fast = opt._implementation(param)
     with mt.backend("numpy"):
-        slow = case.ours._implementation(numpy_update, param)
-    assert slow is numpy_update and fast is getattr(optim_kernels, numpy_update.__name__)
+        slow = opt._implementation(param)
+    assert slow is numpy_update and fast is getattr(optim_kernels, numpy_update.__name__ + "_numba")
     assert fast.__module__ == optim_kernels.__name__

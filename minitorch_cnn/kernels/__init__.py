@@ -5,10 +5,14 @@ Convention: every kernel has a plain NumPy version that reads like the math (``i
 twin with the same name plus ``_numba`` and the same arguments; the tests check that each pair
 agrees. Layers pick one with :func:`minitorch_cnn._backend.use_numba`.
 
-- ``im2col.py``  im2col / col2im: convolution as one matrix product (Conv2d forward and backward)
-- ``pool.py``    max pooling forward (with argmax indices) and its backward scatter
-- ``conv.py``    ``conv2d_naive``: the convolution as seven nested loops, the tests' oracle
-- ``optim*.py``  fused optimizer updates (twins of the NumPy updates in ``optim/``)
+- ``im2col.py``         im2col / col2im: convolution as one matrix product (Conv2d forward and backward)
+- ``direct_conv.py``    Conv2d computed directly, for first layers with 1–3 input channels (Numba only)
+- ``conv.py``           ``conv2d_naive``: the convolution as seven nested loops, the tests' oracle
+- ``pool.py``           max pooling forward (with argmax indices) and its backward scatter
+- ``activation.py``     ReLU forward and backward
+- ``softmax_ce.py``     softmax cross-entropy with class-index targets, forward and backward
+- ``optim_kernels.py``  fused optimizer updates, ``<name>_update_numba`` (twins of the NumPy updates in ``optim/``)
+- ``optim_scalars.py``  the per-step scalar formulas both optimizer twins share (plain Python)
 
 Turning the JIT off, to step through a kernel in a debugger or read Python tracebacks:
 

@@ -1,7 +1,8 @@
 """Fused Numba twins of the optimizers' NumPy updates.
 
-Each public function here has the *same signature* as the readable NumPy update it mirrors
-(``minitorch_cnn/optim/<family>.py::<name>_update``) and must agree with it (tests/test_optim_kernels.py).
+Each public function ``<name>_update_numba`` here has the *same signature* as the readable NumPy update
+it mirrors (``minitorch_cnn/optim/<family>.py::<name>_update``) and must agree with it
+(tests/test_optim_kernels.py). Each optimizer class names both (``numpy_update``, ``numba_update``).
 The NumPy version computes one array expression after another, reading and writing the whole
 parameter several times; the twin visits each element once and does the whole numbered recipe for
 that element in registers ("fused": each array is read and written once per step).  LAMB and
@@ -14,10 +15,12 @@ float32 parameter is updated with float32 arithmetic like torch's kernels; per-t
 Adafactor's factor means accumulate in float64.
 To debug with Python semantics, set ``NUMBA_DISABLE_JIT=1`` or ``mt.set_backend("numpy")``.
 
-Cost (1M float32 parameters, one step, 2-core machine, measured once): the element-wise twins take
-0.1–0.25 ms against NumPy's 0.3–1.7 ms; LAMB (≈3 ms vs 2.3) and Adafactor (≈5 ms vs 2.5) are still
-slower than NumPy, because their norms/means are serial float64 sums (no fastmath reassociation, so
-results stay deterministic) and the update is recomputed in the second pass.
+Cost (1M float32 parameters, one step, medians of 7; 2-core AMD EPYC, 2 threads; the "optim" rows of
+``minitorch-cnn bench``, recorded in benchmarks/results/2026-11-28-amd-epyc-2cores.json): the
+element-wise twins take 0.10–0.31 ms against NumPy's 0.21–1.99 ms (Adam 0.27 vs 1.63 ms). LAMB
+(0.63 vs 2.32 ms) and Adafactor (0.37 vs 2.11 ms) are faster than NumPy too, though further from the
+memory floor: they make two or three passes, and their norms and factor means are float64 sums,
+vectorized only because ``_pjit_sum`` allows LLVM to reassociate them.
 The element loops are ``prange`` loops, parallel for big parameters: see ``_Fused``.
 """
 from __future__ import annotations
@@ -112,7 +115,7 @@ def _sgd_kernel(p, grad, buf, lr, momentum, one_minus_dampening, weight_decay, n
         p[i] = p[i] - lr * g  # (4)
 
 
-def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
+def sgd_update_numba(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
     """Numba twin of ``optim.sgd.sgd_update``."""
     dt = param.dtype.type
     first = momentum_buffer is None
@@ -134,7 +137,7 @@ def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
         p[i] = p[i] - clr * g / (math.sqrt(state_sum[i]) + eps)  # (4)
 
 
-def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize):
+def adagrad_update_numba(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize):
     """Numba twin of ``optim.adagrad.adagrad_update``."""
     dt = param.dtype.type
     clr = lr / (1 + (step - 1) * lr_decay)  # (2)
@@ -162,7 +165,7 @@ def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, one_minus_alp
             p[i] = p[i] - lr * g / avg
 
 
-def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
+def rmsprop_update_numba(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
                    centered, maximize):
     """Numba twin of ``optim.rmsprop.rmsprop_update``."""
     dt = param.dtype.type
@@ -184,7 +187,7 @@ def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, one_minus_rho, eps
         p[i] = p[i] - lr * delta  # (5)
 
 
-def adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay, maximize):
+def adadelta_update_numba(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay, maximize):
     """Numba twin of ``optim.adadelta.adadelta_update``."""
     dt = param.dtype.type
     _adadelta_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(acc_delta), dt(lr), dt(rho), dt(1 - rho),
@@ -224,7 +227,7 @@ def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sq
         p[i] = w - step_size * exp_avg[i] / (math.sqrt(v_hat) / bc2_sqrt + eps)  # (4)
 
 
-def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
+def adam_update_numba(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                 amsgrad, maximize, decoupled_weight_decay):
     """Numba twin of ``optim.adam.adam_update``."""
     dt = param.dtype.type
@@ -251,7 +254,7 @@ def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, ler
         p[i] = w + coef_g * g / denom + coef_m * exp_avg[i] / denom  # (5)
 
 
-def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
+def nadam_update_numba(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
                  momentum_decay, decoupled_weight_decay, maximize):
     """Numba twin of ``optim.nadam.nadam_update``."""
     dt = param.dtype.type
@@ -282,7 +285,7 @@ def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w,
             p[i] = w - m_hat * lr
 
 
-def radam_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
+def radam_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                  decoupled_weight_decay, maximize):
     """Numba twin of ``optim.radam.radam_update``."""
     dt = param.dtype.type
@@ -303,7 +306,7 @@ def _lion_kernel(p, grad, exp_avg, lr, beta1, one_minus_beta1, beta2, one_minus_
         exp_avg[i] = exp_avg[i] * beta2 + one_minus_beta2 * g  # (4)
 
 
-def lion_update(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximize):
+def lion_update_numba(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximize):
     """Numba twin of ``optim.lion.lion_update``."""
     dt = param.dtype.type
     _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), dt(lr), dt(beta1), dt(1 - beta1), dt(beta2),
@@ -335,7 +338,7 @@ def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
         p[i] = p[i] - scale * u
 
 
-def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
+def lamb_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
     """Numba twin of ``optim.lamb.lamb_update``."""
     dt = param.dtype.type
     flat, m, v = _flat(param), _flat(exp_avg), _flat(exp_avg_sq)
@@ -424,7 +427,7 @@ def _sum_squares(a):
     return s
 
 
-def adafactor_update(param, grad, row_var, col_var, variance, *, step, lr, beta2_decay, eps1, eps2, d,
+def adafactor_update_numba(param, grad, row_var, col_var, variance, *, step, lr, beta2_decay, eps1, eps2, d,
                      weight_decay, maximize):
     """Numba twin of ``optim.adafactor.adafactor_update``."""
     beta_t = step**beta2_decay  # (1)

@@ -33,18 +33,20 @@ NUMBA_MAX_CLASSES = 64
 # ---------------------------------------------------------------------------------------------
 # NumPy versions
 # ---------------------------------------------------------------------------------------------
-def log_softmax_rows(x2):
-    """``x − max − log Σ exp(x − max)`` along axis 1; all −∞/+∞ rows keep a 0 shift (nan/−∞ as torch)."""
-    m = np.max(x2, axis=1, keepdims=True)
+def log_softmax(x, axis=1):
+    """``x − max − log Σ exp(x − max)`` along ``axis``: subtracting the max keeps every exp ≤ 1 (no
+    overflow). An all −∞ (or +∞) slice keeps a 0 shift, so it gives nan/−∞ as torch. Also the
+    forward of ``Tensor.log_softmax`` / ``F.log_softmax`` / ``F.softmax`` (ops/activation.py)."""
+    m = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    z = x2 - m
-    return z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    z = x - m
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 
 
 def softmax_ce_forward(x2, y, w, ignore_index, eps):
     """Return ``(logp (M, C), nll (M,), smooth (M,), w_y (M,))`` (smooth is 0 when ε = 0)."""
     m = x2.shape[0]
-    logp = log_softmax_rows(x2)
+    logp = log_softmax(x2, 1)
     valid = y != ignore_index
     y_safe = np.where(valid, y, 0)
     w_y = np.where(valid, w[y_safe], 0).astype(x2.dtype)

@@ -45,20 +45,17 @@ def _softmax_dim(dim, ndim: int, name: str) -> int:
     return dim % n
 
 
-def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    """``x − max − log Σ exp(x − max)``: subtracting the max keeps every exp ≤ 1 (no overflow)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)  # all −∞ (or +∞) rows: leave them to produce nan/−∞ as torch
-    z = x - m
-    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
-
-
 class LogSoftmaxFn(Function):
-    """``y = x − log Σ_dim eˣ``;  ``dx = dy − softmax(x) · Σ_dim dy``  (softmax = eʸ)."""
+    """``y = x − log Σ_dim eˣ``;  ``dx = dy − softmax(x) · Σ_dim dy``  (softmax = eʸ).
+
+    Forward: ``kernels/softmax_ce.py::log_softmax``, the stable ``x − max − log Σ exp(x − max)``.
+    """
 
     def forward(self, x, dim):
+        from ..kernels.softmax_ce import log_softmax  # imported on first use: that module loads Numba
+
         self.dim = dim
-        self.out = _log_softmax(x, dim) if x.ndim else np.zeros_like(x)
+        self.out = log_softmax(x, dim) if x.ndim else np.zeros_like(x)
         return self.out
 
     def backward(self, g):
@@ -69,8 +66,10 @@ class SoftmaxFn(Function):
     """``y = eˣ / Σ_dim eˣ``;  ``dx = y · (dy − Σ_dim dy·y)``."""
 
     def forward(self, x, dim):
+        from ..kernels.softmax_ce import log_softmax
+
         self.dim = dim
-        self.out = np.exp(_log_softmax(x, dim)) if x.ndim else np.ones_like(x)
+        self.out = np.exp(log_softmax(x, dim)) if x.ndim else np.ones_like(x)
         return self.out
 
     def backward(self, g):

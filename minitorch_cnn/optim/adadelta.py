@@ -1,11 +1,12 @@
 """Adadelta (Zeiler 2012) as torch 2.13 implements it.
 
-NumPy update: :func:`adadelta_update`; fused Numba twin: ``kernels.optim_kernels.adadelta_update``.
+NumPy update: :func:`adadelta_update`; fused Numba twin: ``kernels.optim_kernels.adadelta_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import adadelta_update_numba
 from .optimizer import Optimizer, signed_decayed_grad
 
 
@@ -39,6 +40,11 @@ class Adadelta(Optimizer):
     Args: lr (1.0), rho (0.9), eps (1e-6), weight_decay (0), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(adadelta_update)
+    numba_update = staticmethod(adadelta_update_numba)
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -57,6 +63,6 @@ class Adadelta(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(adadelta_update, param)
+        update = self._implementation(param)
         update(param, grad, state["square_avg"], state["acc_delta"], lr=group["lr"], rho=group["rho"],
                eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"])

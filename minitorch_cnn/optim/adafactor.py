@@ -1,6 +1,6 @@
 """Adafactor (Shazeer & Stern 2018) in torch 2.13's variant.
 
-NumPy update: :func:`adafactor_update`; Numba twin: ``kernels.optim_kernels.adafactor_update``.
+NumPy update: :func:`adafactor_update`; Numba twin: ``kernels.optim_kernels.adafactor_update_numba``.
 """
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from ..kernels.optim_kernels import adafactor_update_numba
 from .optimizer import Optimizer, lerp_
 
 
@@ -60,6 +61,11 @@ class Adafactor(Optimizer):
     Args: lr (1e-2), beta2_decay (−0.8), eps ((None, 1e-3)), d (1.0), weight_decay (0.0), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(adafactor_update)
+    numba_update = staticmethod(adafactor_update_numba)
+
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *,
                  maximize=False):
         if not 0.0 <= lr:
@@ -89,7 +95,7 @@ class Adafactor(Optimizer):
         eps1, eps2 = group["eps"]
         if eps1 is None:
             eps1 = float(np.finfo(param.dtype).eps)
-        update = self._implementation(adafactor_update, param)
+        update = self._implementation(param)
         empty = np.empty((0,) * max(param.ndim, 1), param.dtype)
         update(param, grad, state.get("row_var", empty), state.get("col_var", empty), state.get("variance", empty),
                step=state["step"], lr=group["lr"], beta2_decay=group["beta2_decay"], eps1=eps1, eps2=eps2,

@@ -1,11 +1,12 @@
 """Adagrad (Duchi et al. 2011) as torch 2.13 implements it.
 
-NumPy update: :func:`adagrad_update`; fused Numba twin: ``kernels.optim_kernels.adagrad_update``.
+NumPy update: :func:`adagrad_update`; fused Numba twin: ``kernels.optim_kernels.adagrad_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import adagrad_update_numba
 from .optimizer import Optimizer, signed_decayed_grad
 
 
@@ -36,6 +37,11 @@ class Adagrad(Optimizer):
     Args: lr (1e-2), lr_decay (0), weight_decay (0), initial_accumulator_value (0), eps (1e-10), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(adagrad_update)
+    numba_update = staticmethod(adagrad_update_numba)
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  *, maximize=False):
         if not 0.0 <= lr:
@@ -60,6 +66,6 @@ class Adagrad(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(adagrad_update, param)
+        update = self._implementation(param)
         update(param, grad, state["sum"], step=state["step"], lr=group["lr"], lr_decay=group["lr_decay"],
                weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"])

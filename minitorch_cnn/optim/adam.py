@@ -2,12 +2,13 @@
 
 :func:`adam_moments_` (the two running moments) is shared with NAdam, RAdam and LAMB;
 :func:`weight_decay_` is the coupled/decoupled weight-decay choice they share too.
-NumPy update: :func:`adam_update`; fused Numba twin: ``kernels.optim_kernels.adam_update``.
+NumPy update: :func:`adam_update`; fused Numba twin: ``kernels.optim_kernels.adam_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import adam_update_numba
 from .optimizer import Optimizer, check_adam_hyperparameters, lerp_
 
 
@@ -75,6 +76,11 @@ class Adam(Optimizer):
     decoupled_weight_decay (False).
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(adam_update)
+    numba_update = staticmethod(adam_update_numba)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  maximize=False, decoupled_weight_decay=False):
         check_adam_hyperparameters(lr, betas, weight_decay, eps)
@@ -91,7 +97,7 @@ class Adam(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(adam_update, param)
+        update = self._implementation(param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], state["exp_avg_sq"],
                state.get("max_exp_avg_sq", np.empty(0, param.dtype)),

@@ -2,7 +2,7 @@
 
 torch has no LAMB; the parity oracle is ``reference/optimizers.py::LAMB``, written from the paper.
 Built from Adam's moments (:func:`adam.adam_moments_`) plus the trust ratio (:func:`trust_ratio`).
-NumPy update: :func:`lamb_update`; Numba twin (two passes): ``kernels.optim_kernels.lamb_update``.
+NumPy update: :func:`lamb_update`; Numba twin (two passes): ``kernels.optim_kernels.lamb_update_numba``.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ..kernels.optim_kernels import lamb_update_numba
 from ..kernels.optim_scalars import trust_ratio
 from .adam import adam_moments_
 from .optimizer import Optimizer, check_adam_hyperparameters
@@ -52,6 +53,11 @@ class LAMB(Optimizer):
     Args: lr (1e-3), betas ((0.9, 0.999)), eps (1e-6), weight_decay (0.0), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(lamb_update)
+    numba_update = staticmethod(lamb_update_numba)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.0, *, maximize=False):
         check_adam_hyperparameters(lr, betas, weight_decay, eps)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
@@ -63,7 +69,7 @@ class LAMB(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(lamb_update, param)
+        update = self._implementation(param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], state["exp_avg_sq"], step=state["step"], lr=group["lr"], beta1=beta1,
                beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"])

@@ -1,12 +1,13 @@
 """Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms", Algorithm 2).
 
 torch has no Lion; the parity oracle is ``reference/optimizers.py::Lion``, written from the paper.
-NumPy update: :func:`lion_update`; fused Numba twin: ``kernels.optim_kernels.lion_update``.
+NumPy update: :func:`lion_update`; fused Numba twin: ``kernels.optim_kernels.lion_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import lion_update_numba
 from .optimizer import Optimizer, check_adam_hyperparameters
 
 
@@ -44,6 +45,11 @@ class Lion(Optimizer):
     Args: lr (1e-4), betas ((0.9, 0.99)), weight_decay (0.0), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(lion_update)
+    numba_update = staticmethod(lion_update_numba)
+
     def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False):
         check_adam_hyperparameters(lr, betas, weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), weight_decay=weight_decay, maximize=maximize)
@@ -54,7 +60,7 @@ class Lion(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(lion_update, param)
+        update = self._implementation(param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], lr=group["lr"], beta1=beta1, beta2=beta2,
                weight_decay=group["weight_decay"], maximize=group["maximize"])

@@ -1,11 +1,12 @@
 """NAdam (Dozat 2016) as torch 2.13 implements it, with the momentum-decay schedule.
 
-NumPy update: :func:`nadam_update`; fused Numba twin: ``kernels.optim_kernels.nadam_update``.
+NumPy update: :func:`nadam_update`; fused Numba twin: ``kernels.optim_kernels.nadam_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import nadam_update_numba
 from ..kernels.optim_scalars import nadam_mu
 from .adam import adam_moments_, weight_decay_
 from .optimizer import Optimizer, check_adam_hyperparameters
@@ -54,6 +55,11 @@ class NAdam(Optimizer):
     decoupled_weight_decay (False), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(nadam_update)
+    numba_update = staticmethod(nadam_update_numba)
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, maximize=False):
         check_adam_hyperparameters(lr, betas, weight_decay, eps)
@@ -69,7 +75,7 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(nadam_update, param)
+        update = self._implementation(param)
         beta1, beta2 = group["betas"]
         state["mu_product"] = update(
             param, grad, state["exp_avg"], state["exp_avg_sq"], state["mu_product"], step=state["step"],

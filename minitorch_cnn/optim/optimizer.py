@@ -12,8 +12,9 @@ It mirrors ``torch.optim.Optimizer`` (torch 2.13) in what a user sees:
   (their position across all groups), exactly like torch's format.
 
 A subclass supplies only three things: validation in ``__init__``, ``_init_state`` (the empty state
-of one parameter) and ``_update`` (one step for one parameter, which calls the algorithm's NumPy
-update function or its fused Numba twin, see :mod:`minitorch_cnn.kernels.optim_kernels`).
+of one parameter) and ``_update`` (one step for one parameter), plus the two implementations of
+that step as class attributes: ``numpy_update`` (the readable NumPy function in the subclass's own
+file) and ``numba_update`` (its fused twin in :mod:`minitorch_cnn.kernels.optim_kernels`).
 Parameters whose ``.grad is None`` are skipped: their state and values stay untouched.
 """
 from __future__ import annotations
@@ -156,19 +157,21 @@ class Optimizer:
                 self._update(p.array, p.grad.array, state, group)
         return loss
 
-    @staticmethod
-    def _implementation(numpy_update: Callable, param: np.ndarray) -> Callable:
+    # Each subclass names its step for one parameter: the readable NumPy update and its fused Numba
+    # twin (e.g. ``numpy_update = staticmethod(adam_update)``, ``numba_update = staticmethod(adam_update_numba)``).
+    numpy_update: Callable | None = None
+    numba_update: Callable | None = None
+
+    def _implementation(self, param: np.ndarray) -> Callable:
         """The update function to run for ``param``.
 
-        Under the "numba" backend (the default) this is the fused Numba twin of ``numpy_update`` —
-        the function of the same name in :mod:`minitorch_cnn.kernels.optim_kernels` — provided the
-        parameter is C-contiguous (the twins walk flat views); otherwise the readable NumPy update.
+        Under the "numba" backend (the default) this is the subclass's ``numba_update``, the fused
+        twin from :mod:`minitorch_cnn.kernels.optim_kernels`, provided the parameter is
+        C-contiguous (the twins walk flat views); otherwise its readable ``numpy_update``.
         """
         if get_backend() == "numba" and param.flags.c_contiguous:
-            from ..kernels import optim_kernels
-
-            return getattr(optim_kernels, numpy_update.__name__)
-        return numpy_update
+            return self.numba_update
+        return self.numpy_update
 
     def _init_state(self, param: np.ndarray, group: dict) -> dict:  # pragma: no cover
         raise NotImplementedError

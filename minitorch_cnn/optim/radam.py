@@ -1,11 +1,12 @@
 """RAdam (Liu et al. 2020, "On the Variance of the Adaptive Learning Rate") as torch 2.13 implements it.
 
-NumPy update: :func:`radam_update`; fused Numba twin: ``kernels.optim_kernels.radam_update``.
+NumPy update: :func:`radam_update`; fused Numba twin: ``kernels.optim_kernels.radam_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import radam_update_numba
 from ..kernels.optim_scalars import radam_rectification
 from .adam import adam_moments_, weight_decay_
 from .optimizer import Optimizer, check_adam_hyperparameters
@@ -46,6 +47,11 @@ class RAdam(Optimizer):
     Args: lr (1e-3), betas ((0.9, 0.999)), eps (1e-8), weight_decay (0), decoupled_weight_decay (False), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(radam_update)
+    numba_update = staticmethod(radam_update_numba)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, maximize=False):
         check_adam_hyperparameters(lr, betas, weight_decay, eps)
@@ -59,7 +65,7 @@ class RAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         state["step"] += 1
-        update = self._implementation(radam_update, param)
+        update = self._implementation(param)
         beta1, beta2 = group["betas"]
         update(param, grad, state["exp_avg"], state["exp_avg_sq"], step=state["step"], lr=group["lr"], beta1=beta1,
                beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],

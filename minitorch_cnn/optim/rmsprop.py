@@ -1,11 +1,12 @@
 """RMSprop (Hinton's lecture 6e; centered variant of Graves 2013) as torch 2.13 implements it.
 
-NumPy update: :func:`rmsprop_update`; fused Numba twin: ``kernels.optim_kernels.rmsprop_update``.
+NumPy update: :func:`rmsprop_update`; fused Numba twin: ``kernels.optim_kernels.rmsprop_update_numba``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import rmsprop_update_numba
 from .optimizer import Optimizer, lerp_, signed_decayed_grad
 
 
@@ -50,6 +51,11 @@ class RMSprop(Optimizer):
     Args: lr (1e-2), alpha (0.99), eps (1e-8), weight_decay (0), momentum (0), centered (False), maximize.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(rmsprop_update)
+    numba_update = staticmethod(rmsprop_update_numba)
+
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  maximize=False):
         if not 0.0 <= lr:
@@ -77,7 +83,7 @@ class RMSprop(Optimizer):
     def _update(self, param, grad, state, group):
         state["step"] += 1
         empty = np.empty(0, param.dtype)  # placeholder for a buffer the configuration does not use
-        update = self._implementation(rmsprop_update, param)
+        update = self._implementation(param)
         update(param, grad, state["square_avg"], state.get("grad_avg", empty), state.get("momentum_buffer", empty),
                lr=group["lr"], alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
                momentum=group["momentum"], centered=group["centered"], maximize=group["maximize"])

@@ -1,12 +1,13 @@
 """SGD, and the lecture's ``Momentum`` and ``NAG`` as two SGD configurations.
 
 The update for one parameter is :func:`sgd_update` (readable NumPy); its fused Numba twin is
-:func:`minitorch_cnn.kernels.optim_kernels.sgd_update`.
+:func:`minitorch_cnn.kernels.optim_kernels.sgd_update_numba`.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..kernels.optim_kernels import sgd_update_numba
 from .optimizer import Optimizer, signed_decayed_grad
 
 
@@ -61,6 +62,11 @@ class SGD(Optimizer):
         maximize (bool): ascend instead of descend.
     """
 
+    # one step for one parameter: the readable NumPy update above and its fused Numba twin
+    # (mt.set_backend picks one, see Optimizer._implementation)
+    numpy_update = staticmethod(sgd_update)
+    numba_update = staticmethod(sgd_update_numba)
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -80,7 +86,7 @@ class SGD(Optimizer):
     def _update(self, param, grad, state, group):
         hyper = dict(lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
                      weight_decay=group["weight_decay"], nesterov=group["nesterov"], maximize=group["maximize"])
-        update = self._implementation(sgd_update, param)
+        update = self._implementation(param)
         state["momentum_buffer"] = update(param, grad, state["momentum_buffer"], **hyper)
 
 

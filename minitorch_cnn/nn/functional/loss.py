@@ -6,7 +6,6 @@ import numpy as np
 from ... import _backend
 from ...autograd.function import Function
 from ...kernels import softmax_ce as _softmax_ce
-from ...ops.activation import _log_softmax
 from ...tensor import Tensor
 from ._checks import _check_float, _check_reduction, _check_tensor, _shape
 
@@ -111,7 +110,7 @@ class CrossEntropyFn(Function):
         w = np.ones(c, dtype=x.dtype) if weight is None else weight.astype(x.dtype, copy=False)
         eps = label_smoothing
         if probs:
-            logp = _log_softmax(x2, 1)
+            logp = _softmax_ce.log_softmax(x2, 1)
             t2 = _class_last(target)
             t_s = t2 * (1 - eps) + eps / c if eps > 0 else t2
             q = t_s * w
