@@ -45,6 +45,8 @@ from .dtypes import (
 from .functions import abs, argmax, cat, exp, flatten, log, matmul, relu, sigmoid, sqrt, stack, tanh
 from .tensor import Size, Tensor
 
+from .serialization import load, save  # noqa: E402 - after tensor, which it uses
+
 bool = bool_  # noqa: A001 - torch.bool
 float = float32  # noqa: A001 - torch.float
 double = float64

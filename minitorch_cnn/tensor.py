@@ -11,31 +11,23 @@ must build Tensors without importing this module.
 """
 from __future__ import annotations
 
+import weakref
 from collections import namedtuple
 
 import numpy as np
 
-from . import random as _random
 from .autograd import engine, function as _function
-from .autograd.grad_mode import is_grad_enabled
+from .autograd.function import VersionCounter
+from .autograd.gradients import backward as autograd_backward
 from .device import Device, check_device
-from .dtypes import _check_float, _dtype_name, bool_, float32, float64, get_default_dtype, int32, int64, result_dtype
+from .dtypes import _check_float, _dtype_name, bool_, float32, float64, get_default_dtype, int32, int64
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
-from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub
 from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
-from .ops.reduction import MaxAlong, MaxAll, Mean, Sum, _norm_dims
-from .ops.shape import Expand, GetItem, Permute, Repeat, Reshape
-
-
-def _as_operands(a, b):
-    dt = result_dtype(*(x.array if isinstance(x, Tensor) else x for x in (a, b)))
-    out = []
-    for x in (a, b):
-        if isinstance(x, Tensor):
-            out.append(x if x.dtype == dt else x.to(dt))
-        else:
-            out.append(Tensor(np.asarray(x, dtype=dt)))
-    return out
+from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
+from .ops.shape import GetItem
+from .tensor_arithmetic import ArithmeticMixin
+from .tensor_inplace import InplaceMixin, install_inplace_variants
+from .tensor_shape import ShapeMixin, _size_args  # noqa: F401 - _size_args: creation.py's too
 
 
 def _to_array(data, dtype=None) -> np.ndarray:
@@ -66,15 +58,6 @@ def _flatten(xs):
             yield x
 
 
-def _size_args(size) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"size must be ints, got {size!r}")
-    return tuple(int(s) for s in size)
-
-
 class Size(tuple):
     """Shape tuple, printed like torch's (``Size([2, 3])``)."""
 
@@ -88,7 +71,22 @@ class Size(tuple):
 MaxResult = namedtuple("max", ["values", "indices"])
 
 
-class Tensor:
+def _seed_gradient(output, gradient, i: int) -> np.ndarray:
+    """d output/d output for ``backward``/``autograd.grad``: ones for a scalar, else ``gradient`` checked."""
+    if gradient is None:
+        if output.array.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return np.ones_like(output.array)
+    seed = _to_array(gradient, output.dtype)
+    if seed.shape != output.array.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of {Size(seed.shape)!r} and output[{i}] has a "
+            f"shape of {Size(output.array.shape)!r}."
+        )
+    return seed
+
+
+class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
@@ -111,8 +109,13 @@ class Tensor:
             arr = _to_array(data, dtype)
         self.array = arr
         self.grad = None
-        self._ctx = None
+        self._ctx = None  # grad_fn: the node that produced this tensor (None for a leaf)
+        self._output_nr = 0  # which output of that node this tensor is
         self._retains_grad = False
+        self._accumulator = None  # weak reference to this leaf's AccumulateGrad node
+        self._version_counter = VersionCounter()  # shared with views; see ``_version``
+        self._base = None  # for a view: the tensor whose memory it shows
+        self._view_seen = 0  # for a view: the base's ``graph_changes`` when it was last in step
         self.requires_grad = requires_grad
 
     # -- autograd attributes ----------------------------------------------------------------
@@ -128,7 +131,8 @@ class Tensor:
             )
         if not flag and self._ctx is not None:
             raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables; use .detach() instead"
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
         self._requires_grad = bool(flag)
 
@@ -161,19 +165,63 @@ class Tensor:
     def is_leaf(self) -> bool:
         return self._ctx is None
 
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
     def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it: a no-op there)."""
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf:
+            return
+        if self._ctx._retained is None:
+            self._ctx._retained = {}
+        self._ctx._retained[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 
+    @property
+    def _version(self) -> int:
+        """How many in-place operations changed this tensor's memory (torch's version counter).
+
+        Every tensor starts at version 0, and every in-place operation (``+=``, ``add_``, ``zero_``,
+        ``t[i] = v``, an optimizer's ``step()``...) adds 1. Tensors that share memory share the
+        counter: a view (``view``, ``reshape``, ``permute``, ``t[0]``...) and ``detach()`` count
+        changes made through any of them (``.data`` does not: it is the one way around the check).
+
+        Why it exists: backward needs some values from the forward pass (``y = x * w`` needs ``x``
+        and ``w``). A node remembers the version of each tensor it saved; if ``w -= lr * w.grad`` runs
+        before ``loss.backward()``, the version has moved on and backward raises "one of the
+        variables needed for gradient computation has been modified by an inplace operation"
+        instead of computing the gradient with the new ``w``.
+        """
+        return self._version_counter.version
+
+    def _make_view_of(self, other: "Tensor") -> None:
+        """This tensor shows ``other``'s memory: share its version counter, remember the base."""
+        self._version_counter = other._version_counter
+        self._base = other._base if other._base is not None else other
+        self._view_seen = self._version_counter.graph_changes
+
+    def _check_view_is_current(self) -> None:
+        """A view's ``grad_fn`` is stale once its base got a new node from an in-place operation."""
+        if self._base is not None and self._view_seen != self._version_counter.graph_changes:
+            raise RuntimeError(
+                "this tensor is a view (view, reshape, indexing...) whose base was modified by an in-place "
+                "operation recorded in the autograd graph afterwards; torch would rebuild the view's history, "
+                "minitorch_cnn does not: take the view again after the in-place operation, or use "
+                "out-of-place operations"
+            )
+
     def detach(self) -> "Tensor":
-        """A new leaf sharing this tensor's values, cut off from the graph."""
-        return Tensor(self.array)
+        """A new leaf sharing this tensor's values (and version counter), cut off from the graph."""
+        out = Tensor(self.array)
+        out._version_counter = self._version_counter
+        return out
 
     @property
     def data(self) -> "Tensor":
-        """The values as a detached Tensor sharing memory (torch's ``.data``)."""
+        """The values as a detached Tensor sharing memory (torch's ``.data``; its in-place changes are not counted)."""
         return Tensor(self.array)
 
     @data.setter
@@ -181,31 +229,26 @@ class Tensor:
         arr = value.array if isinstance(value, Tensor) else np.asarray(value)
         self.array = arr
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
 
         The seed is ``d self/d self = 1`` (or ``gradient``); the walk itself — topological order,
-        then the reverse pass adding each Function's input gradients — is
-        :func:`minitorch_cnn.autograd.engine.run_backward`.
+        then the reverse pass adding each node's input gradients — is
+        :func:`minitorch_cnn.autograd.engine.run_backward`. Without ``retain_graph=True`` the
+        values the graph saved are freed, and a second backward through it raises (as torch).
+        ``inputs``: accumulate only into these tensors' ``.grad``.
         """
         if create_graph:
             raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+        if retain_graph is None:
+            retain_graph = create_graph
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        if gradient is None:
-            if self.array.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs (this tensor has shape {tuple(self.shape)})"
-                )
-            seed = np.ones_like(self.array)
+        seed = _seed_gradient(self, gradient, 0)
+        if inputs is None:
+            engine.run_backward([self], [seed], retain_graph=retain_graph)
         else:
-            seed = _to_array(gradient, self.dtype)
-            if seed.shape != self.array.shape:
-                raise RuntimeError(
-                    f"backward: gradient has shape {seed.shape}, expected the output's shape {self.array.shape}"
-                )
-
-        engine.run_backward(self, seed)
+            autograd_backward([self], [Tensor(seed)], retain_graph=retain_graph, inputs=inputs)
 
     # -- basic properties ----------------------------------------------------------------------
     @property
@@ -290,7 +333,7 @@ class Tensor:
         if self.dtype not in (get_default_dtype(), int64, bool_):
             extras.append(f"dtype={_dtype_name(self.dtype)}")
         if self._ctx is not None:
-            extras.append(f"grad_fn={self._ctx!r}")
+            extras.append(f"grad_fn=<{self._ctx.name().removeprefix('torch::autograd::')}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
@@ -345,122 +388,6 @@ class Tensor:
     def contiguous(self) -> "Tensor":
         return self
 
-    # -- arithmetic ------------------------------------------------------------------------------
-    def _binary(self, fn, other, reverse=False):
-        a, b = _as_operands(self, other)
-        if reverse:
-            a, b = b, a
-        try:
-            return fn.apply(a, b)
-        except ValueError as exc:
-            raise ValueError(
-                f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
-            ) from exc
-
-    def __add__(self, other):
-        return self._binary(Add, other)
-
-    def __radd__(self, other):
-        return self._binary(Add, other, reverse=True)
-
-    def __sub__(self, other):
-        return self._binary(Sub, other)
-
-    def __rsub__(self, other):
-        return self._binary(Sub, other, reverse=True)
-
-    def __mul__(self, other):
-        return self._binary(Mul, other)
-
-    def __rmul__(self, other):
-        return self._binary(Mul, other, reverse=True)
-
-    def __truediv__(self, other):
-        a, b = _as_operands(self, other)
-        if a.dtype.kind != "f":  # true division of ints gives the default float, as torch
-            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
-        return Div.apply(a, b)
-
-    def __rtruediv__(self, other):
-        b, a = _as_operands(self, other)
-        if a.dtype.kind != "f":
-            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
-        return Div.apply(a, b)
-
-    def __pow__(self, other):
-        return self._binary(Pow, other)
-
-    def __rpow__(self, other):
-        return self._binary(Pow, other, reverse=True)
-
-    def __neg__(self):
-        return Neg.apply(self)
-
-    def __pos__(self):
-        return self
-
-    def __matmul__(self, other):
-        if not isinstance(other, Tensor):
-            raise TypeError(f"matmul: expected a Tensor operand, got {type(other).__name__}")
-        a, b = _as_operands(self, other)
-        if a.ndim == 0 or b.ndim == 0:
-            raise RuntimeError("matmul: both arguments need at least 1 dimension, got a 0-d tensor")
-        ka = a.shape[-1]
-        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
-        if ka != kb:
-            raise ValueError(
-                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
-                f"(inner dimensions {ka} and {kb} differ)"
-            )
-        return MatMul.apply(a, b)
-
-    def __rmatmul__(self, other):
-        return Tensor(np.asarray(other)).__matmul__(self)
-
-    def add(self, other, alpha=1):
-        return self + (other * alpha if alpha != 1 else other)
-
-    def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
-
-    def mul(self, other):
-        return self * other
-
-    def div(self, other):
-        return self / other
-
-    def pow(self, exponent):
-        return self ** exponent
-
-    def matmul(self, other):
-        return self @ other
-
-    # comparisons: no gradient, bool results
-    def _compare(self, op, other):
-        o = other.array if isinstance(other, Tensor) else other
-        return Tensor(op(self.array, o))
-
-    def __eq__(self, other):  # noqa: D105
-        return self._compare(np.equal, other)
-
-    def __ne__(self, other):
-        return self._compare(np.not_equal, other)
-
-    def __lt__(self, other):
-        return self._compare(np.less, other)
-
-    def __le__(self, other):
-        return self._compare(np.less_equal, other)
-
-    def __gt__(self, other):
-        return self._compare(np.greater, other)
-
-    def __ge__(self, other):
-        return self._compare(np.greater_equal, other)
-
-    def eq(self, other):
-        return self == other
-
     # -- elementwise functions ---------------------------------------------------------------
     def _float_only(self, op):
         """torch computes exp/log/… of an int or bool tensor in the default float dtype."""
@@ -502,7 +429,7 @@ class Tensor:
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind in "bi" and dtype is None:
             t = t.to(int64)
-        return Sum.apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
+        return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
         t = self if dtype is None else self.to(dtype)
@@ -511,7 +438,7 @@ class Tensor:
                 f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                 f"or complex dtype. Got: {_dtype_name(t.dtype)}"
             )
-        return Mean.apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
+        return (Mean if dim is None else MeanDim).apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
 
     def _extreme(self, dim, keepdim, take_min):
         if dim is None:
@@ -545,98 +472,6 @@ class Tensor:
         out = np.argmin(self.array, axis=d)
         return Tensor((np.expand_dims(out, d) if keepdim else out).astype(int64))
 
-    # -- shape operations ----------------------------------------------------------------------
-    def view(self, *shape) -> "Tensor":
-        """Same values, new shape (one entry may be -1 and is inferred)."""
-        shape = _size_args(shape)
-        n = self.array.size
-        if shape.count(-1) > 1:
-            raise RuntimeError(f"view: only one dimension can be inferred, got shape {shape}")
-        known = int(np.prod([s for s in shape if s != -1])) if shape else 1
-        if any(s < -1 for s in shape) or (-1 in shape and (known == 0 or n % known)) or (-1 not in shape and known != n):
-            raise RuntimeError(
-                f"shape '{list(shape)}' is invalid for input of size {n} (input shape {tuple(self.shape)})"
-            )
-        return Reshape.apply(self, shape)
-
-    def reshape(self, *shape) -> "Tensor":
-        return self.view(*shape)
-
-    def view_as(self, other) -> "Tensor":
-        return self.view(*other.shape)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        if self.ndim == 0:
-            return self.view(1)
-        s, e = _norm_dims(start_dim, self.ndim, "flatten")[0], _norm_dims(end_dim, self.ndim, "flatten")[0]
-        if s > e:
-            raise RuntimeError(f"flatten() has invalid args: start_dim ({start_dim}) cannot come after end_dim ({end_dim})")
-        shape = self.shape[:s] + (int(np.prod(self.shape[s:e + 1])),) + self.shape[e + 1:]
-        return Reshape.apply(self, shape)
-
-    def unsqueeze(self, dim: int) -> "Tensor":
-        n = self.ndim + 1
-        if not -n <= dim < n:
-            raise IndexError(f"unsqueeze: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        dim = dim % n
-        return Reshape.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
-
-    def squeeze(self, dim=None) -> "Tensor":
-        if dim is None:
-            shape = tuple(s for s in self.shape if s != 1)
-        else:
-            dims = _norm_dims(dim, self.ndim, "squeeze")
-            shape = tuple(s for i, s in enumerate(self.shape) if not (i in dims and s == 1))
-        return Reshape.apply(self, shape)
-
-    def permute(self, *dims) -> "Tensor":
-        dims = _size_args(dims)
-        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
-            raise RuntimeError(
-                f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a tensor of shape {tuple(self.shape)}"
-            )
-        return Permute.apply(self, tuple(d % self.ndim for d in dims))
-
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
-        order = list(range(self.ndim))
-        d0, d1 = _norm_dims(dim0, self.ndim, "transpose")[0], _norm_dims(dim1, self.ndim, "transpose")[0]
-        order[d0], order[d1] = order[d1], order[d0]
-        return Permute.apply(self, tuple(order))
-
-    @property
-    def T(self) -> "Tensor":
-        return Permute.apply(self, tuple(reversed(range(self.ndim))))
-
-    def t(self) -> "Tensor":
-        if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-        return self.T
-
-    def expand(self, *sizes) -> "Tensor":
-        sizes = _size_args(sizes)
-        lead = len(sizes) - self.ndim
-        if lead < 0 or -1 in sizes[:lead]:
-            raise RuntimeError(
-                f"expand: the expanded size {sizes} must have at least {self.ndim} dimensions and "
-                f"-1 is not allowed in a leading, non-existing dimension (tensor shape {tuple(self.shape)})"
-            )
-        shape = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-        try:
-            if np.broadcast_shapes(self.shape, shape) != shape:
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(f"expand: cannot expand shape {tuple(self.shape)} to {sizes}") from None
-        return Expand.apply(self, shape)
-
-    def repeat(self, *sizes) -> "Tensor":
-        sizes = _size_args(sizes)
-        if len(sizes) < self.ndim:
-            raise RuntimeError(
-                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
-                f" (got {len(sizes)} repeats for a tensor of shape {tuple(self.shape)})"
-            )
-        return Repeat.apply(self, sizes)
-
     # -- indexing ------------------------------------------------------------------------------
     @staticmethod
     def _index(index):
@@ -648,64 +483,13 @@ class Tensor:
 
     def __getitem__(self, index) -> "Tensor":
         try:
-            return GetItem.apply(self, self._index(index))
+            return GetItem.apply(self, index=self._index(index))  # a keyword: an index is not a graph input
         except IndexError as exc:
             raise IndexError(f"index {index!r} is out of range for a tensor of shape {tuple(self.shape)}: {exc}") from None
 
-    def _check_inplace(self, op: str) -> None:
-        if is_grad_enabled() and self.requires_grad:
-            if self.is_leaf:
-                raise RuntimeError(
-                    f"{op}: a leaf Variable that requires grad is being used in an in-place operation "
-                    "(wrap it in `with no_grad():`)"
-                )
-            raise RuntimeError(f"{op}: in-place operations on tensors that are part of a graph are not supported")
 
-    def __setitem__(self, index, value) -> None:
-        self._check_inplace("__setitem__")
-        v = value.array if isinstance(value, Tensor) else value
-        self.array[self._index(index)] = v
-
-    # -- in-place helpers (used under no_grad, e.g. by initialisers) -----------------------------
-    def zero_(self):
-        self._check_inplace("zero_")
-        self.array[...] = 0
-        return self
-
-    def fill_(self, value):
-        self._check_inplace("fill_")
-        self.array[...] = value.item() if isinstance(value, Tensor) else value
-        return self
-
-    def copy_(self, src):
-        self._check_inplace("copy_")
-        src_arr = src.array if isinstance(src, Tensor) else np.asarray(src)
-        self.array[...] = np.broadcast_to(src_arr, self.array.shape)
-        return self
-
-    def add_(self, other, alpha=1):
-        self._check_inplace("add_")
-        self.array += (other.array if isinstance(other, Tensor) else other) * alpha
-        return self
-
-    def sub_(self, other, alpha=1):
-        return self.add_(other, alpha=-alpha)
-
-    def mul_(self, other):
-        self._check_inplace("mul_")
-        self.array *= other.array if isinstance(other, Tensor) else other
-        return self
-
-    def uniform_(self, a=0.0, b=1.0, generator=None):
-        self._check_inplace("uniform_")
-        self.array[...] = _random.rng_of(generator).uniform(a, b, self.array.shape)
-        return self
-
-    def normal_(self, mean=0.0, std=1.0, generator=None):
-        self._check_inplace("normal_")
-        self.array[...] = _random.rng_of(generator).normal(mean, std, self.array.shape)
-        return self
-
+# ``t.exp_()``, ``t.clamp_(0, 1)``...: the in-place twin of every elementwise method (tensor_inplace.py)
+install_inplace_variants(Tensor)
 
 # Function.apply and the backward engine build Tensors; they get the class from here (see autograd/function.py).
 _function._register_tensor_class(Tensor)

@@ -2,33 +2,30 @@
 
 Two steps (see :func:`run_backward`):
 
-1. order the graph topologically, so that a node is processed only after every node that uses it;
-2. walk that order from the root back to the leaves, calling each ``Function.backward`` and
-   *adding* the results into the gradient of its inputs (a tensor used twice gets both terms).
+1. order the graph's nodes topologically, so that a node is processed only after every node that
+   uses its output;
+2. walk that order from the root back to the leaves, calling each node's ``backward`` and *adding*
+   the results into the gradient buffers of the nodes its edges point at (an output used twice gets
+   both terms). At a leaf's :class:`~.function.AccumulateGrad` node the sum is added into ``.grad``.
 
 Leaves that ``requires_grad`` (parameters) accumulate into ``.grad`` across ``backward()`` calls
-until you zero them, exactly as in torch.
+until you zero them, exactly as in torch. Before a node's backward runs, the node checks that what
+it saved is still there (``retain_graph``) and unchanged (the version counter); after it runs, the
+saved arrays are released unless ``retain_graph=True``. :func:`minitorch_cnn.autograd.grad` uses
+the same walk but hands the gradients back instead of adding them into ``.grad``.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import function
+from .function import AccumulateGrad
 
 
-def run_backward(root, seed: np.ndarray) -> None:
-    """Propagate ``seed`` (d root/d root, same shape as ``root``) back through the graph below ``root``.
-
-    Step 1 — topological order: a depth-first walk from ``root`` lists every node after all the
-    nodes it depends on. Step 2 — reverse walk: starting from the seed, each node's gradient is
-    complete when we reach it, because every use of it (every later node) has already added its
-    contribution; its Function's backward then hands one gradient to each input.
-    """
-    Tensor = function.tensor_class()  # the class tensor.py registered (see autograd/function.py)
-
-    # 1. topological order (iterative DFS, so deep graphs do not hit the recursion limit)
+def _topological_order(root_edges) -> list:
+    """Every node reachable from the roots, each listed after all nodes it points at (iterative DFS)."""
     order, seen = [], set()
-    stack = [(root, False)]
+    stack = [(node, False) for node, _ in root_edges]
     while stack:
         node, processed = stack.pop()
         if processed:
@@ -38,38 +35,89 @@ def run_backward(root, seed: np.ndarray) -> None:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        if node._ctx is not None:
-            for parent in node._ctx.inputs:
-                if isinstance(parent, Tensor) and parent.requires_grad and id(parent) not in seen:
-                    stack.append((parent, False))
+        for edge in node._edges:
+            if edge is not None and id(edge[0]) not in seen:
+                stack.append((edge[0], False))
+    return order
 
-    # 2. walk it backwards, adding each node's contributions into its inputs' gradients
-    grads = {id(root): seed}
+
+def run_backward(roots, seeds, retain_graph: bool = False, capture=None, accumulate: bool = True):
+    """Propagate ``seeds`` (d root/d root, one array per root tensor) back through the graph.
+
+    ``capture``: a list of edges ``(node, output_nr)`` whose incoming gradient sum is returned (for
+    ``autograd.grad``); then only the nodes that lead to them run, and ``.grad`` is left alone
+    unless ``accumulate``. Returns the captured gradients (None where nothing arrived).
+    """
+    Tensor = function.tensor_class()
+    root_edges = [function.edge_of(r) for r in roots]
+    order = _topological_order(root_edges)
+
+    # with targets, run only the nodes from which a target can be reached (children come first in `order`)
+    targets = {(id(n), nr) for n, nr in capture} if capture else set()
+    run = None
+    if capture is not None:
+        reaches, run = set(), set()
+        target_nodes = {id(n) for n, _ in capture}
+        for node in order:
+            if any(e is not None and id(e[0]) in reaches for e in node._edges):
+                run.add(id(node))
+                reaches.add(id(node))
+            elif id(node) in target_nodes:
+                reaches.add(id(node))
+    captured = {}
+
+    # gradient buffers: id(node) -> [sum of incoming grads per output]
+    buffers = {}
+    for (node, nr), seed in zip(root_edges, seeds):
+        _add(buffers, node, nr, seed)
+
     for node in reversed(order):
-        g = grads.pop(id(node), None)
-        if g is None:
+        buf = buffers.pop(id(node), None)
+        if buf is None:
             continue
-        if node._ctx is None or node._retains_grad:
-            g_t = g.astype(node.dtype, copy=False)
-            if node._grad is None:
-                node._grad = Tensor(np.array(g_t, copy=True))
-            else:
-                node._grad = Tensor(node._grad.array + g_t)
-            if node._ctx is None:
-                continue
-        in_grads = node._ctx.backward(g)
+        for nr, g in enumerate(buf):
+            if (id(node), nr) in targets and g is not None:
+                captured[(id(node), nr)] = g
+        if isinstance(node, AccumulateGrad):
+            if accumulate:
+                _accumulate(node.variable, buf[0], Tensor)
+            continue
+        if node._retained:  # retain_grad() tensors get .grad in autograd.grad too, as in torch
+            for nr, ref in list(node._retained.items()):
+                t = ref()
+                if t is not None and t._ctx is node and buf[nr] is not None:
+                    _accumulate(t, buf[nr], Tensor)
+        if run is not None and id(node) not in run:
+            continue
+        node._check_saved()
+        in_grads = node._run_backward(buf)
+        if not retain_graph:
+            node._release()
         if not isinstance(in_grads, tuple):
             in_grads = (in_grads,)
-        for parent, pg in zip(node._ctx.inputs, in_grads):
-            if pg is None or not isinstance(parent, Tensor) or not parent.requires_grad:
+        for edge, pg in zip(node._edges, in_grads):
+            if edge is None or pg is None:
                 continue
             pg = np.asarray(pg)
-            if pg.shape != parent.array.shape:  # an op's backward is wrong: fail loudly
+            expected = edge[0].variable.shape if isinstance(edge[0], AccumulateGrad) else edge[0]._output_shapes[edge[1]][0]
+            if pg.shape != tuple(expected):  # an op's backward is wrong: fail loudly
                 raise RuntimeError(
-                    f"{node._ctx.name()} returned a gradient of shape {pg.shape} "
-                    f"for an input of shape {parent.array.shape}"
+                    f"{node.name()} returned a gradient of shape {pg.shape} for an input of shape {tuple(expected)}"
                 )
-            if id(parent) in grads:
-                grads[id(parent)] = grads[id(parent)] + pg
-            else:
-                grads[id(parent)] = pg
+            _add(buffers, edge[0], edge[1], pg)
+    return [captured.get((id(n), nr)) for n, nr in capture] if capture is not None else None
+
+
+def _add(buffers, node, nr, g) -> None:
+    n_out = 1 if isinstance(node, AccumulateGrad) else len(node._output_shapes)
+    buf = buffers.setdefault(id(node), [None] * n_out)
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _accumulate(t, g, Tensor) -> None:
+    """``t.grad += g`` (a fresh Tensor the first time), in ``t``'s dtype."""
+    g = np.asarray(g).astype(t.dtype, copy=False)
+    if t._grad is None:
+        t._grad = Tensor(np.array(g, copy=True))
+    else:
+        t._grad = Tensor(t._grad.array + g)

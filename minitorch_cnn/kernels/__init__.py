@@ -12,6 +12,7 @@ agrees. Layers pick one with :func:`minitorch_cnn._backend.use_numba`.
 - ``activation.py``     ReLU forward and backward
 - ``softmax_ce.py``     softmax cross-entropy with class-index targets, forward and backward
 - ``optim_kernels.py``  fused optimizer updates, ``<name>_update_numba`` (twins of the NumPy updates in ``optim/``)
+- ``optim_kernels_multipass.py``  the same for LAMB and Adafactor, which need whole-tensor norms first
 - ``optim_scalars.py``  the per-step scalar formulas both optimizer twins share (plain Python)
 
 Turning the JIT off, to step through a kernel in a debugger or read Python tracebacks:

@@ -6,7 +6,8 @@ it mirrors (``minitorch_cnn/optim/<family>.py::<name>_update``) and must agree w
 The NumPy version computes one array expression after another, reading and writing the whole
 parameter several times; the twin visits each element once and does the whole numbered recipe for
 that element in registers ("fused": each array is read and written once per step).  LAMB and
-Adafactor need per-tensor norms and factored means first, so they take a few passes.
+Adafactor need per-tensor norms and factored means first, so they take a few passes: their twins are
+in ``optim_kernels_multipass.py``, built with the machinery here.
 
 Arrays are flattened views (the optimizer only calls these for C-contiguous parameters); state
 buffers that a configuration does not use arrive as empty arrays.  The wrappers cast every scalar
@@ -20,7 +21,7 @@ Cost (1M float32 parameters, one step, medians of 7; 2-core AMD EPYC, 2 threads;
 element-wise twins take 0.10–0.31 ms against NumPy's 0.21–1.99 ms (Adam 0.27 vs 1.63 ms). LAMB
 (0.63 vs 2.32 ms) and Adafactor (0.37 vs 2.11 ms) are faster than NumPy too, though further from the
 memory floor: they make two or three passes, and their norms and factor means are float64 sums,
-vectorized only because ``_pjit_sum`` allows LLVM to reassociate them.
+vectorized only because ``_pjit_sum`` (optim_kernels_multipass.py) allows LLVM to reassociate them.
 The element loops are ``prange`` loops, parallel for big parameters: see ``_Fused``.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ import types
 import numba
 import numpy as np
 
-from .optim_scalars import nadam_mu, radam_rectification, trust_ratio
+from .optim_scalars import nadam_mu, radam_rectification
 
 _jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
 PARALLEL_MIN = 1 << 20  # elements: from here on a fused update runs on all of Numba's threads
@@ -64,13 +65,6 @@ class _Fused:
 
 def _pjit(py_func):
     return _Fused(py_func)
-
-
-# Loops that also accumulate a norm: LLVM vectorizes a floating-point sum only if it may reassociate
-# it (the order of the additions is already per-thread under prange). Without this, LAMB's first
-# pass and Adafactor's statistics ran scalar: 3.9× the memory floor at 10M parameters.
-def _pjit_sum(py_func):
-    return _Fused(py_func, fastmath={"reassoc"})
 
 
 def _flat(a):
@@ -166,7 +160,7 @@ def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, one_minus_alp
 
 
 def rmsprop_update_numba(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
-                   centered, maximize):
+                         centered, maximize):
     """Numba twin of ``optim.rmsprop.rmsprop_update``."""
     dt = param.dtype.type
     _rmsprop_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(grad_avg), _flat(momentum_buffer),
@@ -228,7 +222,7 @@ def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sq
 
 
 def adam_update_numba(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
-                amsgrad, maximize, decoupled_weight_decay):
+                      amsgrad, maximize, decoupled_weight_decay):
     """Numba twin of ``optim.adam.adam_update``."""
     dt = param.dtype.type
     step_size = lr / (1 - beta1**step)
@@ -255,7 +249,7 @@ def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, ler
 
 
 def nadam_update_numba(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
-                 momentum_decay, decoupled_weight_decay, maximize):
+                       momentum_decay, decoupled_weight_decay, maximize):
     """Numba twin of ``optim.nadam.nadam_update``."""
     dt = param.dtype.type
     mu = nadam_mu(step, beta1, momentum_decay)  # (2)
@@ -286,7 +280,7 @@ def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w,
 
 
 def radam_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
-                 decoupled_weight_decay, maximize):
+                       decoupled_weight_decay, maximize):
     """Numba twin of ``optim.radam.radam_update``."""
     dt = param.dtype.type
     _, rect = radam_rectification(step, beta2)  # (3)
@@ -311,136 +305,3 @@ def lion_update_numba(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, m
     dt = param.dtype.type
     _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), dt(lr), dt(beta1), dt(1 - beta1), dt(beta2),
                  dt(1 - beta2), dt(weight_decay), bool(maximize))
-
-
-# ---------------------------------------------------------------- LAMB (optim/lamb.py)
-@_pjit_sum
-def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp_1mw, beta2, one_minus_beta2, eps,
-                            weight_decay, maximize):
-    """Pass 1: moments (2), and the squared norms of w and of u = r + wd·w (3), (4) — u is not stored."""
-    w_sq = 0.0
-    u_sq = 0.0
-    for i in numba.prange(p.size):
-        g = -grad[i] if maximize else grad[i]  # (1)
-        exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
-        exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
-        u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]  # (3), (4)
-        w_sq += p[i] * p[i]
-        u_sq += u * u
-    return w_sq, u_sq
-
-
-@_pjit
-def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
-    """Pass 2: recompute u and take the step w −= (lr·trust)·u (5)."""
-    for i in numba.prange(p.size):
-        u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]
-        p[i] = p[i] - scale * u
-
-
-def lamb_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
-    """Numba twin of ``optim.lamb.lamb_update``."""
-    dt = param.dtype.type
-    flat, m, v = _flat(param), _flat(exp_avg), _flat(exp_avg_sq)
-    bc1, bc2 = dt(1 - beta1**step), dt(1 - beta2**step)
-    w_sq, u_sq = _lamb_moments_and_norms(flat, _read(grad), m, v, bc1, bc2, *_lerp_weights(1 - beta1, dt), dt(beta2),
-                                         dt(1 - beta2), dt(eps), dt(weight_decay), bool(maximize))
-    trust = trust_ratio(math.sqrt(w_sq), math.sqrt(u_sq))
-    _lamb_step(flat, m, v, bc1, bc2, dt(eps), dt(weight_decay), dt(lr) * dt(trust))
-
-
-# ---------------------------------------------------------------- Adafactor (optim/adafactor.py)
-_CHUNKS = 16  # row blocks for the column sums: a fixed count, so the sums do not depend on the thread count
-
-
-@_pjit_sum
-def _adafactor_factored_kernel(p, grad, row_var, col_var, beta_t, alpha, decay, eps1, d, maximize):
-    """p, grad: (B, R, C); row_var: (B, R); col_var: (B, C).  Passes: factors, update RMS, step.
-
-    ``1/√max(r_i·c_j/mean(r), ε1²) = min(1/√(r_i/mean(r)) · 1/√c_j, 1/ε1)``: the square roots and
-    divisions are taken once per row and per column, so passes (5) and (6) are a multiply and a
-    min per element (memory-bound instead of bound by R·C square roots and divisions).
-    """
-    B, R, C = p.shape
-    sign = -1.0 if maximize else 1.0
-    inv_eps1 = 1.0 / eps1
-    inv_row = np.empty((B, R))
-    inv_col = np.empty((B, C))
-    for b in range(B):  # (4) running row / column means of g², then the mean of the row factor
-        col_part = np.zeros((_CHUNKS, C))
-        for k in numba.prange(_CHUNKS):  # one row-major sweep fills both the row sums and the column sums
-            for r in range(k * R // _CHUNKS, (k + 1) * R // _CHUNKS):
-                s = 0.0
-                for c in range(C):
-                    g2 = grad[b, r, c] * np.float64(grad[b, r, c])
-                    s += g2
-                    col_part[k, c] += g2
-                row_var[b, r] = _lerp(row_var[b, r], s / C, beta_t, 1.0 - beta_t)
-        for c in range(C):
-            col_sum = 0.0
-            for k in range(_CHUNKS):
-                col_sum += col_part[k, c]
-            col_var[b, c] = _lerp(col_var[b, c], col_sum / R, beta_t, 1.0 - beta_t)
-            inv_col[b, c] = 1.0 / math.sqrt(np.float64(col_var[b, c]))
-        s = 0.0
-        for r in range(R):
-            s += row_var[b, r]
-        row_mean = max(s / R, eps1)
-        for r in range(R):
-            inv_row[b, r] = 1.0 / math.sqrt(row_var[b, r] / row_mean)
-    u_sq = 0.0
-    for br in numba.prange(B * R):  # (5) RMS of the update U = g / √max(V̂, ε1²); rows spread over threads
-        b, r = br // R, br % R
-        ir = inv_row[b, r]
-        for c in range(C):
-            u = sign * grad[b, r, c] * min(ir * inv_col[b, c], inv_eps1)
-            u_sq += u * u
-    scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
-    for br in numba.prange(B * R):  # (3), (6) decay and step
-        b, r = br // R, br % R
-        ir = inv_row[b, r]
-        for c in range(C):
-            p[b, r, c] = p[b, r, c] * decay - scale * (sign * grad[b, r, c] * min(ir * inv_col[b, c], inv_eps1))
-
-
-@_pjit_sum
-def _adafactor_vector_kernel(p, grad, variance, beta_t, alpha, decay, eps1, d, maximize):
-    eps1_sq = eps1 * eps1
-    sign = -1.0 if maximize else 1.0
-    u_sq = 0.0
-    for i in numba.prange(p.size):  # (4), (5)
-        g = sign * grad[i]
-        variance[i] = _lerp(variance[i], g * g, beta_t, 1.0 - beta_t)
-        u = g / math.sqrt(max(variance[i], eps1_sq))
-        u_sq += u * u
-    scale = alpha / max(1.0, math.sqrt(u_sq) / (math.sqrt(p.size) * d))
-    for i in numba.prange(p.size):  # (3), (6)
-        u = sign * grad[i] / math.sqrt(max(variance[i], eps1_sq))
-        p[i] = p[i] * decay - scale * u
-
-
-@_pjit_sum
-def _sum_squares(a):
-    s = 0.0
-    for i in numba.prange(a.size):
-        s += a[i] * a[i]
-    return s
-
-
-def adafactor_update_numba(param, grad, row_var, col_var, variance, *, step, lr, beta2_decay, eps1, eps2, d,
-                     weight_decay, maximize):
-    """Numba twin of ``optim.adafactor.adafactor_update``."""
-    beta_t = step**beta2_decay  # (1)
-    rho_t = min(lr, 1 / (step**0.5))
-    flat = _flat(param)
-    alpha = max(eps2, math.sqrt(_sum_squares(flat)) / (param.size**0.5)) * rho_t  # (2)
-    decay = 1.0 - lr * weight_decay if weight_decay != 0 else 1.0
-    if param.ndim > 1:
-        R, C = param.shape[-2:]
-        p3 = flat.reshape(-1, R, C)
-        g3 = _read(grad).reshape(-1, R, C)
-        _adafactor_factored_kernel(p3, g3, _flat(row_var).reshape(-1, R), _flat(col_var).reshape(-1, C),
-                                   float(beta_t), float(alpha), float(decay), float(eps1), float(d), bool(maximize))
-    else:
-        _adafactor_vector_kernel(flat, _read(grad), _flat(variance), float(beta_t), float(alpha), float(decay),
-                                 float(eps1), float(d), bool(maximize))

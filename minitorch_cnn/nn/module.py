@@ -258,6 +258,7 @@ class Module:
                     f"copying a param with shape {arr.shape}, the shape in current model is {target.array.shape}"
                 )
             target.array[...] = arr.astype(target.dtype, copy=False)
+            target._version_counter.version += 1  # an in-place copy, as torch's param.copy_(value)
         return missing, unexpected
 
     # -- calling -----------------------------------------------------------------------------

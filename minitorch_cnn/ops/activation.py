@@ -18,6 +18,8 @@ class ReLU(Function):
     ``[a > 0] = [y > 0]``, so only the output is kept. Kernels: ``kernels/activation.py``.
     """
 
+    node_name = "ReluBackward0"
+
     def forward(self, a):
         from .._backend import use_numba
         from ..kernels import activation as K  # imported on first use: it loads Numba
@@ -51,6 +53,8 @@ class LogSoftmaxFn(Function):
     Forward: ``kernels/softmax_ce.py::log_softmax``, the stable ``x − max − log Σ exp(x − max)``.
     """
 
+    node_name = "LogSoftmaxBackward0"
+
     def forward(self, x, dim):
         from ..kernels.softmax_ce import log_softmax  # imported on first use: that module loads Numba
 
@@ -64,6 +68,8 @@ class LogSoftmaxFn(Function):
 
 class SoftmaxFn(Function):
     """``y = eˣ / Σ_dim eˣ``;  ``dx = y · (dy − Σ_dim dy·y)``."""
+
+    node_name = "SoftmaxBackward0"
 
     def forward(self, x, dim):
         from ..kernels.softmax_ce import log_softmax

@@ -26,6 +26,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
 class Add(Function):
     """``y = a + b``;  ``da = dy``, ``db = dy`` (each summed over broadcast axes)."""
 
+    node_name = "AddBackward0"
+
     def forward(self, a, b):
         self.shapes = (np.shape(a), np.shape(b))
         return np.add(a, b)
@@ -37,6 +39,8 @@ class Add(Function):
 class Sub(Function):
     """``y = a - b``;  ``da = dy``, ``db = -dy``."""
 
+    node_name = "SubBackward0"
+
     def forward(self, a, b):
         self.shapes = (np.shape(a), np.shape(b))
         return np.subtract(a, b)
@@ -47,6 +51,8 @@ class Sub(Function):
 
 class Mul(Function):
     """``y = a * b``;  ``da = dy * b``, ``db = dy * a``."""
+
+    node_name = "MulBackward0"
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -62,6 +68,8 @@ class Mul(Function):
 class Div(Function):
     """``y = a / b``;  ``da = dy / b``, ``db = -dy * a / b²``."""
 
+    node_name = "DivBackward0"
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return np.true_divide(a, b)
@@ -73,8 +81,16 @@ class Div(Function):
         return ga, gb
 
 
+class Rsub(Sub):
+    """``y = a - b`` written as ``2 - x`` (``b.__rsub__``); torch names that node RsubBackward1."""
+
+    node_name = "RsubBackward1"
+
+
 class Neg(Function):
     """``y = -a``;  ``da = -dy``."""
+
+    node_name = "NegBackward0"
 
     def forward(self, a):
         return np.negative(a)
@@ -86,10 +102,22 @@ class Neg(Function):
 class Pow(Function):
     """``y = a ** b``;  ``da = dy * b * a**(b-1)``, ``db = dy * a**b * ln a``."""
 
+    node_name = "PowBackward0"
+
+    def name(self) -> str:
+        """torch: ``x ** 2`` → PowBackward0, ``x ** w`` → PowBackward1, ``2 ** x`` → PowBackward2."""
+        base, exponent = (self.needs_input_grad + (False, False))[:2]
+        if base and not exponent and len(self._tensor_inputs) > 1 and self._tensor_inputs[1]:
+            return "PowBackward1"  # a tensor exponent that needs no gradient
+        return {(True, False): "PowBackward0", (True, True): "PowBackward1", (False, True): "PowBackward2"}.get(
+            (base, exponent), self.node_name)
+
     def forward(self, a, b):
         self.a, self.b = a, b
-        self.out = np.power(a, b)
-        return self.out
+        out = np.power(a, b)
+        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+            self.out = out  # only db needs the output (as torch, which saves it only then)
+        return out
 
     def backward(self, g):
         a, b = self.a, self.b
@@ -110,8 +138,16 @@ class MatMul(Function):
     A 1-D operand is treated as a row (left) or a column (right) and the added axis is removed again.
     """
 
+    node_name = "MmBackward0"
+
+    def name(self) -> str:
+        """torch's node on top of ``a @ b`` depends on the operands' dimensions."""
+        return {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackward0",
+                (1, 2): "SqueezeBackward4"}.get(self.ndims, "UnsafeViewBackward0")
+
     def forward(self, a, b):
         self.a, self.b = a, b
+        self.ndims = (a.ndim, b.ndim)
         return np.matmul(a, b)
 
     def backward(self, g):

@@ -9,6 +9,8 @@ from ..autograd.function import Function
 class Exp(Function):
     """``y = eᵃ``;  ``da = dy * y``."""
 
+    node_name = "ExpBackward0"
+
     def forward(self, a):
         self.out = np.exp(a)
         return self.out
@@ -19,6 +21,8 @@ class Exp(Function):
 
 class Log(Function):
     """``y = ln a``;  ``da = dy / a``."""
+
+    node_name = "LogBackward0"
 
     def forward(self, a):
         self.a = a
@@ -31,6 +35,8 @@ class Log(Function):
 class Sqrt(Function):
     """``y = √a``;  ``da = dy / (2√a)``."""
 
+    node_name = "SqrtBackward0"
+
     def forward(self, a):
         self.out = np.sqrt(a)
         return self.out
@@ -41,6 +47,8 @@ class Sqrt(Function):
 
 class Abs(Function):
     """``y = |a|``;  ``da = dy * sign(a)`` (0 at a = 0, as torch)."""
+
+    node_name = "AbsBackward0"
 
     def forward(self, a):
         self.a = a
@@ -53,6 +61,8 @@ class Abs(Function):
 class Tanh(Function):
     """``y = tanh a``;  ``da = dy * (1 - y²)``."""
 
+    node_name = "TanhBackward0"
+
     def forward(self, a):
         self.out = np.tanh(a)
         return self.out
@@ -63,6 +73,8 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     """``y = 1 / (1 + e⁻ᵃ)``;  ``da = dy * y * (1 - y)``."""
+
+    node_name = "SigmoidBackward0"
 
     def forward(self, a):
         self.out = np.where(a >= 0, 1 / (1 + np.exp(-np.abs(a))), np.exp(-np.abs(a)) / (1 + np.exp(-np.abs(a))))
@@ -76,6 +88,8 @@ class Sigmoid(Function):
 class Cast(Function):
     """``y = a.astype(dtype)``;  ``da = dy.astype(a.dtype)``."""
 
+    node_name = "ToCopyBackward0"
+
     def forward(self, a, dtype):
         self.in_dtype = a.dtype
         return a.astype(dtype)
@@ -86,6 +100,8 @@ class Cast(Function):
 
 class Clone(Function):
     """``y = copy(a)``;  ``da = dy``."""
+
+    node_name = "CloneBackward0"
 
     def forward(self, a):
         return a.copy()

@@ -32,6 +32,8 @@ def _expand_back(g: np.ndarray, shape: tuple, dims: tuple, keepdim: bool) -> np.
 class Sum(Function):
     """``y = Σ_dims a``;  ``da = dy`` copied along the summed axes."""
 
+    node_name = "SumBackward0"
+
     def forward(self, a, dims, keepdim):
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         return np.asarray(a.sum(axis=dims, keepdims=keepdim))
@@ -44,6 +46,8 @@ class Sum(Function):
 class Mean(Function):
     """``y = (1/n) Σ_dims a``;  ``da = dy / n`` copied along the averaged axes."""
 
+    node_name = "MeanBackward0"
+
     def forward(self, a, dims, keepdim):
         self.shape, self.dims, self.keepdim = a.shape, dims, keepdim
         self.n = int(np.prod([a.shape[d] for d in dims])) if dims else 1
@@ -54,11 +58,28 @@ class Mean(Function):
         return (np.array(g), None, None)
 
 
+class SumDim(Sum):
+    """``t.sum(dim)``: the same Function; torch names the node SumBackward1 when ``dim`` is given."""
+
+    node_name = "SumBackward1"
+
+
+class MeanDim(Mean):
+    """``t.mean(dim)``: the same Function; torch names the node MeanBackward1 when ``dim`` is given."""
+
+    node_name = "MeanBackward1"
+
+
 class MaxAlong(Function):
     """``y = max(a, dim)``;  ``da = dy`` at the index that won (the one ``argmax`` returns)."""
 
+    node_name = "MaxBackward0"
+
+    def name(self) -> str:
+        return "MinBackward0" if self.take_min else "MaxBackward0"
+
     def forward(self, a, dim, keepdim, take_min=False):
-        self.shape, self.dim, self.keepdim = a.shape, dim, keepdim
+        self.shape, self.dim, self.keepdim, self.take_min = a.shape, dim, keepdim, take_min
         idx = np.argmin(a, axis=dim) if take_min else np.argmax(a, axis=dim)
         self.idx = np.expand_dims(idx, dim)
         out = np.take_along_axis(a, self.idx, axis=dim)
@@ -75,8 +96,13 @@ class MaxAlong(Function):
 class MaxAll(Function):
     """``y = max(a)`` over all elements; ``da = dy / k`` spread evenly over the k tied maxima (torch)."""
 
+    node_name = "MaxBackward1"
+
+    def name(self) -> str:
+        return "MinBackward1" if self.take_min else "MaxBackward1"
+
     def forward(self, a, take_min=False):
-        self.a = a
+        self.a, self.take_min = a, take_min
         self.out = np.asarray(a.min() if take_min else a.max())
         return self.out
 

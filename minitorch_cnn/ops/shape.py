@@ -10,6 +10,8 @@ from .arithmetic import unbroadcast
 class Reshape(Function):
     """``y = a.reshape(shape)``;  ``da = dy.reshape(a.shape)``."""
 
+    node_name = "ViewBackward0"
+
     def forward(self, a, shape):
         self.shape = a.shape
         return a.reshape(shape)
@@ -18,8 +20,28 @@ class Reshape(Function):
         return g.reshape(self.shape), None
 
 
+class Unsqueeze(Reshape):
+    """``t.unsqueeze(dim)``: a reshape; torch's node is UnsqueezeBackward0."""
+
+    node_name = "UnsqueezeBackward0"
+
+
+class Squeeze(Reshape):
+    """``t.squeeze()``: a reshape; torch's node is SqueezeBackward0."""
+
+    node_name = "SqueezeBackward0"
+
+
+class SqueezeDim(Reshape):
+    """``t.squeeze(dim)``: a reshape; torch's node is SqueezeBackward1."""
+
+    node_name = "SqueezeBackward1"
+
+
 class Permute(Function):
     """``y = a.transpose(order)``;  ``da = dy.transpose(inverse(order))``."""
+
+    node_name = "PermuteBackward0"
 
     def forward(self, a, order):
         self.inverse = tuple(np.argsort(order))
@@ -29,8 +51,22 @@ class Permute(Function):
         return np.transpose(g, self.inverse), None
 
 
+class Transpose(Permute):
+    """``t.transpose(d0, d1)``: a permutation; torch's node is TransposeBackward0."""
+
+    node_name = "TransposeBackward0"
+
+
+class T(Permute):
+    """``t.t()``: a permutation of at most 2 dims; torch's node is TBackward0."""
+
+    node_name = "TBackward0"
+
+
 class Expand(Function):
     """``y = broadcast_to(a, shape)``;  ``da = Σ dy`` over the broadcast axes."""
+
+    node_name = "ExpandBackward0"
 
     def forward(self, a, shape):
         self.shape = a.shape
@@ -42,6 +78,8 @@ class Expand(Function):
 
 class Repeat(Function):
     """``y = tile(a, reps)``;  ``da`` = sum of ``dy`` over the tiles."""
+
+    node_name = "RepeatBackward0"
 
     def forward(self, a, reps):
         self.in_shape = (1,) * (len(reps) - a.ndim) + a.shape
@@ -62,12 +100,38 @@ def _is_advanced(index) -> bool:
     return any(isinstance(i, (list, np.ndarray)) for i in items)
 
 
+def _index_node_name(index) -> str:
+    """torch applies an index item by item; its top node is the last one that does something."""
+    items = index if isinstance(index, tuple) else (index,)
+    if _is_advanced(index) or any(isinstance(i, (bool, np.bool_)) for i in items):
+        return "IndexBackward0"
+    for item in reversed(items):
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice) and item != slice(None):
+            return "SliceBackward0"
+        if not isinstance(item, slice) and item is not Ellipsis:
+            return "SelectBackward0"
+    return "SliceBackward0" if len(items) == 1 else "AliasBackward0"
+
+
 class GetItem(Function):
     """``y = a[index]``;  ``da`` is zero except at the selected places, where it is ``dy``
     (added up where an advanced index selects the same place twice)."""
 
+    node_name = "SelectBackward0"
+
     def forward(self, a, index):
+        if isinstance(index, list):  # an advanced index: kept as an array (saved, as torch's IndexBackward0)
+            index = np.asarray(index)
+        elif isinstance(index, tuple):
+            index = tuple(np.asarray(i) if isinstance(i, list) else i for i in index)
         self.shape, self.dtype, self.index = a.shape, a.dtype, index
+        self.node_name = _index_node_name(index)
+        if not _is_advanced(index) and not any(i is Ellipsis for i in (index if isinstance(index, tuple) else (index,))):
+            # basic indexing gives a view, as in torch; a trailing ``...`` keeps a 0-d result a view too
+            index = (index if isinstance(index, tuple) else (index,)) + (Ellipsis,)
+            self.index = index
         return np.asarray(a[index])
 
     def backward(self, g):
@@ -82,6 +146,8 @@ class GetItem(Function):
 class Stack(Function):
     """``y = stack([a₀, a₁, …], dim)``;  ``daᵢ = dy`` taken at position i along ``dim``."""
 
+    node_name = "StackBackward0"
+
     def forward(self, *arrays, dim):
         self.dim = dim
         return np.stack(arrays, axis=dim)
@@ -93,9 +159,11 @@ class Stack(Function):
 class Cat(Function):
     """``y = concatenate([a₀, a₁, …], dim)``;  ``daᵢ`` is the slice of ``dy`` that came from aᵢ."""
 
+    node_name = "CatBackward0"
+
     def forward(self, *arrays, dim):
         self.dim = dim
-        self.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        self.bounds = [int(b) for b in np.cumsum([a.shape[dim] for a in arrays])[:-1]]  # ints: Cat saves no tensor
         return np.concatenate(arrays, axis=dim)
 
     def backward(self, g):

@@ -1,6 +1,6 @@
 """Adafactor (Shazeer & Stern 2018) in torch 2.13's variant.
 
-NumPy update: :func:`adafactor_update`; Numba twin: ``kernels.optim_kernels.adafactor_update_numba``.
+NumPy update: :func:`adafactor_update`; Numba twin: ``kernels.optim_kernels_multipass.adafactor_update_numba``.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..kernels.optim_kernels import adafactor_update_numba
+from ..kernels.optim_kernels_multipass import adafactor_update_numba
 from .optimizer import Optimizer, lerp_
 
 

@@ -2,7 +2,7 @@
 
 torch has no LAMB; the parity oracle is ``reference/optimizers.py::LAMB``, written from the paper.
 Built from Adam's moments (:func:`adam.adam_moments_`) plus the trust ratio (:func:`trust_ratio`).
-NumPy update: :func:`lamb_update`; Numba twin (two passes): ``kernels.optim_kernels.lamb_update_numba``.
+NumPy update: :func:`lamb_update`; Numba twin (two passes): ``kernels.optim_kernels_multipass.lamb_update_numba``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..kernels.optim_kernels import lamb_update_numba
+from ..kernels.optim_kernels_multipass import lamb_update_numba
 from ..kernels.optim_scalars import trust_ratio
 from .adam import adam_moments_
 from .optimizer import Optimizer, check_adam_hyperparameters

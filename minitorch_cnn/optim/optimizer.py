@@ -155,6 +155,8 @@ class Optimizer:
                 if not state:
                     state.update(self._init_state(p.array, group))
                 self._update(p.array, p.grad.array, state, group)
+                # an in-place change of p, as torch's p.add_(...): a pending backward that saved p now raises
+                p._version_counter.version += 1
         return loss
 
     # Each subclass names its step for one parameter: the readable NumPy update and its fused Numba

@@ -31,6 +31,8 @@ class Conv2dFn(Function):
     computed directly (``kernels/direct_conv.py``), the batch split over the threads.
     """
 
+    node_name = "ConvolutionBackward0"
+
     def forward(self, x, weight, bias, *, stride, padding, dilation, groups, extra=(0, 0)):
         self.numba = _backend.use_numba()
         self.in_shape = x.shape

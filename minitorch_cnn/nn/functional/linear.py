@@ -15,8 +15,20 @@ class LinearFn(Function):
     ``dX = dY·W``,  ``dW = dYᵀ·X``,  ``db = Σ_rows dY``.
     """
 
+    node_name = "AddmmBackward0"
+
+    def name(self) -> str:
+        """torch builds linear from t() and addmm/mm (+ a view for other ranks); its top node's name."""
+        ndim, bias = self.x_ndim, self.has_bias
+        if ndim == 2:
+            return "AddmmBackward0" if bias else "MmBackward0"
+        if bias:
+            return "ViewBackward0"
+        return "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"
+
     def forward(self, x, weight, bias):
         self.x, self.weight = x, weight
+        self.x_ndim, self.has_bias = x.ndim, bias is not None
         y = np.matmul(x, weight.T)
         if bias is not None:
             y += bias

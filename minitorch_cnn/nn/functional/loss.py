@@ -25,6 +25,8 @@ class MSELossFn(Function):
     ``dx = 2 (x − t) · dℓ`` (÷ n for mean),  ``dt = −dx``.
     """
 
+    node_name = "MseLossBackward0"
+
     def forward(self, x, t, reduction):
         self.diff, self.reduction = x - t, reduction
         return _reduce(self.diff * self.diff, reduction)
@@ -102,6 +104,8 @@ class CrossEntropyFn(Function):
     ``c_i`` is ``dℓ`` for each row (÷ the mean's denominator). For probability targets also
     ``dt = −c_i·(1−ε)·w·logp``.
     """
+
+    node_name = "NllLossBackward0"
 
     def forward(self, x, target, weight, *, reduction, ignore_index, label_smoothing, probs):
         self.shape, self.reduction = x.shape, reduction
@@ -220,6 +224,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
 class NLLLossFn(Function):
     """Negative log-likelihood of log-probabilities x: ``ℓᵢ = −w_yᵢ·x_{i,yᵢ}`` (0 where ignored),
     mean = Σ ℓᵢ / Σ w_yᵢ.  ``dx_{i,yᵢ} = −c_i·w_yᵢ``, 0 elsewhere (c_i as in :class:`CrossEntropyFn`)."""
+
+    node_name = "NllLossBackward0"
 
     def forward(self, x, target, weight, *, reduction, ignore_index):
         self.shape, self.reduction = x.shape, reduction

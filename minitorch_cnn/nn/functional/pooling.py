@@ -17,6 +17,8 @@ class MaxPool2dFn(Function):
     window gets its gradient (ties: the first maximum in row-major order, as torch).
     """
 
+    node_name = "MaxPool2DWithIndicesBackward0"
+
     def forward(self, x, *, kernel, stride, padding, dilation, out_size):
         self.numba = _backend.use_numba()
         x = np.ascontiguousarray(x)

@@ -1,0 +1,154 @@
+"""Tensor's arithmetic: ``+ − * / ** @`` (and reflected, ``add``/``sub``/…) with torch's broadcasting and
+type promotion, and the comparisons ``== != < <= > >=`` (bool results, no gradient).
+
+Each operator promotes its operands (:func:`_as_operands`, torch's rules from dtypes.py) and applies a
+Function from :mod:`minitorch_cnn.ops.arithmetic`, where forward and backward are written out.
+``Tensor`` inherits these from :class:`ArithmeticMixin`. (This module sits below tensor.py: it gets
+the Tensor class from autograd.function's registry, ``tensor_class()``, instead of importing it.)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .autograd.function import tensor_class
+from .dtypes import get_default_dtype, result_dtype
+from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub
+
+
+def _as_operands(a, b):
+    """``a ⊕ b``'s operands as two Tensors of the dtype torch's promotion gives the result."""
+    Tensor = tensor_class()
+    dt = result_dtype(*(x.array if isinstance(x, Tensor) else x for x in (a, b)))
+    out = []
+    for x in (a, b):
+        if isinstance(x, Tensor):
+            out.append(x if x.dtype == dt else x.to(dt))
+        else:
+            out.append(Tensor(np.asarray(x, dtype=dt)))
+    return out
+
+
+class ArithmeticMixin:
+    """The arithmetic and comparison methods of Tensor (``self`` is always a Tensor)."""
+
+    def _binary(self, fn, other, reverse=False):
+        a, b = _as_operands(self, other)
+        if reverse:
+            a, b = b, a
+        try:
+            return fn.apply(a, b)
+        except ValueError as exc:
+            raise ValueError(
+                f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
+            ) from exc
+
+    def __add__(self, other):
+        return self._binary(Add, other)
+
+    def __radd__(self, other):
+        return self._binary(Add, other)  # 2 + x is x + 2 (exactly, and torch's graph shows it so)
+
+    def __sub__(self, other):
+        return self._binary(Sub, other)
+
+    def __rsub__(self, other):
+        return self._binary(Rsub, other, reverse=True)
+
+    def __mul__(self, other):
+        return self._binary(Mul, other)
+
+    def __rmul__(self, other):
+        return self._binary(Mul, other)  # 2 * x is x * 2
+
+    def __truediv__(self, other):
+        a, b = _as_operands(self, other)
+        if a.dtype.kind != "f":  # true division of ints gives the default float, as torch
+            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
+        return Div.apply(a, b)
+
+    def __rtruediv__(self, other):
+        b, a = _as_operands(self, other)
+        if a.dtype.kind != "f":
+            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
+        return Div.apply(a, b)
+
+    def __pow__(self, other):
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            a, b = _as_operands(self, other)
+            return Pow.apply(a, b.array)  # a number exponent is not a graph input (torch: one edge)
+        return self._binary(Pow, other)
+
+    def __rpow__(self, other):
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            b, a = _as_operands(self, other)
+            return Pow.apply(a.array, b)  # a number base is not a graph input (torch: one edge)
+        return self._binary(Pow, other, reverse=True)
+
+    def __neg__(self):
+        return Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __matmul__(self, other):
+        if not isinstance(other, tensor_class()):
+            raise TypeError(f"matmul: expected a Tensor operand, got {type(other).__name__}")
+        a, b = _as_operands(self, other)
+        if a.ndim == 0 or b.ndim == 0:
+            raise RuntimeError("matmul: both arguments need at least 1 dimension, got a 0-d tensor")
+        ka = a.shape[-1]
+        kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        if ka != kb:
+            raise ValueError(
+                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
+                f"(inner dimensions {ka} and {kb} differ)"
+            )
+        return MatMul.apply(a, b)
+
+    def __rmatmul__(self, other):
+        return tensor_class()(np.asarray(other)).__matmul__(self)
+
+    def add(self, other, alpha=1):
+        return self + (other * alpha if alpha != 1 else other)
+
+    def sub(self, other, alpha=1):
+        return self - (other * alpha if alpha != 1 else other)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def matmul(self, other):
+        return self @ other
+
+    # comparisons: no gradient, bool results
+    def _compare(self, op, other):
+        Tensor = tensor_class()
+        o = other.array if isinstance(other, Tensor) else other
+        return Tensor(op(self.array, o))
+
+    def __eq__(self, other):  # noqa: D105
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other):
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other):
+        return self._compare(np.less, other)
+
+    def __le__(self, other):
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other):
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other):
+        return self._compare(np.greater_equal, other)
+
+    def eq(self, other):
+        return self == other

@@ -1,0 +1,209 @@
+"""Tensor's in-place operations (``add_``, ``zero_``, ``copy_``, ``t[i] = v``, ``+=``, ``exp_()``…), as torch.
+
+Every in-place method runs the out-of-place operation and writes its result into this tensor's
+own memory (so views, ``.numpy()`` arrays and the same Python object all see it), then adds 1
+to the version counter. When the operation is recorded (grad mode on and something requires
+grad), the tensor's ``grad_fn`` becomes the operation's node, whose edge points at the node that
+produced the old value: the graph stays correct, as in torch. See ``_inplace``.
+
+``Tensor`` inherits the methods from :class:`InplaceMixin`; the last lines of tensor.py add the
+``<name>_`` variants of its elementwise methods with :func:`install_inplace_variants`. (This module
+sits below tensor.py: it gets the Tensor class from autograd.function's registry, ``tensor_class()``,
+instead of importing it.)
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import random as _random
+from .autograd.function import tensor_class
+from .autograd.grad_mode import is_grad_enabled
+from .ops.inplace import Copy, Fill, SetItem, Zero
+
+
+class InplaceMixin:
+    """The in-place methods of Tensor (``self`` is always a Tensor)."""
+
+    def _inplace(self, compute, *operands, fast=None) -> "Tensor":
+        """``self ← compute(self, *operands)`` in place, with torch's rules.
+
+        * Recording, a leaf that requires grad (or a view of one) may not change: torch's error.
+        * Recording with something requiring grad: ``compute`` runs on a private copy of the old
+          value that stands in for it in the graph (so a node saving ``self`` keeps the old values),
+          then ``self`` takes over the new node (``grad_fn``, ``retain_grad``, the saved-output
+          check). An in-place change to a *view* of a graph tensor is refused (torch rewrites the
+          base's history for it; this engine does not).
+        * Otherwise ``compute`` runs on ``self`` directly (or ``fast()`` writes in place).
+        """
+        Tensor = tensor_class()
+        recording = is_grad_enabled()
+        if recording:
+            base = self._base
+            if base is not None and base.is_leaf and base.requires_grad:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+            if self.is_leaf and self.requires_grad:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if not self.array.flags.writeable:
+            if 0 in self.array.strides and self.array.size > 1:
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation."
+                )
+            raise RuntimeError("in-place operation on a tensor whose memory is read-only; clone() it first")
+        tracked = recording and (self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in operands))
+        if not tracked:
+            if fast is not None:
+                fast()
+            else:
+                self._write(compute(self, *operands).array)
+            self._version_counter.version += 1
+            return self
+        if self._base is not None:
+            raise RuntimeError(
+                "in-place operation on a view (view, reshape, indexing...) of a tensor that is part of the "
+                "autograd graph is not supported by minitorch_cnn (torch rewrites the base's history for it); "
+                "use an out-of-place operation (y = y * 2), or clone() the view first"
+            )
+        old = Tensor(self.array.copy())  # the old value, standing in for ``self`` in the graph
+        old._requires_grad, old._ctx, old._output_nr = self._requires_grad, self._ctx, self._output_nr
+        out = compute(old, *operands)
+        self._write(out.array)
+        counter = self._version_counter
+        counter.version += 1
+        node = out._ctx
+        if node is None:  # e.g. the operation ignores its inputs' gradients
+            return self
+        if self._retains_grad and self._ctx is not None and self._ctx._retained:
+            self._ctx._retained.pop(self._output_nr, None)
+        self._ctx, self._output_nr, self._requires_grad = node, out._output_nr, True
+        if self._retains_grad:
+            node._retained = {self._output_nr: weakref.ref(self)}
+        for record in node._saved:  # the node saved its output: that output now lives in ``self``
+            if record.counter is out._version_counter:
+                record.counter, record.version = counter, counter.version
+        counter.graph_changes += 1  # views of this memory now have a stale grad_fn
+        return self
+
+    def _write(self, values: np.ndarray) -> None:
+        """Copy an operation's result into this tensor's memory, with torch's shape and dtype rules."""
+        if values.shape != self.array.shape:
+            try:
+                shape = np.broadcast_shapes(values.shape, self.array.shape)
+            except ValueError:
+                shape = values.shape
+            if shape != self.array.shape:
+                raise RuntimeError(
+                    f"output with shape {list(self.array.shape)} doesn't match the broadcast shape {list(shape)}"
+                )
+        if not _can_cast(values.dtype, self.dtype):
+            raise RuntimeError(
+                f"result type {_SCALAR_NAME.get(values.dtype.name, values.dtype.name)} can't be cast to the "
+                f"desired output type {_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}"
+            )
+        np.copyto(self.array, values, casting="unsafe")
+
+    def __setitem__(self, index, value) -> None:
+        Tensor = tensor_class()
+        idx = self._index(index)
+
+        def fast():
+            self.array[idx] = value.array if isinstance(value, Tensor) else value
+
+        if is_grad_enabled() and self.is_leaf and self.requires_grad:  # torch writes through a view of t
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        if isinstance(value, Tensor):
+            v = value if value.dtype == self.dtype else value.to(self.dtype)
+        else:
+            v = Tensor(np.asarray(value, dtype=self.dtype))
+        self._inplace(lambda x, v: SetItem.apply(x, v, index=idx), v, fast=fast)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def add_(self, other, alpha=1):
+        return self._inplace(lambda x, o: x.add(o, alpha=alpha), other)
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(lambda x, o: x.sub(o, alpha=alpha), other)
+
+    def mul_(self, other):
+        return self._inplace(lambda x, o: x.mul(o), other)
+
+    def div_(self, other):
+        return self._inplace(lambda x, o: x.div(o), other)
+
+    def zero_(self):
+        return self._inplace(lambda x: Zero.apply(x), fast=lambda: self.array.fill(0))
+
+    def fill_(self, value):
+        value = value.item() if isinstance(value, tensor_class()) else value
+        return self._inplace(lambda x: Fill.apply(x, value), fast=lambda: self.array.fill(value))
+
+    def copy_(self, src):
+        Tensor = tensor_class()
+        if not isinstance(src, Tensor):
+            src = Tensor(np.asarray(src))
+        return self._inplace(lambda x, s: Copy.apply(x, s), src)
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        values = _random.rng_of(generator).uniform(a, b, self.array.shape)
+        return self._inplace(lambda x: Fill.apply(x, values))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        values = _random.rng_of(generator).normal(mean, std, self.array.shape)
+        return self._inplace(lambda x: Fill.apply(x, values))
+
+
+# torch's scalar-type names for its dtype errors, and its rule for writing a result into a tensor
+_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _can_cast(src: np.dtype, dst: np.dtype) -> bool:
+    """torch's ``canCast``: a float result may not go into an integer tensor, nor a number into a bool one."""
+    if src.kind == "f" and dst.kind in "iub":
+        return False
+    return not (src.kind != "b" and dst.kind == "b")
+
+
+def _inplace_variant(cls, name: str):
+    method = getattr(cls, name)
+
+    def inplace(self, *args, **kwargs):
+        return self._inplace(lambda x: method(x, *args, **kwargs))
+
+    inplace.__name__ = inplace.__qualname__ = name + "_"
+    inplace.__doc__ = f"In-place ``{name}``: ``t.{name}_(...)`` writes ``t.{name}(...)`` into ``t`` (see ``Tensor._inplace``)."
+    return inplace
+
+
+def install_inplace_variants(cls) -> None:
+    """Give ``cls`` (Tensor, once complete) ``t.exp_()``, ``t.clamp_(0, 1)``...: the in-place twin of
+    every elementwise method it has (including those of its mixins), built from the out-of-place one."""
+    for name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "neg", "pow", "clamp", "clamp_min",
+                  "clamp_max", "clip", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1p", "expm1",
+                  "log2", "log10", "exp2", "rsqrt", "reciprocal", "sign", "sgn", "square", "floor", "ceil", "round",
+                  "trunc", "frac", "erf"):
+        if hasattr(cls, name) and not hasattr(cls, name + "_"):
+            setattr(cls, name + "_", _inplace_variant(cls, name))
+    if not hasattr(cls, "neg_"):
+        cls.neg_ = lambda self: self._inplace(lambda x: -x)
+    if not hasattr(cls, "clamp_"):
+        def _clamp_(self, min=None, max=None):  # noqa: A002 - torch's argument names
+            """In-place clamp, written with the ops Tensor has (until ``clamp`` itself exists)."""
+            def compute(x):
+                out = x if min is None else x + (min - x).relu()  # max(x, min)
+                return out if max is None else out - (out - max).relu()  # min(out, max)
+            return self._inplace(compute)
+        cls.clamp_ = _clamp_

@@ -1,0 +1,116 @@
+"""Tensor's shape methods: ``view``/``reshape``, ``flatten``, ``(un)squeeze``, ``permute``/``transpose``/``T``,
+``expand``, ``repeat``. Each checks its arguments with torch's messages and applies a Function from
+:mod:`minitorch_cnn.ops.shape`, where forward and backward are written out.
+
+``Tensor`` inherits these from :class:`ShapeMixin` (this module sits below tensor.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .ops.reduction import _norm_dims
+from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
+
+
+def _size_args(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"size must be ints, got {size!r}")
+    return tuple(int(s) for s in size)
+
+
+class ShapeMixin:
+    """The shape methods of Tensor (``self`` is always a Tensor)."""
+
+    def view(self, *shape) -> "Tensor":
+        """Same values, new shape (one entry may be -1 and is inferred)."""
+        shape = _size_args(shape)
+        n = self.array.size
+        if shape.count(-1) > 1:
+            raise RuntimeError(f"view: only one dimension can be inferred, got shape {shape}")
+        known = int(np.prod([s for s in shape if s != -1])) if shape else 1
+        if any(s < -1 for s in shape) or (-1 in shape and (known == 0 or n % known)) or (-1 not in shape and known != n):
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {n} (input shape {tuple(self.shape)})"
+            )
+        return Reshape.apply(self, shape)
+
+    def reshape(self, *shape) -> "Tensor":
+        return self.view(*shape)
+
+    def view_as(self, other) -> "Tensor":
+        return self.view(*other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        if self.ndim == 0:
+            return self.view(1)
+        s, e = _norm_dims(start_dim, self.ndim, "flatten")[0], _norm_dims(end_dim, self.ndim, "flatten")[0]
+        if s > e:
+            raise RuntimeError(f"flatten() has invalid args: start_dim ({start_dim}) cannot come after end_dim ({end_dim})")
+        shape = self.shape[:s] + (int(np.prod(self.shape[s:e + 1])),) + self.shape[e + 1:]
+        return Reshape.apply(self, shape)
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        n = self.ndim + 1
+        if not -n <= dim < n:
+            raise IndexError(f"unsqueeze: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        dim = dim % n
+        return Unsqueeze.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def squeeze(self, dim=None) -> "Tensor":
+        if dim is None:
+            shape = tuple(s for s in self.shape if s != 1)
+        else:
+            dims = _norm_dims(dim, self.ndim, "squeeze")
+            shape = tuple(s for i, s in enumerate(self.shape) if not (i in dims and s == 1))
+        return (Squeeze if dim is None else SqueezeDim).apply(self, shape)
+
+    def permute(self, *dims) -> "Tensor":
+        dims = _size_args(dims)
+        if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
+            raise RuntimeError(
+                f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a tensor of shape {tuple(self.shape)}"
+            )
+        return Permute.apply(self, tuple(d % self.ndim for d in dims))
+
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        order = list(range(self.ndim))
+        d0, d1 = _norm_dims(dim0, self.ndim, "transpose")[0], _norm_dims(dim1, self.ndim, "transpose")[0]
+        order[d0], order[d1] = order[d1], order[d0]
+        return Transpose.apply(self, tuple(order))
+
+    @property
+    def T(self) -> "Tensor":
+        return Permute.apply(self, tuple(reversed(range(self.ndim))))
+
+    def t(self) -> "Tensor":
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return T.apply(self, tuple(reversed(range(self.ndim))))
+
+    def expand(self, *sizes) -> "Tensor":
+        sizes = _size_args(sizes)
+        lead = len(sizes) - self.ndim
+        if lead < 0 or -1 in sizes[:lead]:
+            raise RuntimeError(
+                f"expand: the expanded size {sizes} must have at least {self.ndim} dimensions and "
+                f"-1 is not allowed in a leading, non-existing dimension (tensor shape {tuple(self.shape)})"
+            )
+        shape = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+        try:
+            if np.broadcast_shapes(self.shape, shape) != shape:
+                raise ValueError
+        except ValueError:
+            raise RuntimeError(f"expand: cannot expand shape {tuple(self.shape)} to {sizes}") from None
+        return Expand.apply(self, shape)
+
+    def repeat(self, *sizes) -> "Tensor":
+        sizes = _size_args(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+                f" (got {len(sizes)} repeats for a tensor of shape {tuple(self.shape)})"
+            )
+        return Repeat.apply(self, sizes)
