@@ -14,6 +14,8 @@ from ._checks import _check_float, _check_tensor, _pair, _shape
 class AvgPool2dFn(Function):
     """``y[n, c, oh, ow] = Σ_window x / divisor``;  backward: each tap of the window gets ``dy / divisor``."""
 
+    node_name = "AvgPool2DBackward0"
+
     def forward(self, x, *, kernel, stride, padding, out_size, count_include_pad, divisor_override):
         self.args = (*kernel, *stride, *padding)
         self.hw = x.shape[2:]
@@ -26,6 +28,8 @@ class AvgPool2dFn(Function):
 
 class AdaptiveAvgPool2dFn(Function):
     """``y[n, c, i, j]`` = mean of x over window (i, j); backward: ``dy / window size`` to each of its taps."""
+
+    node_name = "AdaptiveAvgPool2DBackward0"
 
     def forward(self, x, *, out_size):
         self.hw = x.shape[2:]

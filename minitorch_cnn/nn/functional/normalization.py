@@ -34,6 +34,8 @@ class BatchNormFn(Function):
     are updated from them).
     """
 
+    node_name = "NativeBatchNormBackward0"
+
     def forward(self, x, weight, bias, *, eps, stats):
         self.numba = _backend.use_numba()
         c = x.shape[1]
@@ -56,6 +58,8 @@ class BatchNormEvalFn(Function):
     Backward: ``dx = dy·γ·s``, ``dγ = Σ dy·x̂``, ``dβ = Σ dy`` (x̂ = (x − μ_run)·s; sums over every
     dimension but the channel). μ_run and σ²_run are constants here, so no ``−Σ`` terms appear.
     """
+
+    node_name = "NativeBatchNormBackward0"
 
     def forward(self, x, running_mean, running_var, weight, bias, *, eps):
         nd = x.ndim

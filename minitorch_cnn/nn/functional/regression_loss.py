@@ -31,6 +31,8 @@ class L1LossFn(Function):
     there), so a NaN target gives a NaN loss but a zero gradient, as in torch.
     """
 
+    node_name = "L1LossBackward0"
+
     def forward(self, x, t, reduction):
         self.d, self.reduction = x - t, reduction
         return _reduce(np.abs(self.d), reduction)
@@ -46,6 +48,8 @@ class SmoothL1LossFn(Function):
     (scale, β) = (1, β) for SmoothL1 and (δ, δ) for Huber;  ``dℓ/dd = scale · (d/β if |d| < β else
     sign(d))``."""
 
+    node_name = "SmoothL1LossBackward0"
+
     def forward(self, x, t, reduction, beta, scale):
         d = x - t
         self.d, self.reduction = d, reduction
@@ -59,6 +63,12 @@ class SmoothL1LossFn(Function):
         d = self.d
         slope = np.where(d < -self.beta, -1, np.where(d > self.beta, 1, d / self.beta)) * self.scale
         return _elementwise_grad(slope.astype(d.dtype, copy=False), g, self.reduction, d)
+
+
+class HuberLossFn(SmoothL1LossFn):
+    """Huber: SmoothL1LossFn with (scale, β) = (δ, δ); only torch's node name differs."""
+
+    node_name = "HuberLossBackward0"
 
 
 def _elementwise_grad(slope, g, reduction, d):
@@ -132,4 +142,4 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     x, t = _prepare(input, target, reduction, "HuberLoss")
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    return _weighted(SmoothL1LossFn, x, t, reduction, weight, "HuberLoss", float(delta), float(delta))
+    return _weighted(HuberLossFn, x, t, reduction, weight, "HuberLoss", float(delta), float(delta))

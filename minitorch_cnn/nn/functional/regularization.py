@@ -30,6 +30,8 @@ class DropoutFn(Function):
     broadcast over H×W; its backward is the same product).
     """
 
+    node_name = "MulBackward0"
+
     def forward(self, x, noise):
         self.noise = noise
         return x * noise

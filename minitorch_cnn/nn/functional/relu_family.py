@@ -28,6 +28,8 @@ class LeakyReLUFn(Function):
     """``y = x`` for x > 0, ``slope·x`` otherwise;  ``dx = dy`` for x > 0, ``slope·dy`` otherwise
     (at x = 0 the slope, as torch)."""
 
+    node_name = "LeakyReluBackward0"
+
     def forward(self, x, slope):
         self.positive = x > 0
         self.slope = x.dtype.type(slope)
@@ -40,6 +42,8 @@ class LeakyReLUFn(Function):
 class ELUFn(Function):
     """``y = x`` for x > 0, ``α·(eˣ − 1)`` otherwise (computed as ``α·expm1(x)``, exact near 0);
     ``dx = dy`` for x > 0, ``α·eˣ·dy`` for x ≤ 0 (torch tests ``x ≤ 0``, so a NaN input passes dy)."""
+
+    node_name = "EluBackward0"
 
     def forward(self, x, alpha):
         self.x, self.alpha = x, x.dtype.type(alpha)
@@ -61,6 +65,8 @@ class GELUFn(Function):
 
     Computed in float64 and rounded to the input's dtype.
     """
+
+    node_name = "GeluBackward0"
 
     def forward(self, x, approximate):
         self.x, self.approximate = x, approximate
@@ -89,6 +95,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 class SiLUFn(Function):
     """SiLU (swish): ``y = x·σ(x)``;  ``dy/dx = σ(x)·(1 + x·(1 − σ(x)))``."""
+
+    node_name = "SiluBackward0"
 
     def forward(self, x):
         self.x, self.s = x, _sigmoid(x)
