@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-GROUPS = ("conv", "pool", "linear", "ce", "optim", "train", "epoch", "cold", "threads")
+GROUPS = ("conv", "memory", "pool", "linear", "ce", "optim", "train", "epoch", "cold", "threads")
 ENGINES = ("numpy", "numba", "torch", "cuda")
 REPO = Path(__file__).resolve().parents[1]
 
@@ -262,6 +262,25 @@ class Bench:
             tag = f"Conv2d {cin}→{cout} {hw}×{hw} b{batch}"
             self.add("conv", tag + " fwd", self.run(fns_f))
             self.add("conv", tag + " fwd+bwd", self.run(fns_fb))
+
+    def memory(self):
+        """Peak memory of one Conv2d forward+backward, ours (Numba backend) vs torch: each in a fresh
+        process, the rise of the resident set's high-water mark over its size just before the call
+        (inputs made, kernels compiled by a one-image warm-up; ``MEMORY_SCRIPT``). The bench's conv
+        shapes, and one large input."""
+        shapes = [(cin, cout, hw, 64) for cin, cout, hw in [(1, 16, 28), (16, 32, 14), (3, 16, 32), (16, 32, 16)]]
+        shapes.append((64, 64, 128, 16))  # the large one: x 64 MiB
+        if self.quick:  # (each row starts two processes)
+            shapes = [(16, 16, 32, 2)]
+        for cin, cout, hw, n in shapes:
+            peaks = {e: _memory_run("minitorch" if e == "numba" else "torch", cin, cout, hw, n)
+                     for e in ("numba", "torch")}
+            row = {"group": "memory", "name": f"Conv2d {cin}→{cout} {hw}×{hw} b{n} fwd+bwd peak MB",
+                   "times_s": {}, "peak_mb": {e: p["peak_rise_mb"] for e, p in peaks.items()},
+                   "inputs_mb": peaks["torch"]["inputs_mb"], "method": peaks["torch"]["method"]}
+            row["ratio"] = row["peak_mb"]["numba"] / row["peak_mb"]["torch"] if row["peak_mb"]["torch"] > 0 else None
+            self.rows.append(row)
+            print(format_row(row), flush=True)
 
     def pool(self):
         import torch
@@ -589,6 +608,59 @@ def _cold_run(env, engine) -> dict:
     return res
 
 
+MEMORY_SCRIPT = r"""
+import gc, json, resource, sys
+import numpy as np
+engine, cin, cout, hw, n = sys.argv[1], *map(int, sys.argv[2:6])
+rng = np.random.default_rng(0)
+x = rng.standard_normal((n, cin, hw, hw), dtype=np.float32)
+gy = rng.standard_normal((n, cout, hw, hw), dtype=np.float32)
+if engine == "minitorch":
+    import minitorch_cnn as mt
+    from minitorch_cnn import nn
+    conv, wrap = nn.Conv2d(cin, cout, 3, padding=1), mt.from_numpy
+else:
+    import torch as mt
+    mt.set_num_threads(int(sys.argv[6]))
+    conv, wrap = mt.nn.Conv2d(cin, cout, 3, padding=1), mt.from_numpy
+def step(xa, ga):
+    X = wrap(xa).requires_grad_(cin > 3)
+    conv(X).backward(wrap(ga))
+    return X.grad
+step(x[:1].copy(), gy[:1].copy())  # compile / warm up on one image
+for p in conv.parameters():
+    p.grad = None
+gc.collect()
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1])  # kB
+try:  # reset the high-water mark to the current size (Linux ≥ 4.0)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    base, method = status("VmRSS:"), "VmHWM after clear_refs"
+except OSError:
+    base, method = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "ru_maxrss"
+step(x, gy)
+peak = status("VmHWM:") if method.startswith("VmHWM") else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"peak_rise_mb": (peak - base) / 1024, "inputs_mb": (x.nbytes + gy.nbytes) / 2**20, "method": method}))
+"""
+
+
+def _memory_run(engine, cin, cout, hw, n) -> dict:
+    import numba
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["NUMBA_NUM_THREADS"] = str(numba.get_num_threads())
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, engine, str(cin), str(cout), str(hw), str(n),
+                          str(numba.get_num_threads())], env=env, cwd=tempfile.gettempdir(),
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        raise RuntimeError(f"memory run ({engine}) failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _median_dicts(ds):
     return {k: statistics.median(d[k] for d in ds) for k in ds[0]}
 
@@ -638,6 +710,11 @@ def _ms(t):
 
 
 def format_row(row) -> str:
+    if "peak_mb" in row:  # memory rows: MB in the engine columns
+        mb = row["peak_mb"]
+        ratio = "—" if row.get("ratio") is None else f"{row['ratio']:.2f}"
+        return (f"{row['group']:7s} {row['name'][:58]:58s} {'—':>10} {mb['numba']:10.1f} {mb['torch']:10.1f} "
+                f"{'—':>10} {ratio:>7}")
     t = row["times_s"]
     ratio = "—" if row.get("ratio") is None else f"{row['ratio']:.2f}"
     s = (f"{row['group']:7s} {row['name'][:58]:58s} {_ms(t.get('numpy')):>10} {_ms(t.get('numba')):>10} "
@@ -668,7 +745,7 @@ def write_png(rows, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [r for r in rows if r.get("ratio")]
+    rows = [r for r in rows if r.get("ratio") and "peak_mb" not in r]
     fig, ax = plt.subplots(figsize=(10, 1.0 + 0.28 * max(len(rows), 1)))
     y = np.arange(len(rows))
     ax.barh(y - 0.2, [r["ratio"] for r in rows], height=0.4, label="numba backend ÷ torch CPU", color="tab:blue")

@@ -13,18 +13,24 @@ from . import random as _random_module
 from ._backend import get_backend, set_backend, backend
 from .random import Generator, manual_seed
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .accelerators import accelerator, backends, cuda, get_default_device, set_default_device
 from .creation import (
     arange,
     as_tensor,
     empty,
+    empty_like,
+    eye,
     from_numpy,
     full,
+    full_like,
     linspace,
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
     randn,
+    randn_like,
     randperm,
     tensor,
     zeros,
@@ -42,7 +48,15 @@ from .dtypes import (
     set_default_dtype,
     uint8,
 )
-from .functions import abs, argmax, cat, exp, flatten, log, matmul, relu, sigmoid, sqrt, stack, tanh
+from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum) shadow builtins here on purpose
+    abs, add, argmax, argmin, cat, clamp, clip, clone, cos, detach, div, divide, exp, exp2, expm1, flatten,
+    is_tensor, log, log1p, log2, log10, log_softmax, matmul, max, maximum, mean, min, minimum, mm, mul,
+    multiply, neg, negative, numel, permute, pow, reciprocal, relu, reshape, rsqrt, sigmoid, sign, sin,
+    softmax, sqrt, square, squeeze, stack, sub, subtract, sum, t, tan, tanh, transpose, true_divide,
+    unsqueeze, where,
+    isnan, isinf, isfinite, logical_not, logical_and, logical_or, any, all, equal, isclose, allclose, round,
+    floor, ceil, trunc, var, std, gather, masked_fill, cumsum, bmm, dot, split, chunk, sort, topk, norm,
+)
 from .tensor import Size, Tensor
 
 from .serialization import load, save  # noqa: E402 - after tensor, which it uses
@@ -56,18 +70,6 @@ long = int64
 def device(kind: str = "cpu") -> Device:
     """``mt.device("cpu")``; any other device raises (this engine runs on the CPU)."""
     return Device(kind)
-
-
-class cuda:  # noqa: N801 - mirrors the torch.cuda namespace
-    """``mt.cuda.is_available()`` is always False, so lecture code picks the CPU."""
-
-    @staticmethod
-    def is_available() -> bool:
-        return False
-
-    @staticmethod
-    def device_count() -> int:
-        return 0
 
 
 def __getattr__(name):

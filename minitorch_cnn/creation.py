@@ -32,48 +32,92 @@ def from_numpy(a: np.ndarray) -> Tensor:
     return Tensor(a)
 
 
-def _factory(fill, size, dtype, requires_grad):
+def _factory(fill, size, dtype, requires_grad, device=None):
+    if device is not None:
+        check_device(device)
     shape = _size_args(size)
     dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
     return Tensor(fill(shape, dt), requires_grad=requires_grad)
 
 
 def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    return _factory(np.zeros, size, dtype, requires_grad)
+    return _factory(np.zeros, size, dtype, requires_grad, device)
 
 
 def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    return _factory(np.ones, size, dtype, requires_grad)
+    return _factory(np.ones, size, dtype, requires_grad, device)
 
 
 def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    return _factory(np.zeros, size, dtype, requires_grad)
+    """Like torch's ``empty``, a tensor whose values you must not rely on (here: zeros)."""
+    return _factory(np.zeros, size, dtype, requires_grad, device)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or the default float)."""
     if dtype is None:
         dtype = _to_array(fill_value).dtype
-    return Tensor(np.full(_size_args((size,)), fill_value, dtype=dtype), requires_grad=requires_grad)
+    return _factory(lambda s, dt: np.full(s, fill_value, dtype=dt), (size,), dtype, requires_grad, device)
 
 
-def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad=requires_grad)
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """The n×m matrix with ones on the diagonal (m = n unless given)."""
+    return _factory(lambda s, dt: np.eye(n, n if m is None else m, dtype=dt), (), dtype, requires_grad, device)
 
 
-def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad=requires_grad)
+# --- *_like: the shape (and, unless given, the dtype) of another tensor ---------------------------
+def _like(fill, input: Tensor, dtype, requires_grad, device) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"expected a Tensor as 'input', got {type(input).__name__}")
+    return _factory(fill, input.shape, input.dtype if dtype is None else dtype, requires_grad, device)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return _like(np.zeros, input, dtype, requires_grad, device)
+
+
+def ones_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return _like(np.ones, input, dtype, requires_grad, device)
+
+
+def empty_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return _like(np.zeros, input, dtype, requires_grad, device)
+
+
+def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return _like(lambda s, dt: np.full(s, fill_value, dtype=dt), input, dtype, requires_grad, device)
+
+
+def _random_like(name, draw, input, dtype, requires_grad, device, generator):
+    dt = np.dtype(input.dtype if dtype is None else dtype)
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{name}" not implemented for {dt.name}: random floats need a floating dtype '
+                                  "(pass dtype=minitorch_cnn.float32)")
+    rng = _random.rng_of(generator)
+    return _like(lambda s, d: draw(rng, s).astype(d), input, dt, requires_grad, device)
+
+
+def rand_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None, generator=None) -> Tensor:
+    """Uniform samples in [0, 1) with the shape (and dtype) of ``input``."""
+    return _random_like("rand_like", lambda rng, s: rng.random(s), input, dtype, requires_grad, device, generator)
+
+
+def randn_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None, generator=None) -> Tensor:
+    """Standard normal samples with the shape (and dtype) of ``input``."""
+    return _random_like("randn_like", lambda rng, s: rng.standard_normal(s), input, dtype, requires_grad, device,
+                        generator)
+
+
+def rand(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Uniform samples in [0, 1) from the global generator (seeded by ``manual_seed``)."""
     rng = _random.rng_of(generator)
-    return _factory(lambda s, dt: rng.random(s).astype(dt), size, dtype, requires_grad)
+    return _factory(lambda s, dt: rng.random(s).astype(dt), size, dtype, requires_grad, device)
 
 
-def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+def randn(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Standard normal samples from the global generator."""
     rng = _random.rng_of(generator)
-    return _factory(lambda s, dt: rng.standard_normal(s).astype(dt), size, dtype, requires_grad)
+    return _factory(lambda s, dt: rng.standard_normal(s).astype(dt), size, dtype, requires_grad, device)
 
 
 def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
@@ -90,14 +134,41 @@ def randperm(n: int, generator=None) -> Tensor:
     return Tensor(_random.rng_of(generator).permutation(n).astype(int64))
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """``start, start + step, …`` up to (not including) ``end``; int64 when every argument is an int,
+    else the default float (each value computed as ``start + i·step`` in float64, then cast)."""
     if end is None:
         start, end = 0, start
-    arr = np.arange(start, end, step)
+    args = [a.item() if isinstance(a, Tensor) else a for a in (start, end, step)]
+    if dtype is not None and np.dtype(dtype).kind in "iub":
+        args = [int(a) for a in args]   # torch converts the arguments to an integer dtype first
+        if args[2] == 0:                # (so a step of 0.25 becomes 0), and says so with a ValueError
+            raise ValueError("arange: step must be nonzero (after conversion to the integer dtype)")
+    if args[2] == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if (args[1] - args[0]) * args[2] < 0:
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(start={args[0]}, end={args[1]}, step={args[2]})")
     if dtype is None:
-        dtype = int64 if all(isinstance(v, (int, np.integer)) for v in (start, end, step)) else get_default_dtype()
-    return Tensor(arr.astype(dtype), requires_grad=requires_grad)
+        dtype = int64 if all(isinstance(v, (int, np.integer)) for v in args) else get_default_dtype()
+    n = max(0, int(np.ceil((args[1] - args[0]) / args[2])))
+    values = args[0] + np.arange(n) * np.float64(args[2])   # exact for ints below 2**53
+    return _factory(lambda s, dt: values.astype(dt), (), dtype, requires_grad, device)
 
 
-def linspace(start, end, steps: int, dtype=None) -> Tensor:
-    return Tensor(np.linspace(start, end, steps).astype(dtype or get_default_dtype()))
+def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive. As torch, the first half is
+    ``start + i·step`` and the second half ``end - (steps-1-i)·step``, so both ends come out exact;
+    an integer dtype truncates the bounds first."""
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps!r}")
+    dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+    lo, hi = (float(int(start)), float(int(end))) if dt.kind in "iu" else (float(start), float(end))
+
+    def fill(shape, d):
+        i = np.arange(steps, dtype=np.float64)
+        step = (hi - lo) / (steps - 1) if steps > 1 else 0.0
+        values = np.where(i < steps // 2, lo + i * step, hi - (steps - 1 - i) * step)
+        return values.astype(d)
+
+    return _factory(fill, (), dt, requires_grad, device)

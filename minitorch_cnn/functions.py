@@ -1,13 +1,16 @@
-"""torch-level functions: ``mt.exp(t)`` and friends (the Tensor method of the same name), and
-``mt.stack`` / ``mt.cat``, which join tensors (differentiable)."""
+"""torch-level functions: ``mt.exp(t)`` and friends (the Tensor method of the same name), the
+reductions ``mt.sum/mean/max/min``, arithmetic with ``out=`` (``mt.add/sub/mul/div/pow/matmul/mm``),
+``mt.where``, and ``mt.stack`` / ``mt.cat``, which join tensors (differentiable)."""
 from __future__ import annotations
 
 import functools
 
+from .autograd.grad_mode import is_grad_enabled
 from .creation import tensor
 from .ops.reduction import _norm_dims
 from .ops.shape import Cat, Stack
 from .tensor import Tensor
+from .tensor_math import where as _where
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
@@ -38,20 +41,130 @@ def cat(tensors, dim: int = 0) -> Tensor:
     return Cat.apply(*tensors, dim=d)
 
 
-def _unary(method):
-    @functools.wraps(getattr(Tensor, method))
-    def f(t, *args, **kwargs):
-        return getattr(t, method)(*args, **kwargs)
+# --- torch.f(input, ...) for a Tensor method f ---------------------------------------------------
+def _method(name, doc_of=None):
+    """``torch.<name>(input, *args, **kwargs)`` = ``input.<name>(*args, **kwargs)``, refusing a
+    non-Tensor input with torch's TypeError (``sin(): argument 'input' (position 1) must be Tensor, not list``)."""
+    method = getattr(Tensor, doc_of or name)
+
+    @functools.wraps(method)
+    def f(input, *args, **kwargs):  # noqa: A002 - torch's argument name
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return getattr(input, doc_of or name)(*args, **kwargs)
+
+    f.__name__ = f.__qualname__ = name
     return f
 
 
-exp = _unary("exp")
-log = _unary("log")
-sqrt = _unary("sqrt")
-abs = _unary("abs")  # noqa: A001 - mirrors torch.abs
-tanh = _unary("tanh")
-sigmoid = _unary("sigmoid")
-relu = _unary("relu")
-flatten = _unary("flatten")
-argmax = _unary("argmax")
-matmul = _unary("matmul")
+exp = _method("exp")
+log = _method("log")
+sqrt = _method("sqrt")
+abs = _method("abs")  # noqa: A001 - mirrors torch.abs
+tanh = _method("tanh")
+sigmoid = _method("sigmoid")
+relu = _method("relu")
+flatten = _method("flatten")
+argmax = _method("argmax")
+argmin = _method("argmin")
+sin, cos, tan = _method("sin"), _method("cos"), _method("tan")
+log1p, expm1, exp2 = _method("log1p"), _method("expm1"), _method("exp2")
+log2, log10, rsqrt = _method("log2"), _method("log10"), _method("rsqrt")
+reciprocal, sign, square = _method("reciprocal"), _method("sign"), _method("square")
+neg = negative = _method("neg")
+clamp, clip = _method("clamp"), _method("clip")
+maximum, minimum = _method("maximum"), _method("minimum")
+reshape, squeeze, unsqueeze = _method("reshape"), _method("squeeze"), _method("unsqueeze")
+transpose, permute, t = _method("transpose"), _method("permute"), _method("t")
+softmax, log_softmax = _method("softmax"), _method("log_softmax")
+clone, numel, detach = _method("clone"), _method("numel"), _method("detach")
+where = _where
+isnan, isinf, isfinite = _method("isnan"), _method("isinf"), _method("isfinite")
+logical_not, logical_and, logical_or = _method("logical_not"), _method("logical_and"), _method("logical_or")
+any, all = _method("any"), _method("all")  # noqa: A001 - torch.any / torch.all
+equal, isclose, allclose = _method("equal"), _method("isclose"), _method("allclose")
+round, floor, ceil, trunc = _method("round"), _method("floor"), _method("ceil"), _method("trunc")  # noqa: A001
+var, std, gather, masked_fill, cumsum = (_method("var"), _method("std"), _method("gather"),
+                                         _method("masked_fill"), _method("cumsum"))
+bmm, dot, split, chunk = _method("bmm"), _method("dot"), _method("split"), _method("chunk")
+sort, topk, norm = _method("sort"), _method("topk"), _method("norm")
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+# --- reductions as functions -------------------------------------------------------------------
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001 - torch.sum
+    """``torch.sum(x)``, ``torch.sum(x, dim, keepdim)`` (= ``x.sum(...)``)."""
+    return _method("sum")(input, dim, keepdim, dtype=dtype)
+
+
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """``torch.mean(x)``, ``torch.mean(x, dim, keepdim)`` (= ``x.mean(...)``)."""
+    return _method("mean")(input, dim, keepdim, dtype=dtype)
+
+
+def _extreme(name, input, dim, keepdim, out_pair):
+    if isinstance(dim, Tensor):   # torch.max(a, b): the elementwise maximum
+        if keepdim:
+            raise TypeError(f"{name}(): keepdim is not an argument of the elementwise form {name}(input, other)")
+        return (maximum if name == "max" else minimum)(input, dim)
+    return _method(name)(input, dim, keepdim)
+
+
+def max(input, dim=None, keepdim: bool = False):  # noqa: A001 - torch.max
+    """Three forms, as torch: ``max(x)`` → the largest value (a 0-d tensor); ``max(x, dim, keepdim)``
+    → ``(values, indices)``; ``max(x, other)`` with a tensor ``other`` → ``maximum(x, other)``."""
+    return _extreme("max", input, dim, keepdim, None)
+
+
+def min(input, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
+    """``min(x)``, ``min(x, dim, keepdim)`` → ``(values, indices)``, ``min(x, other)`` = ``minimum``."""
+    return _extreme("min", input, dim, keepdim, None)
+
+
+# --- arithmetic with out= --------------------------------------------------------------------------
+def _into(result: Tensor, out, name: str) -> Tensor:
+    """Write ``result`` into the tensor ``out`` (resized when its shape differs, as torch) and return
+    ``out``. Like torch, this refuses to record gradients: the result would have two histories."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if result.dtype.kind == "f" and out.dtype.kind != "f" or result.dtype.kind in "iu" and out.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): result type {result.dtype.name} can't be cast to the desired "
+                           f"output type {out.dtype.name}")
+    if out.shape == result.shape:
+        out.array[...] = result.array        # into the same memory: views and NumPy arrays see it
+    else:
+        out.array = result.array.astype(out.dtype)
+    return out
+
+
+def _binary_fn(name, op):
+    def f(input, other, *, out=None, **kwargs):  # noqa: A002
+        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return _into(op(input, other, **kwargs), out, name)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"``torch.{name}(input, other, out=None)``: see ``Tensor.{name}``; ``out=`` receives the result."
+    return f
+
+
+def _div(a, b, rounding_mode=None):
+    if rounding_mode is not None:
+        raise NotImplementedError(f"div(): rounding_mode={rounding_mode!r} is not supported (only true division)")
+    return a / b
+
+
+add = _binary_fn("add", lambda a, b, alpha=1: a + (b * alpha if alpha != 1 else b))
+sub = subtract = _binary_fn("sub", lambda a, b, alpha=1: a - (b * alpha if alpha != 1 else b))
+mul = multiply = _binary_fn("mul", lambda a, b: a * b)
+div = divide = true_divide = _binary_fn("div", _div)
+pow = _binary_fn("pow", lambda a, b: a ** b)  # noqa: A001 - torch.pow
+matmul = _binary_fn("matmul", lambda a, b: _method("matmul")(a, b))
+mm = _binary_fn("mm", lambda a, b: _method("mm")(a, b))

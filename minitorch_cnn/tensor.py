@@ -25,8 +25,11 @@ from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
 from .ops.shape import GetItem
+from .printing import tensor_repr
 from .tensor_arithmetic import ArithmeticMixin
+from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
+from .tensor_math import TensorMathMixin
 from .tensor_shape import ShapeMixin, _size_args  # noqa: F401 - _size_args: creation.py's too
 
 
@@ -68,7 +71,23 @@ class Size(tuple):
         return int(np.prod(self)) if self else 1
 
 
-MaxResult = namedtuple("max", ["values", "indices"])
+class MaxResult(namedtuple("max", ["values", "indices"])):
+    """``(values, indices)`` of ``max``/``min`` along a dimension, printed like torch's return type."""
+
+    def __repr__(self) -> str:
+        return (f"minitorch_cnn.return_types.{self.kind}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+    kind = "max"
+
+
+class MinResult(MaxResult):
+    kind = "min"
+
+
+# named as torch's return types are, so ``type(t.max(0)).__name__ == "max"``
+MaxResult.__name__ = MaxResult.__qualname__ = "max"
+MinResult.__name__ = MinResult.__qualname__ = "min"
 
 
 def _seed_gradient(output, gradient, i: int) -> np.ndarray:
@@ -86,7 +105,7 @@ def _seed_gradient(output, gradient, i: int) -> np.ndarray:
     return seed
 
 
-class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
+class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorExtrasMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
@@ -275,8 +294,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
         return int(self.array.size)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Device:
+        return Device("cpu")
 
     @property
     def is_cuda(self) -> bool:
@@ -326,17 +345,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(
-            self.array, separator=", ", prefix="tensor(", precision=4, floatmode="maxprec_equal"
-        )
-        extras = []
-        if self.dtype not in (get_default_dtype(), int64, bool_):
-            extras.append(f"dtype={_dtype_name(self.dtype)}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name().removeprefix('torch::autograd::')}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        """torch's layout and number formatting (see printing.py)."""
+        return tensor_repr(self)
 
     # -- conversion ----------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> "Tensor":
@@ -403,6 +413,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
         return Sqrt.apply(self._float_only("sqrt"))
 
     def abs(self):
+        if self.dtype == bool_:
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return Abs.apply(self)
 
     def tanh(self):
@@ -412,6 +424,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
         return Sigmoid.apply(self._float_only("sigmoid"))
 
     def relu(self):
+        if self.dtype == bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         return ReLU.apply(self)
 
     def softmax(self, dim):
@@ -427,7 +441,7 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
     # -- reductions ------------------------------------------------------------------------------
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         t = self if dtype is None else self.to(dtype)
-        if t.dtype.kind in "bi" and dtype is None:
+        if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
             t = t.to(int64)
         return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
@@ -449,7 +463,7 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin):
         indices = op(self.array, axis=d)
         if keepdim:
             indices = np.expand_dims(indices, d)
-        return MaxResult(values, Tensor(indices.astype(int64)))
+        return (MinResult if take_min else MaxResult)(values, Tensor(indices.astype(int64)))
 
     def max(self, dim=None, keepdim: bool = False):
         """``t.max()`` → the largest value; ``t.max(dim)`` → ``(values, indices)`` like torch."""

@@ -82,3 +82,15 @@ def test_bench_rejects_unknown_groups_and_optimizers(tmp_path):
     assert res.returncode == 2 and "bogus" in res.stderr
     res, _ = bench(tmp_path, "--rows", "optim", "--optimizers", "Adamm", timeout=120)
     assert res.returncode == 2 and "Adamm" in res.stderr
+
+
+def test_quick_bench_memory_rows(tmp_path):
+    """``--rows memory``: peak-memory rows (MB, ours and torch, from fresh processes) with their ratio."""
+    res, out = bench(tmp_path, "--rows", "memory", "--threads", "1")
+    assert res.returncode == 0, res.stderr[-3000:]
+    rows = check_outputs(out)["rows"]
+    assert rows and all(r["group"] == "memory" for r in rows)
+    for row in rows:
+        mb = row["peak_mb"]
+        assert mb["numba"] >= 0 and mb["torch"] > 0 and row["inputs_mb"] > 0, row
+        assert math.isclose(row["ratio"], mb["numba"] / mb["torch"])

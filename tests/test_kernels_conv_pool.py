@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import minitorch_cnn as mt
 import minitorch_cnn.nn.functional as F
+from minitorch_cnn.kernels import dispatch
 from minitorch_cnn.kernels import im2col as K
 from minitorch_cnn.kernels import pool as P
 from minitorch_cnn.kernels.conv import conv2d_naive
@@ -94,9 +95,12 @@ def conv_cases(draw):
     return (n, groups * c_g, h, w), k, groups, (groups * o_g, c_g, k[0], k[1]), draw(st.booleans())
 
 
+@pytest.mark.parametrize("workspace", [1, None], ids=["one-image-chunks", "default-chunks"])
 @pytest.mark.parametrize("backend_name", ["numba", "numpy"])
 @given(case=conv_cases(), dtype=dtypes, seed=seeds)
-def test_conv2d_im2col_equals_naive(backend_name, case, dtype, seed):
+def test_conv2d_im2col_equals_naive(backend_name, workspace, case, dtype, seed):
+    """F.conv2d forced onto the im2col path == the definition, for any geometry, the batch in one
+    chunk or one image per chunk (``WORKSPACE_BYTES``)."""
     shape, k, groups, wshape, with_bias = case
     x = seeded_array(shape, seed, dtype=dtype)
     wt = seeded_array(wshape, seed + 1, dtype=dtype)
@@ -104,7 +108,10 @@ def test_conv2d_im2col_equals_naive(backend_name, case, dtype, seed):
     kh, kw, sh, sw, ph, pw, dh, dw = k
     ref = conv2d_naive(x.astype(np.float64), wt.astype(np.float64), None if b is None else b.astype(np.float64),
                        (sh, sw), (ph, pw), (dh, dw), groups)
-    with mt.backend(backend_name):
+    with mt.backend(backend_name), dispatch.force_path("conv2d", "im2col"), \
+            pytest.MonkeyPatch.context() as mp:
+        if workspace is not None:
+            mp.setattr(K, "WORKSPACE_BYTES", workspace)
         y = F.conv2d(mt.tensor(x), mt.tensor(wt), None if b is None else mt.tensor(b),
                      stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), groups=groups)
     assert y.dtype == dtype

@@ -5,9 +5,8 @@
   dilations, bias on/off, float32/float64;
 * the Numba twins == the NumPy versions for "same" convolutions, on one thread and with the batch
   split over several, dy contiguous or not;
-* Conv2d on the Numba backend (which takes the direct path for 1–3 input channels) == Conv2d on the
-  NumPy backend (im2col), forward and every gradient, input gradient needed or not;
-* ``use_direct`` picks exactly stride-1 "same", groups-1, K ≤ 27 convolutions.
+* Conv2d by the direct path (chosen for 1–3 input channels) on either backend == Conv2d by the im2col
+  path (forced), forward and every gradient, input gradient needed or not;
 """
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch_cnn as mt
+from minitorch_cnn.kernels import dispatch
+from minitorch_cnn.kernels.conv_geometry import Conv2dGeometry
 import minitorch_cnn.nn.functional as F
 from minitorch_cnn import _backend
 from minitorch_cnn.kernels import direct_conv as D
@@ -52,7 +53,7 @@ def stride1_geometries(draw):
 def same_geometries(draw):
     """"Same" convolutions (stride 1, 2p = d(k−1)) with K = C·kh·kw ≤ 27: what Conv2d sends to the twins."""
     kh, kw = draw(st.sampled_from([1, 3, 5])), draw(st.sampled_from([1, 3, 5]))
-    c = draw(st.integers(1, max(1, D.MAX_DIRECT_K // (kh * kw))))
+    c = draw(st.integers(1, max(1, dispatch.DIRECT_MAX_TAPS // (kh * kw))))
     dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     ph, pw = dh * (kh - 1) // 2, dw * (kw - 1) // 2
     return draw(st.integers(1, 5)), c, draw(st.integers(1, 6)), draw(st.integers(1, 9)), draw(st.integers(1, 9)), kh, kw, ph, pw, dh, dw
@@ -65,15 +66,14 @@ def test_numpy_direct_conv_equals_definition_and_im2col(geom, dtype, seed, with_
     x = seeded_array((n, c, h, w), seed, dtype)
     wt = seeded_array((c_out, c, kh, kw), seed + 1, dtype)
     b = seeded_array((c_out,), seed + 2, dtype) if with_bias else None
-    y = D.direct_conv2d_forward(x, wt, b, ph, pw, dh, dw)
+    geo = Conv2dGeometry.of(x.shape, wt.shape, padding=(ph, pw), dilation=(dh, dw))
+    y = D.conv2d_forward(x, wt, b, geo)
     close(y, conv2d_naive(x, wt, b, (1, 1), (ph, pw), (dh, dw)), dtype, "y")
     dy = seeded_array(y.shape, seed + 3, dtype)
     cols = K.im2col(x, kh, kw, 1, 1, ph, pw, dh, dw)
     dy2 = dy.transpose(1, 0, 2, 3).reshape(c_out, -1)
-    dweight, db = D.direct_conv2d_backward_weight(x, dy, kh, kw, ph, pw, dh, dw)
-    close(dweight, (dy2 @ cols.T).reshape(wt.shape), dtype, "dW")
-    close(db, dy2.sum(axis=1), dtype, "db")
-    dx = D.direct_conv2d_backward_input(dy, wt, h, w, ph, pw, dh, dw)
+    close(D.conv2d_weight_grad(x, dy, geo), (dy2 @ cols.T).reshape(wt.shape), dtype, "dW")
+    dx = D.conv2d_input_grad(dy, wt, geo)
     close(dx, K.col2im(wt.reshape(c_out, -1).T @ dy2, n, c, h, w, kh, kw, 1, 1, ph, pw, dh, dw), dtype, "dX")
 
 
@@ -91,16 +91,14 @@ def _check_twins(geom, dtype, seed, with_bias, strided_dy):
     x = seeded_array((n, c, h, w), seed, dtype)
     wt = seeded_array((c_out, c, kh, kw), seed + 1, dtype)
     b = seeded_array((c_out,), seed + 2, dtype) if with_bias else None
-    ref = D.direct_conv2d_forward(x, wt, b, ph, pw, dh, dw)
+    geo = Conv2dGeometry.of(x.shape, wt.shape, padding=(ph, pw), dilation=(dh, dw))
+    ref = D.conv2d_forward(x, wt, b, geo)
     assert ref.shape == (n, c_out, h, w)
-    close(D.direct_conv2d_forward_numba(x, wt, b, ph, pw, dh, dw), ref, dtype, "y")
+    close(D.conv2d_forward_numba(x, wt, b, geo), ref, dtype, "y")
     dy = seeded_array((n, h, w, c_out), seed + 3, dtype).transpose(0, 3, 1, 2) if strided_dy \
         else seeded_array(ref.shape, seed + 3, dtype)
-    for name, got, want in zip(("dW", "db"), D.direct_conv2d_backward_weight_numba(x, dy, kh, kw, ph, pw, dh, dw),
-                               D.direct_conv2d_backward_weight(x, dy, kh, kw, ph, pw, dh, dw)):
-        close(got, want, dtype, name)
-    close(D.direct_conv2d_backward_input_numba(dy, wt, h, w, ph, pw, dh, dw),
-          D.direct_conv2d_backward_input(dy, wt, h, w, ph, pw, dh, dw), dtype, "dX")
+    close(D.conv2d_weight_grad_numba(x, dy, geo), D.conv2d_weight_grad(x, dy, geo), dtype, "dW")
+    close(D.conv2d_input_grad_numba(dy, wt, geo), D.conv2d_input_grad(dy, wt, geo), dtype, "dX")
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -109,35 +107,27 @@ def _check_twins(geom, dtype, seed, with_bias, strided_dy):
                          [(1, 16, 28, False, True), (3, 16, 32, False, True), (3, 5, 7, True, True),
                           (1, 4, 9, True, False), (2, 3, 5, True, True)])
 def test_conv2d_direct_path_equals_im2col_path(c_in, c_out, hw, x_grad, with_bias, dtype, threads, monkeypatch):
-    """Conv2d end to end: Numba backend (direct, the batch split over the threads) == NumPy backend (im2col)."""
+    """Conv2d end to end, the direct path (chosen here) on both backends == the im2col path (forced)
+    on the NumPy backend; the Numba direct twin splits the batch over the threads."""
     monkeypatch.setattr(numba, "get_num_threads", lambda: threads)
     dt = mt.float32 if dtype == np.float32 else mt.float64
     n = 5
-    assert D.use_direct(c_in, hw, hw, 3, 3, 1, 1, 1, 1, 1, 1, 1)
+    assert dispatch.conv2d_path(Conv2dGeometry.of((n, c_in, hw, hw), (c_out, c_in, 3, 3), padding=(1, 1))) == "direct"
     x0 = seeded_array((n, c_in, hw, hw), 0, dtype)
     w0 = seeded_array((c_out, c_in, 3, 3), 1, dtype)
     b0 = seeded_array((c_out,), 2, dtype)
     gy = seeded_array((n, c_out, hw, hw), 3, dtype)
     results = {}
-    for backend in ("numba", "numpy"):
-        with _backend.backend(backend):
+    for backend, path in (("numba", "direct"), ("numpy", "direct"), ("numpy", "im2col")):
+        with _backend.backend(backend), dispatch.force_path("conv2d", path):
             x = mt.tensor(x0, dtype=dt, requires_grad=x_grad)
             wt = mt.tensor(w0, dtype=dt, requires_grad=True)
             b = mt.tensor(b0, dtype=dt, requires_grad=True) if with_bias else None
             y = F.conv2d(x, wt, b, padding=1)
             y.backward(mt.tensor(gy, dtype=dt))
-            results[backend] = [y.detach().numpy(), wt.grad.numpy()] + ([b.grad.numpy()] if with_bias else []) \
+            results[backend, path] = [y.detach().numpy(), wt.grad.numpy()] + ([b.grad.numpy()] if with_bias else []) \
                 + ([x.grad.numpy()] if x_grad else [])
             assert (x.grad is None) != x_grad
-    for got, want, name in zip(results["numba"], results["numpy"], ("y", "dW", "db", "dX")):
-        close(got, want, dtype, name)
-
-
-def test_use_direct_only_for_skinny_same_convs():
-    same = dict(h=8, w=8, kh=3, kw=3, sh=1, sw=1, ph=1, pw=1, dh=1, dw=1, groups=1)
-    assert D.use_direct(1, **same) and D.use_direct(3, **same)
-    assert not D.use_direct(4, **same)  # K = 36: im2col + BLAS
-    assert not D.use_direct(3, **{**same, "sh": 2})
-    assert not D.use_direct(3, **{**same, "ph": 0})
-    assert not D.use_direct(2, **{**same, "groups": 2})
-    assert D.use_direct(1, **{**same, "kh": 5, "ph": 2})
+    for key in (("numba", "direct"), ("numpy", "direct")):
+        for got, want, name in zip(results[key], results["numpy", "im2col"], ("y", "dW", "db", "dX")):
+            close(got, want, dtype, f"{key} {name}")

@@ -132,29 +132,28 @@ def test_is_same_conv_only_for_stride_one_and_full_padding():
 
 
 # ---------------------------------------------------------------------------------------------
-# optimizers: the parallel builds of the fused updates (used from PARALLEL_MIN elements on)
+# optimizers: the parallel builds of the fused updates (used from dispatch.PARALLEL_MIN elements on)
 # ---------------------------------------------------------------------------------------------
 import pytest  # noqa: E402
 
 import minitorch_cnn as mt  # noqa: E402
 from minitorch_cnn import nn  # noqa: E402
-from minitorch_cnn.kernels import optim_kernels as OK  # noqa: E402
+from minitorch_cnn.kernels import dispatch  # noqa: E402
 from optim_strategies import CASE_IDS, OPTIM_CASES, gradient_sequence  # noqa: E402
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("case", OPTIM_CASES, ids=CASE_IDS)
-def test_parallel_optimizer_kernels_equal_numpy(case, dtype, monkeypatch):
-    """With ``PARALLEL_MIN = 0`` every update takes the ``parallel=True`` build (prange, reductions
-    split over threads); it must still agree with the NumPy update (odd 2-D and 1-D shapes)."""
-    monkeypatch.setattr(OK, "PARALLEL_MIN", 0)
+def test_parallel_optimizer_kernels_equal_numpy(case, dtype):
+    """Forced to the ``parallel=True`` build (prange, reductions split over threads), every update
+    must still agree with the NumPy update (odd 2-D and 1-D shapes)."""
     for shape in [(37, 29), (101,)]:
         kw = {}
         init = np.random.default_rng(1).standard_normal(shape).astype(dtype)
         grads = gradient_sequence(shape, 6, 2, 1.0, dtype)
         results = {}
         for backend in ("numpy", "numba"):
-            with mt.backend(backend):
+            with mt.backend(backend), dispatch.force_path("optimizer_update", "parallel"):
                 p = nn.Parameter(mt.Tensor(init.copy()))
                 opt = case.make_ours([p], kw)
                 for g in grads:

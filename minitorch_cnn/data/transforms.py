@@ -6,7 +6,9 @@
         transforms.Normalize(mean=[0.5], std=[0.5]),     # -> (x - 0.5) / 0.5, per channel
     ])
 
-Each transform is a callable object; ``Compose`` applies a list of them in order.
+Each transform is a callable object; ``Compose`` applies a list of them in order. The classic
+(v1) pair that PyTorch's tutorials use is here too: ``ToTensor()`` (= ToImage + ToDtype(float32,
+scale=True) for uint8 images) and ``Lambda(fn)``.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__ = ["Compose", "ToImage", "ToDtype", "Normalize"]
+__all__ = ["Compose", "ToImage", "ToDtype", "Normalize", "ToTensor", "Lambda"]
 
 
 def _array_of(inpt, who: str) -> np.ndarray:
@@ -196,3 +198,38 @@ class Normalize(Transform):
 
     def extra_repr(self) -> str:
         return f"mean={self.mean}, std={self.std}, inplace={self.inplace}"
+
+
+class ToTensor(Transform):
+    """torchvision's classic ``ToTensor``, PIL-free: an H×W×C (or H×W) NumPy image → a C×H×W tensor.
+
+    A uint8 image becomes the default float dtype divided by 255 (so values lie in [0, 1]); any other
+    dtype keeps its dtype and values, only moved to C×H×W, exactly as torchvision does. Anything NumPy
+    can view as an array (a PIL image) goes through ``np.asarray`` first. A Tensor is refused, as in
+    torchvision (it is already converted: use ``ToDtype``/``Normalize`` on it).
+    """
+
+    def __call__(self, pic):
+        if isinstance(pic, Tensor) or not (isinstance(pic, np.ndarray) or hasattr(pic, "__array_interface__")):
+            raise TypeError(f"ToTensor: pic should be a PIL Image or ndarray. Got {type(pic)}")
+        a = np.asarray(pic)
+        if a.ndim not in (2, 3):
+            raise ValueError(f"ToTensor: pic should be 2/3 dimensional. Got {a.ndim} dimensions (shape {a.shape}).")
+        chw = np.ascontiguousarray(np.atleast_3d(a).transpose(2, 0, 1) if a.ndim == 3 else a[None])
+        if chw.dtype == np.uint8:
+            from ..dtypes import get_default_dtype
+            dt = get_default_dtype()
+            return Tensor(chw.astype(dt) / dt.type(255))
+        return Tensor(chw.copy() if np.shares_memory(chw, a) else chw)
+
+
+class Lambda(Transform):
+    """Wrap any function as a transform: ``Lambda(lambda y: ...)`` (e.g. a one-hot target)."""
+
+    def __init__(self, lambd: Callable):
+        if not callable(lambd):
+            raise TypeError(f"Argument lambd should be callable, got {type(lambd).__name__!r}")
+        self.lambd = lambd
+
+    def __call__(self, inpt):
+        return self.lambd(inpt)

@@ -3,12 +3,15 @@
 Convention: every kernel has a plain NumPy version that reads like the math (``im2col``,
 ``col2im``, ``max_pool2d_forward``, ``max_pool2d_backward``, …) and a ``@numba.njit(cache=True)``
 twin with the same name plus ``_numba`` and the same arguments; the tests check that each pair
-agrees. Layers pick one with :func:`minitorch_cnn._backend.use_numba`.
+agrees. Layers pick the twin with :func:`minitorch_cnn._backend.use_numba`; where a layer has more
+than one algorithm, ``dispatch.py`` chooses which (never depending on the backend).
 
-- ``im2col.py``         im2col / col2im: convolution as one matrix product (Conv2d forward and backward)
-- ``direct_conv.py``    Conv2d computed directly, for first layers with 1–3 input channels (Numba only)
+- ``dispatch.py``       which path runs at every dispatch point (``PATHS``, a chooser each, ``force_path``)
+- ``conv_geometry.py``  ``Conv2dGeometry``: one convolution's shapes, stride, padding, dilation, groups
+- ``im2col.py``         im2col / col2im, and the im2col conv path (matrix products over the columns)
+- ``direct_conv.py``    the direct conv path (sums over shifted slices, no im2col): 1–3-channel first layers
 - ``conv.py``           ``conv2d_naive``: the convolution as seven nested loops, the tests' oracle
-- ``pool.py``           max pooling forward (with argmax indices) and its backward scatter
+- ``pool.py``           max pooling forward (with argmax indices, a 2×2 pair too) and its backward scatter
 - ``activation.py``     ReLU forward and backward
 - ``softmax_ce.py``     softmax cross-entropy with class-index targets, forward and backward
 - ``optim_kernels.py``  fused optimizer updates, ``<name>_update_numba`` (twins of the NumPy updates in ``optim/``)

@@ -2,8 +2,8 @@
 
 ::
 
-    y  = max(a, 0)            (written ``a if a > 0 else 0``: NaN gives 0, as the engine always did)
-    da = dy · [y > 0]         ([y > 0] = [a > 0], so backward needs only the output, not a mask)
+    y  = max(a, 0)            (written ``0 if a <= 0 else a``: NaN stays NaN, as in torch)
+    da = dy · [not y ≤ 0]     (= [a > 0], and dy at a NaN, as torch; backward needs only the output)
 
 The twins run over the flattened arrays: one pass, no temporary mask. Like every layer kernel they are
 compiled without ``parallel=True``: a parallel loop leaves Numba's OpenMP workers spinning while the
@@ -17,26 +17,26 @@ import numpy as np
 
 
 def relu_forward(a):
-    """``y = a where a > 0, else 0`` (same dtype and shape)."""
-    return np.where(a > 0, a, np.zeros((), dtype=a.dtype))
+    """``y = 0 where a ≤ 0, else a`` (same dtype and shape; NaN stays NaN, as torch)."""
+    return np.where(a <= 0, np.zeros((), dtype=a.dtype), a)
 
 
 def relu_backward(y, g):
-    """``da = g where y > 0, else 0``; ``y`` is the forward's output."""
-    return np.where(y > 0, g, np.zeros((), dtype=g.dtype))
+    """``da = 0 where y ≤ 0, else g``; ``y`` is the forward's output."""
+    return np.where(y <= 0, np.zeros((), dtype=g.dtype), g)
 
 
 @numba.njit(cache=True)
 def _relu_forward_flat(a, out):
     for i in numba.prange(a.size):
         v = a[i]
-        out[i] = v if v > 0 else 0
+        out[i] = 0 if v <= 0 else v
 
 
 @numba.njit(cache=True)
 def _relu_backward_flat(y, g, out):
     for i in numba.prange(y.size):
-        out[i] = g[i] if y[i] > 0 else 0
+        out[i] = 0 if y[i] <= 0 else g[i]
 
 
 def relu_forward_numba(a):

@@ -25,23 +25,6 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .im2col import conv_output_size, is_same_conv
-
-#: Conv2d takes the direct path when C_in·kh·kw is at most this (1 or 3 channels at 3×3) and groups = 1.
-MAX_DIRECT_K = 27
-
-
-def use_direct(c_in, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups) -> bool:
-    """Whether Conv2d computes this convolution directly: a "same" convolution (stride 1,
-    2p = d(k−1)), groups 1 and a skinny im2col (K = C_in·kh·kw ≤ 27).
-
-    Conv2d fwd+bwd, batch 64, vs im2col + BLAS: 1 thread, 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms,
-    3→16 32×32 1.79–2.01 vs 1.90–2.08 ms; 2 threads 1.18 → 0.55 ms and 2.21 → 1.20 ms (the batch
-    splits over the threads; OpenBLAS's second thread barely helps such skinny products).
-    """
-    return groups == 1 and c_in * kh * kw <= MAX_DIRECT_K and is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw)
-
-
 # ---------------------------------------------------------------------------------------------
 # NumPy versions
 # ---------------------------------------------------------------------------------------------
@@ -50,13 +33,12 @@ def _tap(xp, i, j, dh, dw, h_out, w_out):
     return xp[:, :, i * dh: i * dh + h_out, j * dw: j * dw + w_out]
 
 
-def direct_conv2d_forward(x, weight, bias, ph, pw, dh, dw):
+def conv2d_forward(x, weight, bias, geo):
     """``y = b + Σ_(i,j) W[:, :, i, j] · x_tap(i, j)`` (bias may be None)."""
-    n, c, h, w = x.shape
-    c_out, _, kh, kw = weight.shape
-    h_out, w_out = conv_output_size(h, kh, 1, ph, dh), conv_output_size(w, kw, 1, pw, dw)
+    (ph, pw), (dh, dw) = geo.padding, geo.dilation
+    kh, kw, h_out, w_out = geo.kh, geo.kw, geo.h_out, geo.w_out
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    y = np.zeros((n, c_out, h_out, w_out), dtype=x.dtype)
+    y = np.zeros(geo.out_shape, dtype=x.dtype)
     if bias is not None:
         y += bias[:, None, None]
     for i in range(kh):
@@ -65,23 +47,23 @@ def direct_conv2d_forward(x, weight, bias, ph, pw, dh, dw):
     return y
 
 
-def direct_conv2d_backward_weight(x, dy, kh, kw, ph, pw, dh, dw):
-    """``(dW, db)``: ``dW[:, :, i, j] = Σ_(n,oh,ow) dy · x_tap(i, j)``, ``db = Σ_(n,oh,ow) dy``."""
-    n, c, h, w = x.shape
-    _, c_out, h_out, w_out = dy.shape
+def conv2d_weight_grad(x, dy, geo):
+    """``dW[:, :, i, j] = Σ_(n,oh,ow) dy · x_tap(i, j)``."""
+    (ph, pw), (dh, dw) = geo.padding, geo.dilation
+    kh, kw, h_out, w_out = geo.kh, geo.kw, geo.h_out, geo.w_out
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    dweight = np.empty((c_out, c, kh, kw), dtype=x.dtype)
+    dweight = np.empty((geo.c_out, geo.c_in, kh, kw), dtype=x.dtype)
     for i in range(kh):
         for j in range(kw):
             dweight[:, :, i, j] = np.tensordot(dy, _tap(xp, i, j, dh, dw, h_out, w_out), axes=([0, 2, 3], [0, 2, 3]))
-    return dweight, dy.sum(axis=(0, 2, 3))
+    return dweight
 
 
-def direct_conv2d_backward_input(dy, weight, h, w, ph, pw, dh, dw):
+def conv2d_input_grad(dy, weight, geo):
     """``dx``: each tap's ``W[:, :, i, j]ᵀ · dy`` added back where the tap read from (padding cropped)."""
-    n, c_out, h_out, w_out = dy.shape
-    _, c, kh, kw = weight.shape
-    dxp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=dy.dtype)
+    (ph, pw), (dh, dw) = geo.padding, geo.dilation
+    kh, kw, h_out, w_out, h, w = geo.kh, geo.kw, geo.h_out, geo.w_out, geo.h, geo.w
+    dxp = np.zeros((geo.n, geo.c_in, h + 2 * ph, w + 2 * pw), dtype=dy.dtype)
     for i in range(kh):
         for j in range(kw):
             _tap(dxp, i, j, dh, dw, h_out, w_out)[...] += np.einsum("oc,nohw->nchw", weight[:, :, i, j], dy)
@@ -186,11 +168,13 @@ def _forward_images(x, weight, bias, ph, pw, dh, dw, y, b_lo, b_hi):
                     yr[ow] = ar[ow]
 
 
-def direct_conv2d_forward_numba(x, weight, bias, ph, pw, dh, dw):
-    """Numba twin of :func:`direct_conv2d_forward` for "same" convolutions (see above); the batch
-    is split over :func:`numba.get_num_threads` Python threads."""
-    n, c, h, w = x.shape
-    y = np.empty((n, weight.shape[0], h, w), dtype=x.dtype)
+def conv2d_forward_numba(x, weight, bias, geo):
+    """Numba twin of :func:`conv2d_forward` for "same" convolutions (see above); the batch is split
+    over :func:`numba.get_num_threads` Python threads."""
+    (ph, pw), (dh, dw) = geo.padding, geo.dilation
+    n = geo.n
+    weight = np.ascontiguousarray(weight)
+    y = np.empty(geo.out_shape, dtype=x.dtype)
     _in_parallel(lambda lo, hi: _forward_images(x, weight, bias, ph, pw, dh, dw, y, lo, hi), n)
     return y
 
@@ -226,18 +210,9 @@ def _dots_row(g, xrow, i, kw, row_step, col_step, out_row, zero):
             j += 1
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
-def _sum(a, zero):
-    """Σ a, reassociated (vectorised partial sums)."""
-    s = zero
-    for q in range(a.size):
-        s += a[q]
-    return s
-
-
 @numba.njit(cache=True, nogil=True)
-def _weight_grad_images(x, dy, kh, kw, ph, pw, dh, dw, dw64, db64, b_lo, b_hi):
-    """dw64 / db64 (float64) += images [b_lo, b_hi)'s dW / db."""
+def _weight_grad_images(x, dy, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi):
+    """dw64 (float64) += images [b_lo, b_hi)'s dW."""
     n, c, h, w = x.shape
     c_out = dy.shape[1]
     wp = w + 2 * pw
@@ -249,30 +224,24 @@ def _weight_grad_images(x, dy, kh, kw, ph, pw, dh, dw, dw64, db64, b_lo, b_hi):
         _pad_image(x, b, ph, pw, xp)
         _spread_grad(dy, b, wp, dyp)
         for o in range(c_out):
-            db64[o] += _sum(dyp[o], zero)
             for ci in range(c):
                 for i in range(kh):
                     _dots_row(dyp[o], xp[ci], i, kw, dh * wp, dw, dw64[o, ci, i], zero)
 
 
-def direct_conv2d_backward_weight_numba(x, dy, kh, kw, ph, pw, dh, dw):
-    """Numba twin of :func:`direct_conv2d_backward_weight` for "same" convolutions: per image, each
-    weight is one dot product of a dy plane with a shifted input slice; images add up in float64
-    (each thread's range of images in its own sums, added in range order)."""
-    c_out, c = dy.shape[1], x.shape[1]
+def conv2d_weight_grad_numba(x, dy, geo):
+    """Numba twin of :func:`conv2d_weight_grad` for "same" convolutions: per image, each weight is
+    one dot product of a dy plane with a shifted input slice; images add up in float64 (each
+    thread's range of images in its own sums, added in range order)."""
+    (ph, pw), (dh, dw) = geo.padding, geo.dilation
     dy = np.ascontiguousarray(dy)
-    parts = []
 
     def part(lo, hi):
-        dw64, db64 = np.zeros((c_out, c, kh, kw)), np.zeros(c_out)
-        _weight_grad_images(x, dy, kh, kw, ph, pw, dh, dw, dw64, db64, lo, hi)
-        return dw64, db64
+        dw64 = np.zeros((geo.c_out, geo.c_in, geo.kh, geo.kw))
+        _weight_grad_images(x, dy, geo.kh, geo.kw, ph, pw, dh, dw, dw64, lo, hi)
+        return dw64
 
-    parts = _in_parallel(part, x.shape[0])
-    dw64, db64 = parts[0]
-    for a, b in parts[1:]:
-        dw64, db64 = dw64 + a, db64 + b
-    return dw64.astype(x.dtype), db64.astype(x.dtype)
+    return sum(_in_parallel(part, geo.n)).astype(x.dtype)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -303,11 +272,13 @@ def _input_grad_images(dy, weight, h, w, ph, pw, dh, dw, dx, b_lo, b_hi):
                     d[iw] = s[iw]
 
 
-def direct_conv2d_backward_input_numba(dy, weight, h, w, ph, pw, dh, dw):
-    """Numba twin of :func:`direct_conv2d_backward_input` for "same" convolutions: each dy plane,
-    times a weight, is added to the shifted slice its tap read from; the padding is cropped."""
+def conv2d_input_grad_numba(dy, weight, geo):
+    """Numba twin of :func:`conv2d_input_grad` for "same" convolutions: each dy plane, times a
+    weight, is added to the shifted slice its tap read from; the padding is cropped."""
+    (ph, pw), (dh, dw), h, w = geo.padding, geo.dilation, geo.h, geo.w
     dy = np.ascontiguousarray(dy)
-    dx = np.empty((dy.shape[0], weight.shape[1], h, w), dtype=dy.dtype)
+    weight = np.ascontiguousarray(weight)
+    dx = np.empty((geo.n, geo.c_in, h, w), dtype=dy.dtype)
     _in_parallel(lambda lo, hi: _input_grad_images(dy, weight, h, w, ph, pw, dh, dw, dx, lo, hi), dy.shape[0])
     return dx
 

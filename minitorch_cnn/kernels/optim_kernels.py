@@ -32,22 +32,20 @@ import types
 import numba
 import numpy as np
 
+from . import dispatch
 from .optim_scalars import nadam_mu, radam_rectification
 
 _jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
-PARALLEL_MIN = 1 << 20  # elements: from here on a fused update runs on all of Numba's threads
 
 
 class _Fused:
     """A fused loop compiled twice: serially, and with ``parallel=True`` (its ``prange`` loops spread
     over Numba's threads; each element is independent, norms are ``prange`` reductions).
 
-    Parameters of ``PARALLEL_MIN`` elements or more take the parallel build: the update is
-    memory-bound and a second core adds bandwidth (Adam, 1M float32: 0.90 → 0.66 ms on 2 cores).
-    Smaller ones (every layer of the lecture's CNNs) stay serial: a parallel loop leaves Numba's
-    OpenMP workers spinning, and on a machine with as many cores as threads they then starve the
-    BLAS threads of the next layer's matmul (SimpleCNN training step, 2 Numba + 2 BLAS threads:
-    14.3 ms with a parallel Adam step vs 6–7 ms without; benchmarks/, "threads" rows).
+    Which build runs is :func:`kernels.dispatch.optimizer_update_path` (by the parameter's size:
+    parallel from ``dispatch.PARALLEL_MIN`` elements, where the memory-bound update gains a core's
+    bandwidth; serial below, where Numba's spinning OpenMP workers would starve the next layer's
+    BLAS threads).
     """
 
     def __init__(self, py_func, **options):
@@ -60,7 +58,8 @@ class _Fused:
         self.parallel = numba.njit(parallel=True, **opts)(twin)
 
     def __call__(self, p, *args):
-        return (self.parallel if p.size >= PARALLEL_MIN else self.serial)(p, *args)
+        build = self.parallel if dispatch.optimizer_update_path(p.size) == "parallel" else self.serial
+        return build(p, *args)
 
 
 def _pjit(py_func):

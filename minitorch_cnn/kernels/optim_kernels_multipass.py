@@ -3,7 +3,7 @@
 LAMB's trust ratio needs ‖w‖ and ‖u‖ of the whole tensor before any element can step, and
 Adafactor's factored second moment needs row and column means (and the update's RMS), so these
 twins take two or three passes over the parameter instead of one. The conventions, the serial and
-parallel builds (``_Fused``, ``PARALLEL_MIN``) and the helpers are those of ``optim_kernels.py``;
+parallel builds (``_Fused``; ``dispatch.PARALLEL_MIN``) and the helpers are those of ``optim_kernels.py``;
 each twin must agree with its NumPy update (tests/test_optim_kernels.py).
 """
 from __future__ import annotations

@@ -17,7 +17,9 @@ maximum in row-major window order wins (a later tap must be strictly greater); a
 
 Backward: ``dx[n, c].flat[indices[n, c, oh, ow]] += dy[n, c, oh, ow]`` (overlapping windows add up).
 
-Each function has a NumPy version and a Numba twin (``*_numba``) with the same signature.
+Each function has a NumPy version and a Numba twin (``*_numba``) with the same signature. The
+lecture's ``MaxPool2d(2)`` has its own pair (``max_pool2d_forward_2x2``: the same race over the
+window's four taps, bounds known); ``kernels/dispatch.py`` chooses it, on either backend.
 """
 from __future__ import annotations
 
@@ -70,6 +72,27 @@ def max_pool2d_forward(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     return out, idx
 
 
+def max_pool2d_forward_2x2(x, sh, sw, h_out, w_out):
+    """:func:`max_pool2d_forward` for a 2×2 window without padding or dilation, every window inside
+    the image (``kernels/dispatch.py`` checks): the four taps are four strided views of x, compared
+    in row-major window order with the same rule (first maximum wins, NaN wins)."""
+    n, c, h, w = x.shape
+    oh = np.arange(h_out)[:, None] * sh
+    ow = np.arange(w_out)[None, :] * sw
+    out, idx = None, None
+    for a in range(2):
+        for b in range(2):
+            vals = x[:, :, a: a + sh * (h_out - 1) + 1: sh, b: b + sw * (w_out - 1) + 1: sw]
+            pos = np.broadcast_to((oh + a) * w + ow + b, vals.shape)
+            if out is None:  # the first tap starts the race (as −∞ would, keeping its index)
+                out, idx = vals.copy(), pos.astype(np.int64)
+                continue
+            take = (vals > out) | np.isnan(vals)
+            out = np.where(take, vals, out)
+            idx = np.where(take, pos, idx)
+    return out, idx
+
+
 def windows_with_taps(size, out_size, kernel, stride, padding, dilation):
     """Bool (out_size,): whether window o has at least one tap inside [0, size).
 
@@ -97,8 +120,8 @@ def max_pool2d_backward(grad_out, indices, h, w):
 # ---------------------------------------------------------------------------------------------
 @numba.njit(cache=True)
 def _max_pool_2x2_plane(xp, op, ip, sh, sw):
-    """The same loop for a 2×2 window without padding or dilation, its bounds known to the compiler
-    (3× faster than the general loop: the two 2-long tap loops unroll)."""
+    """The general loop for a 2×2 window without padding or dilation, its bounds known to the
+    compiler (3× faster than the general loop: the two 2-long tap loops unroll)."""
     h_out, w_out = op.shape
     w = xp.shape[1]
     for oh in range(h_out):
@@ -127,17 +150,12 @@ def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     n, c, h, w = x.shape
     out = np.empty((n, c, h_out, w_out), dtype=x.dtype)
     idx = np.empty((n, c, h_out, w_out), dtype=np.int64)
-    fast = (kh == 2 and kw == 2 and ph == 0 and pw == 0 and dh == 1 and dw == 1  # the lecture's MaxPool2d(2)
-            and (h_out - 1) * sh + 2 <= h and (w_out - 1) * sw + 2 <= w)  # (ceil_mode may overhang)
     for plane in numba.prange(n * c):
         b = plane // c
         ci = plane - b * c
         xp = x[b, ci]
         op = out[b, ci]
         ip = idx[b, ci]
-        if fast:
-            _max_pool_2x2_plane(xp, op, ip, sh, sw)
-            continue
         for oh in range(h_out):
             ih0 = oh * sh - ph
             ih1 = min(ih0 + (kh - 1) * dh + 1, h)
@@ -158,6 +176,19 @@ def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
                             best_i = ih * w + iw
                 op[oh, ow] = best
                 ip[oh, ow] = best_i
+    return out, idx
+
+
+@numba.njit(cache=True)
+def max_pool2d_forward_2x2_numba(x, sh, sw, h_out, w_out):
+    """Numba twin of :func:`max_pool2d_forward_2x2` (plane by plane, like the general twin)."""
+    n, c, h, w = x.shape
+    out = np.empty((n, c, h_out, w_out), dtype=x.dtype)
+    idx = np.empty((n, c, h_out, w_out), dtype=np.int64)
+    for plane in numba.prange(n * c):
+        b = plane // c
+        ci = plane - b * c
+        _max_pool_2x2_plane(x[b, ci], out[b, ci], idx[b, ci], sh, sw)
     return out, idx
 
 

@@ -8,6 +8,9 @@ from .pooling import MaxPool2d
 from .activation import ReLU
 from .flatten import Flatten
 from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from .bce import BCELoss, BCEWithLogitsLoss
+from .elementwise import Identity, Sigmoid, Tanh
+from .softmax import LogSoftmax, Softmax
 from .normalization import BatchNorm1d, BatchNorm2d
 from .dropout import Dropout, Dropout2d
 from .relu_family import ELU, GELU, LeakyReLU, SiLU
@@ -18,7 +21,8 @@ __all__ = [
     "Parameter", "Module", "Sequential",
     "functional", "init",
     "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
-    "MSELoss", "CrossEntropyLoss", "NLLLoss",
+    "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Identity",
     "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
     "LeakyReLU", "ELU", "GELU", "SiLU", "L1Loss", "SmoothL1Loss", "HuberLoss", "AvgPool2d", "AdaptiveAvgPool2d",
 ]

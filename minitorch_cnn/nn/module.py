@@ -227,6 +227,10 @@ class Module:
     def cpu(self):
         return self
 
+    def cuda(self, device=None):
+        """Always an error: this engine runs on the CPU only (reference/ holds the torch twins for GPUs)."""
+        check_device("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
+
     # -- state -------------------------------------------------------------------------------
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":
         """Every parameter and persistent buffer by dotted name (torch's keys and order), as NumPy

@@ -100,7 +100,8 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """``y = a ** b``;  ``da = dy * b * a**(b-1)``, ``db = dy * a**b * ln a``."""
+    """``y = a ** b``;  ``da = dy * b * a**(b-1)`` (0 where b = 0, as torch: a⁰ is constant even at
+    a = 0, where ``0 * 0**-1`` would give NaN), ``db = dy * a**b * ln a``."""
 
     node_name = "PowBackward0"
 
@@ -123,7 +124,9 @@ class Pow(Function):
         a, b = self.a, self.b
         ga = gb = None
         if self.needs_input_grad[0]:
-            ga = unbroadcast(g * b * np.power(a, b - 1), np.shape(a))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga = np.where(b == 0, 0, g * b * np.power(a, b - 1)).astype(g.dtype, copy=False)
+            ga = unbroadcast(ga, np.shape(a))
         if self.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 # torch defines d(a**b)/db as 0 where a == 0 and b >= 0

@@ -46,7 +46,7 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """``y = |a|``;  ``da = dy * sign(a)`` (0 at a = 0, as torch)."""
+    """``y = |a|``;  ``da = dy * sign(a)`` (0 at a = 0 and at NaN, as torch)."""
 
     node_name = "AbsBackward0"
 
@@ -55,7 +55,7 @@ class Abs(Function):
         return np.abs(a)
 
     def backward(self, g):
-        return (g * np.sign(self.a),)
+        return (g * np.where(np.isnan(self.a), 0, np.sign(self.a)).astype(g.dtype, copy=False),)
 
 
 class Tanh(Function):

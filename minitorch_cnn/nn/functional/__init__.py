@@ -12,7 +12,9 @@ Numba) is decided per call by :func:`minitorch_cnn._backend.use_numba`.
 from __future__ import annotations
 
 from ._checks import _check_reduction, _pair  # noqa: F401 - used by the layer classes in nn/
+from ...functions import sigmoid, tanh
 from .activation import log_softmax, relu, softmax
+from .bce import binary_cross_entropy, binary_cross_entropy_with_logits
 from .conv import Conv2dFn, conv2d
 from .linear import LinearFn, linear
 from .loss import CrossEntropyFn, MSELossFn, NLLLossFn, cross_entropy, mse_loss, nll_loss
@@ -25,7 +27,8 @@ from .avg_pooling import AdaptiveAvgPool2dFn, AvgPool2dFn, adaptive_avg_pool2d, 
 
 __all__ = [
     "linear", "conv2d", "max_pool2d", "relu", "log_softmax", "softmax",
-    "mse_loss", "cross_entropy", "nll_loss",
+    "mse_loss", "cross_entropy", "nll_loss", "sigmoid", "tanh",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "batch_norm", "dropout", "dropout2d",
     "leaky_relu", "elu", "gelu", "silu", "l1_loss", "smooth_l1_loss", "huber_loss",
     "avg_pool2d", "adaptive_avg_pool2d",

@@ -1,131 +1,81 @@
-"""``F.conv2d``: 2-D convolution (cross-correlation) by im2col + matmul, or directly for skinny first layers."""
+"""``F.conv2d``: 2-D convolution (cross-correlation) as four equations, each one kernel call."""
 from __future__ import annotations
+
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from ... import _backend
 from ...autograd.function import Function
 from ...kernels import direct_conv as _direct
+from ...kernels import dispatch as _dispatch
 from ...kernels import im2col as _im2col
+from ...kernels.conv_geometry import Conv2dGeometry
 from ...tensor import Tensor
 from ._checks import _check_float, _check_same_dtype, _check_tensor, _pair, _shape
 
 
+class ConvKernels(NamedTuple):
+    """One conv path's three kernels: ``forward(x, W, b, geometry)``, ``input_grad(dY, W, geometry)``,
+    ``weight_grad(x, dY, geometry)``."""
+
+    forward: Callable
+    input_grad: Callable
+    weight_grad: Callable
+
+
+#: path (``kernels/dispatch.py``) → (its NumPy versions, their Numba twins)
+CONV2D_KERNELS = {
+    "im2col": (ConvKernels(_im2col.conv2d_forward, _im2col.conv2d_input_grad, _im2col.conv2d_weight_grad),
+               ConvKernels(_im2col.conv2d_forward_numba, _im2col.conv2d_input_grad_numba,
+                           _im2col.conv2d_weight_grad_numba)),
+    "direct": (ConvKernels(_direct.conv2d_forward, _direct.conv2d_input_grad, _direct.conv2d_weight_grad),
+               ConvKernels(_direct.conv2d_forward_numba, _direct.conv2d_input_grad_numba,
+                           _direct.conv2d_weight_grad_numba)),
+}
+
+
 class Conv2dFn(Function):
-    """2-D cross-correlation by im2col + one matmul per group.
+    """``y = W ⋆ x + b``, the cross-correlation, and its three gradients.
 
-    Shapes: x (N, C, H, W), W (C_out, C/g, kh, kw), b (C_out,), y (N, C_out, H_out, W_out) with
-    ``H_out = ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1``. ``cols = im2col(x)`` is (C·kh·kw, N·H_out·W_out) and
-    for each group g (rows/channels of that group only)::
+    x (N, C_in, H, W), W (C_out, C_in/groups, kh, kw), b (C_out,), y and dY (N, C_out, H_out, W_out),
+    ``H_out = ⌊(H + 2p − d(k−1) − 1)/s⌋ + 1``; x is zero outside the image; for output channel o,
+    c runs over the input channels of o's group::
 
-        Y_g  = W_g · cols_g  (+ b)                    forward
-        dW_g = dY_g · cols_gᵀ                         (dY_g as (C_out/g, N·H_out·W_out))
-        dcols_g = W_gᵀ · dY_g,   dX = col2im(dcols)   (col2im is im2col's transpose)
-        db   = Σ_(n, oh, ow) dY
+        y[n, o, oh, ow]  = b[o] + Σ_(c,i,j) W[o, c, i, j] · x[n, c, oh·s + i·d − p, ow·s + j·d − p]
+        dX[n, c, ih, iw] = Σ_(o,i,j,oh,ow : oh·s + i·d − p = ih, ow·s + j·d − p = iw) W[o, c, i, j] · dY[n, o, oh, ow]
+        dW[o, c, i, j]   = Σ_(n,oh,ow) dY[n, o, oh, ow] · x[n, c, oh·s + i·d − p, ow·s + j·d − p]
+        db[o]            = Σ_(n,oh,ow) dY[n, o, oh, ow]
+
+    How the first three are computed is the path :func:`kernels.dispatch.conv2d_path` picks for the
+    geometry: ``"im2col"`` (matrix products over im2col's columns, ``kernels/im2col.py``) or
+    ``"direct"`` (sums over shifted slices, ``kernels/direct_conv.py``). The backend picks the NumPy
+    version or the Numba twin of that path's kernels.
 
     ``extra`` pads the bottom/right of x by one more row/column (``padding='same'`` with an even
     total padding split unevenly, as torch does); backward crops it off again.
-
-    Numba backend, "same" convolutions of 1–3 input channels at 3×3 (K = C·kh·kw ≤ 27, the first
-    layer): im2col's matrix would have only 9–27 rows, too skinny for BLAS, so y, dW, db and dX are
-    computed directly (``kernels/direct_conv.py``), the batch split over the threads.
     """
 
     node_name = "ConvolutionBackward0"
 
     def forward(self, x, weight, bias, *, stride, padding, dilation, groups, extra=(0, 0)):
-        self.numba = _backend.use_numba()
-        self.in_shape = x.shape
+        self.in_shape, self.extra = x.shape, extra
         if extra != (0, 0):
             x = np.pad(x, ((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
-        x = np.ascontiguousarray(x)
-        n, c, h, w = x.shape
-        c_out, c_g, kh, kw = weight.shape
-        (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-        h_out = _im2col.conv_output_size(h, kh, sh, ph, dh)
-        w_out = _im2col.conv_output_size(w, kw, sw, pw, dw)
-        self.extra = extra
-        self.direct = self.numba and _direct.use_direct(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, groups)
-        if self.direct:
-            self.x, self.weight = x, np.ascontiguousarray(weight)
-            self.geometry = (n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups)
-            return _direct.direct_conv2d_forward_numba(x, self.weight, bias, ph, pw, dh, dw)
-        # Numba backend, "same" convolutions (the lecture's 3×3, padding 1): im2col by shifted row
-        # copies, the same cols (kernels/im2col.py); ~3× faster than the element loop there
-        self.same = self.numba and _im2col.is_same_conv(h, w, kh, kw, sh, sw, ph, pw, dh, dw)
-        if self.same:
-            cols = _im2col.im2col_same(x, kh, kw, ph, pw, dh, dw)
-        else:
-            im2col = _im2col.im2col_numba if self.numba else _im2col.im2col
-            cols = im2col(x, kh, kw, sh, sw, ph, pw, dh, dw)  # (C·kh·kw, N·L)
-        k_g, o_g = c_g * kh * kw, c_out // groups
-        w2 = weight.reshape(c_out, k_g)
-        out = (_im2col.padded_empty(c_out, n * h_out * w_out, x.dtype) if self.same
-               else np.empty((c_out, n * h_out * w_out), dtype=x.dtype))
-        for g in range(groups):
-            np.matmul(w2[g * o_g:(g + 1) * o_g], cols[g * k_g:(g + 1) * k_g], out=out[g * o_g:(g + 1) * o_g])
-        if bias is not None:
-            out += bias[:, None]
-        self.cols, self.w2 = cols, w2
-        self.geometry = (n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups)
-        return np.ascontiguousarray(out.reshape(c_out, n, h_out, w_out).transpose(1, 0, 2, 3))
+        self.x, self.weight = np.ascontiguousarray(x), weight
+        self.geometry = Conv2dGeometry.of(x.shape, weight.shape, stride, padding, dilation, groups)
+        numpy_kernels, numba_kernels = CONV2D_KERNELS[_dispatch.conv2d_path(self.geometry)]
+        self.kernels = numba_kernels if _backend.use_numba() else numpy_kernels
+        return self.kernels.forward(self.x, weight, bias, self.geometry)  # y = W ⋆ x + b
 
-    def backward(self, g):
-        if self.direct:
-            return self._backward_direct(g)
-        n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups = self.geometry
-        cols, w2 = self.cols, self.w2
-        c_out = w2.shape[0]
-        k_g, o_g = w2.shape[1], c_out // groups
-        # dY as (C_out, N·L): the same column order as cols
-        if self.same:
-            g_cols = _im2col.padded_empty(c_out, n * h_out * w_out, g.dtype)
-            g_cols.reshape(c_out, n, h_out * w_out)[...] = g.reshape(n, c_out, h_out * w_out).transpose(1, 0, 2)
-        else:
-            g_cols = np.ascontiguousarray(g.reshape(n, c_out, h_out * w_out).transpose(1, 0, 2)).reshape(c_out, -1)
-        need_x, need_w = self.needs_input_grad[0], self.needs_input_grad[1]
+    def backward(self, dy):
+        need_x, need_w = self.needs_input_grad[:2]
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
-        dx = dweight = db = None
-        if need_w:
-            dw2 = np.empty_like(w2)
-            for gi in range(groups):
-                rows, ks = slice(gi * o_g, (gi + 1) * o_g), slice(gi * k_g, (gi + 1) * k_g)
-                if self.same:  # dW_gᵀ = cols_g · dY_gᵀ: the same products, a faster BLAS layout (1.5×)
-                    dw2[rows] = np.matmul(cols[ks], g_cols[rows].T).T
-                else:
-                    np.matmul(g_cols[rows], cols[ks].T, out=dw2[rows])
-            dweight = dw2.reshape(c_out, k_g // (kh * kw), kh, kw)
-        if need_x:
-            dcols = _im2col.padded_empty(*cols.shape, cols.dtype) if self.same else np.empty_like(cols)
-            for gi in range(groups):
-                rows, ks = slice(gi * o_g, (gi + 1) * o_g), slice(gi * k_g, (gi + 1) * k_g)
-                np.matmul(w2[rows].T, g_cols[rows], out=dcols[ks])
-            if self.same:
-                dx = _im2col.col2im_same(dcols, n, c, h, w, kh, kw, ph, pw, dh, dw)
-            else:
-                col2im = _im2col.col2im_numba if self.numba else _im2col.col2im
-                dx = col2im(dcols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw)
-            if self.extra != (0, 0):
-                dx = dx[:, :, :self.in_shape[2], :self.in_shape[3]]
-        if need_b:
-            db = g.sum(axis=(0, 2, 3))
-        return dx, dweight, db
-
-    def _backward_direct(self, g):
-        """dW, db and dX computed directly (see ``kernels/direct_conv.py``); same math as above."""
-        n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out, groups = self.geometry
-        need_x, need_w = self.needs_input_grad[0], self.needs_input_grad[1]
-        need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
-        dx = dweight = db = None
-        if need_w:
-            dweight, db = _direct.direct_conv2d_backward_weight_numba(self.x, g, kh, kw, ph, pw, dh, dw)
-            db = db if need_b else None
-        elif need_b:
-            db = g.sum(axis=(0, 2, 3))
-        if need_x:
-            dx = _direct.direct_conv2d_backward_input_numba(g, self.weight, h, w, ph, pw, dh, dw)
-            if self.extra != (0, 0):
-                dx = dx[:, :, :self.in_shape[2], :self.in_shape[3]]
+        dx = self.kernels.input_grad(dy, self.weight, self.geometry) if need_x else None
+        dweight = self.kernels.weight_grad(self.x, dy, self.geometry) if need_w else None
+        db = dy.sum(axis=(0, 2, 3)) if need_b else None
+        if dx is not None and self.extra != (0, 0):
+            dx = dx[:, :, :self.in_shape[2], :self.in_shape[3]]
         return dx, dweight, db
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import _backend
 from ...autograd.function import Function
+from ...kernels import dispatch as _dispatch
 from ...kernels import softmax_ce as _softmax_ce
 from ...tensor import Tensor
 from ._checks import _check_float, _check_reduction, _check_tensor, _shape
@@ -123,7 +124,7 @@ class CrossEntropyFn(Function):
             self.denom = m
         else:  # class indices: the fused softmax-CE kernels (kernels/softmax_ce.py)
             y = target.reshape(-1).astype(np.int64)
-            self.numba = _backend.use_numba() and c <= _softmax_ce.NUMBA_MAX_CLASSES
+            self.numba = _dispatch.softmax_cross_entropy_path(c) == "numba"
             self.y, self.ignore_index = y, ignore_index
             fwd = _softmax_ce.softmax_ce_forward_numba if self.numba else _softmax_ce.softmax_ce_forward
             logp, nll, smooth, w_y = fwd(x2, y, w, ignore_index, eps)

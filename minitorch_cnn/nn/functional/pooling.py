@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import _backend
 from ...autograd.function import Function
+from ...kernels import dispatch as _dispatch
 from ...kernels import pool as _pool
 from ...tensor import Tensor
 from ._checks import _check_float, _check_tensor, _pair, _shape
@@ -22,8 +23,7 @@ class MaxPool2dFn(Function):
     def forward(self, x, *, kernel, stride, padding, dilation, out_size):
         self.numba = _backend.use_numba()
         x = np.ascontiguousarray(x)
-        fwd = _pool.max_pool2d_forward_numba if self.numba else _pool.max_pool2d_forward
-        out, self.indices = fwd(x, *kernel, *stride, *padding, *dilation, *out_size)
+        out, self.indices = _max_pool_forward(x, kernel, stride, padding, dilation, out_size)
         self.hw = x.shape[2:]
         # windows lying wholly in the padding (possible with dilation) pass no gradient
         rows = _pool.windows_with_taps(x.shape[2], out_size[0], kernel[0], stride[0], padding[0], dilation[0])
@@ -36,6 +36,16 @@ class MaxPool2dFn(Function):
     def backward(self, g):
         bwd = _pool.max_pool2d_backward_numba if self.numba else _pool.max_pool2d_backward
         return (bwd(np.ascontiguousarray(g), self.grad_indices, *self.hw),)
+
+
+def _max_pool_forward(x, kernel, stride, padding, dilation, out_size):
+    """(out, indices) by the path ``kernels/dispatch.py`` picks, in the backend's twin."""
+    numba = _backend.use_numba()
+    if _dispatch.max_pool2d_path(*x.shape[2:], kernel, stride, padding, dilation, out_size) == "2x2":
+        fwd = _pool.max_pool2d_forward_2x2_numba if numba else _pool.max_pool2d_forward_2x2
+        return fwd(x, *stride, *out_size)
+    fwd = _pool.max_pool2d_forward_numba if numba else _pool.max_pool2d_forward
+    return fwd(x, *kernel, *stride, *padding, *dilation, *out_size)
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -71,8 +81,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     fn_out = MaxPool2dFn.apply(x, kernel=kernel, stride=stride, padding=pad, dilation=dil, out_size=out_size)
     indices = fn_out._ctx.indices if fn_out._ctx is not None else None
     if return_indices and indices is None:  # no graph was recorded: compute the indices directly
-        fwd = _pool.max_pool2d_forward_numba if _backend.use_numba() else _pool.max_pool2d_forward
-        indices = fwd(np.ascontiguousarray(x.array), *kernel, *stride, *pad, *dil, *out_size)[1]
+        indices = _max_pool_forward(np.ascontiguousarray(x.array), kernel, stride, pad, dil, out_size)[1]
     if not batched:
         fn_out = fn_out.squeeze(0)
         indices = indices[0] if indices is not None else None

@@ -1,0 +1,110 @@
+"""Functions that pick, accumulate or spread values: gather, cumsum, masked_fill, variance, and
+the zero-gradient roundings.
+
+- ``gather``: ``y[i][j] = a[index[i][j]][j]`` (dim 0); its backward scatters ``dy`` back, adding where
+  one element was picked twice.
+- ``cumsum``: ``y_k = Σ_{i≤k} a_i``; every ``a_i`` feeds all ``y_k`` with ``k ≥ i``, so
+  ``da_i = Σ_{k≥i} dy_k``: a cumulative sum of ``dy`` taken from the other end.
+- ``var``: ``v = Σ (a − ā)² / (n − c)`` with the correction ``c`` (1: Bessel's, torch's default);
+  ``da = dv · 2 (a − ā) / (n − c)`` (the mean's own dependence on ``a`` cancels out, since
+  ``Σ (a − ā) = 0``).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Gather(Function):
+    """``y = take_along_axis(a, index, dim)``;  ``da = 0`` with ``dy`` added at the gathered places."""
+    node_name = "GatherBackward0"  # torch's grad_fn name
+
+    def forward(self, a, index, dim):
+        self.shape, self.index, self.dim = a.shape, index, dim
+        return np.take_along_axis(a, index, axis=dim)
+
+    def backward(self, g):
+        da = np.zeros(self.shape, dtype=g.dtype)
+        # np.add.at accumulates repeated indices (put_along_axis would keep only the last one)
+        idx = list(np.indices(self.index.shape, sparse=True))
+        idx[self.dim] = self.index
+        np.add.at(da, tuple(idx), g)
+        return da, None, None
+
+
+class CumSum(Function):
+    """``y = cumsum(a, dim)``;  ``da = flip(cumsum(flip(dy)))`` along ``dim``."""
+    node_name = "CumsumBackward0"  # torch's grad_fn name
+
+    def forward(self, a, dim):
+        self.dim = dim
+        return np.cumsum(a, axis=dim)
+
+    def backward(self, g):
+        return np.flip(np.cumsum(np.flip(g, self.dim), axis=self.dim), self.dim), None
+
+
+class MaskedFill(Function):
+    """``y = value where mask else a``;  ``da = dy`` where the mask is False, else 0."""
+    node_name = "MaskedFillBackward0"  # torch's grad_fn name
+
+    def forward(self, a, mask, value):
+        self.mask = mask
+        return np.where(mask, np.asarray(value, dtype=a.dtype), a)
+
+    def backward(self, g):
+        return np.where(self.mask, np.zeros((), g.dtype), g), None, None
+
+
+class Var(Function):
+    """``v = Σ_dims (a − ā)² / (n − correction)``;  ``da = dv · 2 (a − ā) / (n − correction)``."""
+    node_name = "VarBackward0"  # torch's grad_fn name
+
+    def forward(self, a, dims, correction, keepdim):
+        self.dims, self.keepdim = dims, keepdim
+        n = int(np.prod([a.shape[d] for d in dims])) if dims else 1
+        self.denom = max(n - correction, 0)
+        if self.denom == 0:
+            warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                          "number of elements reduced over", UserWarning, stacklevel=4)
+        self.centred = a - a.mean(axis=dims, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.sum(self.centred * self.centred, axis=dims, keepdims=keepdim) / a.dtype.type(self.denom)
+        return np.asarray(v, dtype=a.dtype)
+
+    def backward(self, g):
+        if not self.keepdim:
+            g = np.expand_dims(g, self.dims)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            da = g * 2 * self.centred / self.centred.dtype.type(self.denom)
+        return da.astype(self.centred.dtype, copy=False), None, None, None
+
+
+class Round(Function):
+    """``y = round(a)`` (or floor / ceil / trunc: ``self.how``); a step function, so ``da = 0``."""
+    node_name = "RoundBackward0"  # torch's grad_fn name (Floor/Ceil/TruncBackward0 for the others)
+
+    def forward(self, a, how):
+        self.node_name = {"round": "RoundBackward0", "floor": "FloorBackward0", "ceil": "CeilBackward0",
+                          "trunc": "TruncBackward0"}[how]
+        return {"round": np.round, "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc}[how](a)
+
+    def backward(self, g):
+        return np.zeros_like(g), None
+
+
+class Std(Var):
+    """``s = √var``;  ``da = ds / (2 s) · dvar/da``, and 0 where ``s = 0`` (torch's choice there)."""
+    node_name = "StdBackward0"  # torch's grad_fn name
+
+    def forward(self, a, dims, correction, keepdim):
+        self.std = np.sqrt(super().forward(a, dims, correction, keepdim))
+        return self.std
+
+    def backward(self, g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gv = np.where(self.std == 0, 0, g / (2 * self.std)).astype(g.dtype, copy=False)
+        return super().backward(gv)

@@ -1,0 +1,222 @@
+"""More Tensor methods that small image and MLP programs reach for: logical and bitwise operators
+(``~ & | ^``), NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
+masked_fill, cumsum, bmm/dot, chunk/split, sort/topk. ``Tensor`` inherits them from
+:class:`TensorExtrasMixin`; the differentiable ones apply Functions from :mod:`minitorch_cnn.ops.selection`.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .dtypes import bool_, int64
+from .ops import selection as S
+
+
+def _named(kind):
+    base = namedtuple(kind, ["values", "indices"])
+    return type(kind, (base,), {"__repr__": lambda self: (
+        f"minitorch_cnn.return_types.{kind}(\nvalues={self.values!r},\nindices={self.indices!r})")})
+
+
+SortResult, TopkResult = _named("sort"), _named("topk")
+
+
+class TensorExtrasMixin:
+    """The methods listed in the module docstring; ``self`` is always a Tensor."""
+
+    # -- logical / bitwise (no gradient) ------------------------------------------------------------
+    def _bits(self, other, op, name):
+        o = other.array if isinstance(other, type(self)) else other
+        a = self.array
+        if a.dtype.kind == "f" or np.asarray(o).dtype.kind == "f":
+            raise TypeError(f"{name}: bitwise/logical operators need bool or integer tensors, got {a.dtype.name}")
+        return type(self)(op(a, o))
+
+    def __invert__(self):
+        if self.dtype.kind == "f":
+            raise TypeError(f"~ (bitwise_not) needs a bool or integer tensor, got {self.dtype.name}")
+        return type(self)(np.invert(self.array))
+
+    def __and__(self, other):
+        return self._bits(other, np.bitwise_and, "&")
+
+    def __or__(self, other):
+        return self._bits(other, np.bitwise_or, "|")
+
+    def __xor__(self, other):
+        return self._bits(other, np.bitwise_xor, "^")
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def logical_not(self):
+        return type(self)(np.logical_not(self.array))
+
+    def logical_and(self, other):
+        return type(self)(np.logical_and(self.array, getattr(other, "array", other)))
+
+    def logical_or(self, other):
+        return type(self)(np.logical_or(self.array, getattr(other, "array", other)))
+
+    def isnan(self):
+        return type(self)(np.isnan(self.array))
+
+    def isinf(self):
+        return type(self)(np.isinf(self.array))
+
+    def isfinite(self):
+        return type(self)(np.isfinite(self.array))
+
+    def any(self, dim=None, keepdim: bool = False):
+        return type(self)(np.asarray(np.any(self.array, axis=dim, keepdims=keepdim)))
+
+    def all(self, dim=None, keepdim: bool = False):
+        return type(self)(np.asarray(np.all(self.array, axis=dim, keepdims=keepdim)))
+
+    def equal(self, other) -> bool:
+        """True when both tensors have the same shape and the same values."""
+        return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """``|a − b| ≤ atol + rtol·|b|`` elementwise (torch's and NumPy's rule)."""
+        return type(self)(np.isclose(self.array, getattr(other, "array", other), rtol, atol, equal_nan))
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        return bool(self.isclose(other, rtol, atol, equal_nan).array.all())
+
+    # -- rounding (zero gradient) ----------------------------------------------------------------------
+    def _round(self, how):
+        return self if self.dtype.kind in "iub" else S.Round.apply(self, how)
+
+    def round(self):
+        """Round half to even, as torch and NumPy."""
+        return self._round("round")
+
+    def floor(self):
+        return self._round("floor")
+
+    def ceil(self):
+        return self._round("ceil")
+
+    def trunc(self):
+        return self._round("trunc")
+
+    # -- statistics ------------------------------------------------------------------------------------
+    def _dims(self, dim, name):
+        nd = max(self.ndim, 1)
+        dims = range(self.ndim) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else dim
+        out = []
+        for d in dims:
+            if not -nd <= d < nd:
+                raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
+                                 f"but got {d})")
+            out.append(int(d) % nd)
+        return tuple(sorted(set(out))) if self.ndim else ()
+
+    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """Variance over ``dim`` (all elements by default) with Bessel's correction unless
+        ``unbiased=False`` / ``correction=0``."""
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"var(): input dtype should be floating point, got {self.dtype.name}")
+        c = 1 if correction is None and unbiased is None else correction if correction is not None else int(unbiased)
+        return S.Var.apply(self, self._dims(dim, "var"), c, keepdim)
+
+    def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """Standard deviation: ``√var`` with the same arguments as :meth:`var`."""
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"std(): input dtype should be floating point, got {self.dtype.name}")
+        c = 1 if correction is None and unbiased is None else correction if correction is not None else int(unbiased)
+        return S.Std.apply(self, self._dims(dim, "std"), c, keepdim)
+
+    # -- picking and spreading ------------------------------------------------------------------------
+    def gather(self, dim, index):
+        """``out[i][j] = self[index[i][j]][j]`` for dim 0 (likewise for other dims); ``index`` int64."""
+        if not isinstance(index, type(self)) or index.dtype != int64:
+            raise RuntimeError(f"gather(): Expected dtype int64 for index, got {getattr(index, 'dtype', type(index))}")
+        if index.ndim != self.ndim:
+            raise RuntimeError(f"gather: index {tuple(index.shape)} must have as many dimensions as the input "
+                               f"{tuple(self.shape)}")
+        d = self._dims(dim, "gather")[0] if self.ndim else 0
+        if index.numel() and (index.array.min() < 0 or index.array.max() >= self.shape[d]):
+            raise RuntimeError(f"gather(): index {int(index.array.max())} is out of bounds for dimension {d} "
+                               f"with size {self.shape[d]}")
+        return S.Gather.apply(self, index.array, d)
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` (a bool tensor that broadcasts) is True, the input elsewhere."""
+        if not isinstance(mask, type(self)) or mask.dtype != bool_:
+            raise RuntimeError("masked_fill only supports boolean masks, but got mask with dtype "
+                               f"{getattr(mask, 'dtype', type(mask).__name__)}")
+        v = value.item() if isinstance(value, type(self)) else value
+        return S.MaskedFill.apply(self, mask.array, v)
+
+    def cumsum(self, dim):
+        t = self.to(int64) if self.dtype.kind in "biu" else self
+        return S.CumSum.apply(t, self._dims(dim, "cumsum")[0] if self.ndim else 0)
+
+    def bmm(self, mat2):
+        """Batched matrix product: (b, n, m) @ (b, m, p) → (b, n, p), no broadcasting."""
+        if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
+            raise RuntimeError(f"bmm: batch1 and batch2 must be 3-D tensors, got {tuple(self.shape)} and "
+                               f"{tuple(getattr(mat2, 'shape', ()))}")
+        if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
+            raise RuntimeError(f"bmm: shapes {tuple(self.shape)} and {tuple(mat2.shape)} cannot be multiplied")
+        return self @ mat2
+
+    def dot(self, other):
+        """Inner product of two 1-D tensors of the same length."""
+        if self.ndim != 1 or getattr(other, "ndim", 0) != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {getattr(other, 'ndim', 0)}D tensors")
+        if self.shape != other.shape:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src "
+                               f"[{other.shape[0]}] to have the same number of elements, but got "
+                               f"{self.shape[0]} and {other.shape[0]} elements respectively")
+        return self @ other
+
+    def split(self, split_size_or_sections, dim: int = 0):
+        """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the given sizes."""
+        d = self._dims(dim, "split")[0]
+        n = self.shape[d]
+        if isinstance(split_size_or_sections, (int, np.integer)):
+            step = int(split_size_or_sections)
+            if step <= 0 and n:
+                raise RuntimeError(f"split: split_size must be positive, got {step}")
+            sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
+        else:
+            sizes = [int(s) for s in split_size_or_sections]
+            if sum(sizes) != n:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                                   f"size at dimension {d}), but got split_sizes={sizes}")
+        out, start = [], 0
+        for s in sizes:
+            index = (slice(None),) * d + (slice(start, start + s),)
+            out.append(self[index])
+            start += s
+        return tuple(out)
+
+    def chunk(self, chunks: int, dim: int = 0):
+        """At most ``chunks`` pieces of equal size ``ceil(n / chunks)`` along ``dim``."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        n = self.shape[self._dims(dim, "chunk")[0]]
+        return self.split(max(1, -(-n // chunks)), dim)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """``(values, indices)`` sorted along ``dim`` (a stable sort; ties keep their order)."""
+        d = self._dims(dim, "sort")[0] if self.ndim else 0
+        key = -self.array if descending and self.dtype.kind != "b" else self.array
+        idx = np.argsort(key, axis=d, kind="stable") if self.ndim else np.zeros((), int64)
+        if descending and self.dtype.kind == "b":
+            idx = np.argsort(~key, axis=d, kind="stable")
+        index = type(self)(np.asarray(idx, dtype=int64))
+        return SortResult(self.gather(d, index) if self.ndim else self.clone(), index)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+        """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+        d = self._dims(dim, "topk")[0] if self.ndim else 0
+        if not 0 <= k <= (self.shape[d] if self.ndim else 1):
+            raise RuntimeError(f"topk: k ({k}) is out of range for dimension {d} of size "
+                               f"{self.shape[d] if self.ndim else 1}")
+        values, indices = self.sort(d, descending=largest)
+        index = (slice(None),) * d + (slice(0, k),)
+        return TopkResult(values[index], type(self)(indices.array[index]))

@@ -1,0 +1,277 @@
+"""Tensor methods beyond the lecture's, kept out of tensor.py so that file stays readable: more
+elementwise math (``sin cos tan log1p … sign square``), ``clamp``/``clip``, ``maximum``/``minimum``,
+``where``, ``mm``, the ``new_*`` factories, ``scatter``, ``format(t, spec)`` and the device methods.
+
+``Tensor`` inherits these from :class:`TensorMathMixin`. Each method only checks its arguments and
+applies a Function from :mod:`minitorch_cnn.ops.math`, where the forward and backward are written
+out. (This module sits below tensor.py: it builds Tensors with ``type(self)`` instead of importing it.)
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .device import check_device
+from .dtypes import _dtype_name, bool_, get_default_dtype, int64, result_dtype
+from .ops import math as M
+
+
+def _arr(x):
+    return x.array if hasattr(x, "array") and hasattr(x, "requires_grad") else x
+
+
+class TensorMathMixin:
+    """The methods listed in the module docstring; ``self`` is always a Tensor."""
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _as(self, value, dtype):
+        """``value`` (a Tensor, array or number) as a Tensor of ``dtype`` (a differentiable cast)."""
+        T = type(self)
+        if isinstance(value, T):
+            return value if value.dtype == dtype else value.to(dtype)
+        return T(np.asarray(value, dtype=dtype))
+
+    def _float_unary(self, fn, name):
+        if not isinstance(self, TensorMathMixin):  # pragma: no cover - called through mt.<name>
+            raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(self).__name__}")
+        return fn.apply(self._float_only(name))
+
+    # -- elementwise math (float results; an int or bool tensor is computed in the default float) --
+    def sin(self):
+        return self._float_unary(M.Sin, "sin")
+
+    def cos(self):
+        return self._float_unary(M.Cos, "cos")
+
+    def tan(self):
+        return self._float_unary(M.Tan, "tan")
+
+    def log1p(self):
+        return self._float_unary(M.Log1p, "log1p")
+
+    def expm1(self):
+        return self._float_unary(M.Expm1, "expm1")
+
+    def exp2(self):
+        return self._float_unary(M.Exp2, "exp2")
+
+    def log2(self):
+        return self._float_unary(M.Log2, "log2")
+
+    def log10(self):
+        return self._float_unary(M.Log10, "log10")
+
+    def rsqrt(self):
+        return self._float_unary(M.Rsqrt, "rsqrt")
+
+    def reciprocal(self):
+        return self._float_unary(M.Reciprocal, "reciprocal")
+
+    # -- elementwise math that keeps an integer dtype -------------------------------------------------
+    def sign(self):
+        """-1, 0 or 1 (0 for NaN, as torch); the gradient is 0. Keeps the dtype (bool stays bool)."""
+        if self.dtype == bool_:
+            return type(self)(self.array.copy())
+        return M.Sign.apply(self)
+
+    def square(self):
+        """``a²``; an int tensor stays int and a bool tensor becomes int64, as torch."""
+        if self.dtype == bool_:
+            return type(self)(self.array.astype(int64))
+        return M.Square.apply(self)
+
+    def neg(self):
+        if self.dtype == bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return -self
+
+    negative = neg
+
+    # -- clamp ------------------------------------------------------------------------------------
+    def clamp(self, min=None, max=None):  # noqa: A002 - torch's argument names
+        """Limit every element to ``[min, max]`` (numbers or tensors that broadcast; either may be
+        None). Where ``min > max`` the result is ``max``, as torch. The result's dtype follows torch's
+        promotion (an int tensor clamped to 0.5 becomes float)."""
+        lo, hi = min, max
+        if lo is None and hi is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        for b, what in ((lo, "min"), (hi, "max")):
+            if b is not None and not isinstance(b, (numbers.Real, np.ndarray, type(self))):
+                raise TypeError(f"clamp(): argument '{what}' must be a number or a Tensor, not {type(b).__name__}")
+        dt = self.dtype
+        for b in (lo, hi):  # torch's promotion of self with each bound (a number counts as a scalar)
+            if b is not None:
+                dt = result_dtype(np.empty((1,) * self.ndim, dt), _arr(b))
+        x = self._as(self, dt)
+        if any(isinstance(b, type(self)) for b in (lo, hi)):
+            lo_t = None if lo is None else self._as(lo, dt)
+            hi_t = None if hi is None else self._as(hi, dt)
+            return M.ClampTensor.apply(x, lo_t, hi_t)
+        return M.Clamp.apply(x, lo, hi)
+
+    clip = clamp
+
+    # -- maximum / minimum / where --------------------------------------------------------------------
+    def _pair(self, other, name):
+        if not isinstance(other, type(self)):
+            raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
+        dt = result_dtype(self.array, other.array)
+        try:
+            np.broadcast_shapes(self.shape, other.shape)
+        except ValueError:
+            raise RuntimeError(f"{name}: the size of tensor a {tuple(self.shape)} must match the size of "
+                               f"tensor b {tuple(other.shape)} (they do not broadcast)") from None
+        return self._as(self, dt), self._as(other, dt)
+
+    def maximum(self, other):
+        """Elementwise larger of two tensors (NaN if either is NaN); a tie splits the gradient."""
+        return M.Maximum.apply(*self._pair(other, "maximum"))
+
+    def minimum(self, other):
+        """Elementwise smaller of two tensors (NaN if either is NaN); a tie splits the gradient."""
+        return M.Minimum.apply(*self._pair(other, "minimum"))
+
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other`` (``torch.where(condition, self, other)``)."""
+        return where(condition, self, other)
+
+    # -- linear algebra -----------------------------------------------------------------------------
+    def norm(self, p="fro", dim=None, keepdim: bool = False):
+        """The Euclidean norm ``√(Σ x²)`` over all elements, or over ``dim`` (an int or a tuple)."""
+        if p not in ("fro", 2, 2.0):
+            raise NotImplementedError(f"norm: only the 2-norm ('fro' or p=2) is implemented, got p={p!r}")
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"norm(): input dtype should be floating point, got {self.dtype.name}")
+        nd = max(self.ndim, 1)
+        dims = tuple(range(self.ndim)) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        for d in dims:
+            if not -nd <= d < nd:
+                raise IndexError(f"norm: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
+                                 f"but got {d})")
+        if len({int(d) % nd for d in dims}) != len(dims):
+            raise RuntimeError(f"norm: dim {dims} names one dimension more than once")
+        dims = tuple(sorted({int(d) % nd for d in dims})) if self.ndim else ()
+        return M.Norm2.apply(self, dims, keepdim)
+
+    def mm(self, mat2):
+        """Matrix product of two 2-D tensors (``@`` without broadcasting or vectors)."""
+        if not isinstance(mat2, type(self)):
+            raise TypeError(f"mm(): argument 'mat2' must be Tensor, not {type(mat2).__name__}")
+        if self.ndim != 2 or mat2.ndim != 2:
+            raise RuntimeError(f"mm: both arguments must be matrices (2-D), got shapes {tuple(self.shape)} "
+                               f"and {tuple(mat2.shape)}")
+        if self.shape[1] != mat2.shape[0]:
+            raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
+                               f"and {mat2.shape[0]}x{mat2.shape[1]})")
+        return self @ mat2
+
+    # -- new_* factories: same dtype (and device) as self unless told otherwise ----------------------
+    def _new(self, array, dtype, requires_grad, device):
+        if device is not None:
+            check_device(device)
+        return type(self)(np.asarray(array, dtype=self.dtype if dtype is None else np.dtype(dtype)),
+                          requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        return self._new(np.array(_arr(data)), dtype, requires_grad, device)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.ones(_size(size)), dtype, requires_grad, device)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new(np.full(_size((size,)), fill_value), dtype, requires_grad, device)
+
+    # -- scatter: write values at the positions an index tensor names ------------------------------
+    def scatter(self, dim, index, src=None, value=None):
+        """A copy of self with ``out[..., index[i], ...] = src[i]`` (or ``value``) along ``dim``: for a
+        2-D tensor and dim=0, ``out[index[i][j]][j] = src[i][j]``. Not differentiable here."""
+        out = type(self)(self.array.copy())
+        return out._scatter_into(dim, index, src, value, "scatter")
+
+    def scatter_(self, dim, index, src=None, value=None):
+        """In-place :meth:`scatter` (the one-hot idiom: ``zeros(10).scatter_(0, tensor(y), value=1)``)."""
+        if hasattr(self, "_inplace"):   # the autograd engine's in-place path (leaf rules, version counter)
+            return self._inplace(lambda x: x.scatter(dim, index, src, value))
+        self._check_inplace("scatter_")
+        return self._scatter_into(dim, index, src, value, "scatter_")
+
+    def _scatter_into(self, dim, index, src, value, name):
+        if (src is None) == (value is None):
+            raise TypeError(f"{name}(): give exactly one of 'src' (a Tensor) or 'value' (a number)")
+        if not isinstance(index, type(self)) or index.dtype != int64:
+            raise RuntimeError(f"{name}(): Expected dtype int64 for index, got "
+                               f"{getattr(index, 'dtype', type(index).__name__)}")
+        nd = max(self.ndim, 1)
+        if not -nd <= dim < nd:
+            raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
+                             f"but got {dim})")
+        idx = index.array.reshape((1,) * (self.ndim - index.ndim) + index.shape) if index.ndim < self.ndim \
+            else index.array
+        if idx.size and (idx.min() < -self.shape[dim] or idx.max() >= self.shape[dim]):
+            raise RuntimeError(f"{name}(): index {int(idx.max())} is out of bounds for dimension {dim} "
+                               f"with size {self.shape[dim]}")
+        vals = np.asarray(value if src is None else _arr(src), dtype=self.dtype)
+        if src is not None:
+            vals = vals[tuple(slice(0, n) for n in idx.shape)]
+        target = self.array.reshape(self.shape or (1,))
+        np.put_along_axis(target, idx.reshape(idx.shape or (1,)), np.broadcast_to(vals, idx.shape or (1,)),
+                          axis=dim % nd)
+        return self
+
+    # -- formatting and devices ---------------------------------------------------------------------
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:>7f}"`` formats a 0-d tensor as its Python number, as torch; any other tensor
+        accepts only the empty spec (its ``str``)."""
+        if self.ndim == 0:
+            return self.item().__format__(spec)
+        if spec:
+            raise TypeError(f"unsupported format string passed to Tensor.__format__ (a tensor of shape "
+                            f"{tuple(self.shape)}; only a 0-d tensor formats like a number)")
+        return str(self)
+
+    def cuda(self, device=None, non_blocking=False):
+        check_device("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
+
+    def type_name(self) -> str:  # pragma: no cover - convenience
+        return _dtype_name(self.dtype)
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 0:
+            raise TypeError(f"size must be non-negative ints, got {size!r}")
+    return tuple(int(s) for s in size)
+
+
+def where(condition, input=None, other=None):  # noqa: A002
+    """``torch.where(condition, input, other)``: ``input`` where ``condition`` is True, else ``other``
+    (tensors or numbers, broadcast together; the dtype follows torch's promotion of the two).
+    ``torch.where(condition)`` alone gives the indices of the True elements, one tensor per axis."""
+    if not hasattr(condition, "requires_grad"):
+        raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
+    T = type(condition)  # the Tensor class (this module sits below tensor.py and cannot import it)
+    if condition.dtype != bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                        f"{condition.dtype.name}")
+    if input is None and other is None:
+        return tuple(T(i.astype(int64)) for i in np.nonzero(condition.array))
+    dt = result_dtype(_arr(input), _arr(other))
+    x = input if isinstance(input, T) else T(np.asarray(input, dtype=dt))
+    z = other if isinstance(other, T) else T(np.asarray(other, dtype=dt))
+    x, z = (x if x.dtype == dt else x.to(dt)), (z if z.dtype == dt else z.to(dt))
+    try:
+        np.broadcast_shapes(condition.shape, x.shape, z.shape)
+    except ValueError:
+        raise RuntimeError(f"where: condition {tuple(condition.shape)}, input {tuple(x.shape)} and other "
+                           f"{tuple(z.shape)} do not broadcast together") from None
+    return M.Where.apply(condition, x, z)
