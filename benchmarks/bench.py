@@ -785,7 +785,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-root", default=None, help="where to look for the full Fashion-MNIST first")
 
 
+def capped_threads(n: int) -> int:
+    """``--threads n``, capped at the number of cores with a warning: more threads than cores only
+    measures oversubscription (torch with 1,000 threads read as a 0.01 ratio)."""
+    if n < 1:
+        raise ValueError(f"--threads: expected a positive integer, got {n}")
+    cores = os.cpu_count() or 1
+    if n > cores:
+        print(f"minitorch-cnn bench: --threads {n} is more than the {cores} cores; using {cores}", file=sys.stderr)
+        return cores
+    return n
+
+
 def run(args) -> int:
+    args.threads = capped_threads(args.threads)
+    for flag in ("repeats", "warmup"):
+        if getattr(args, flag) is not None and getattr(args, flag) < (1 if flag == "repeats" else 0):
+            raise ValueError(f"--{flag}: expected a {'positive' if flag == 'repeats' else 'non-negative'} "
+                             f"integer, got {getattr(args, flag)}")
     if args.rows is None and not args.quick:
         print("minitorch-cnn bench: timing every group (about 10 minutes on 2 cores); "
               "--rows conv,optim,... or --quick times less", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The lecture's table of 13 optimizers, raced on three 2-D test functions.
+"""Lecture §7 — the table of 13 optimizers, raced on three 2-D test functions.
 
 Each optimizer starts from the same point and follows its own path, computed with minitorch_cnn's
 Tensor autograd (the loss is built from Tensor ops and ``loss.backward()`` fills ``w.grad``) and

@@ -13,15 +13,22 @@ import os
 
 BACKENDS = ("numba", "numpy")
 
-_current = os.environ.get("MINITORCH_CNN_BACKEND", "numba").strip().lower() or "numba"
-if _current not in BACKENDS:
-    raise ValueError(
-        f"MINITORCH_CNN_BACKEND: expected one of {BACKENDS}, got {_current!r}"
-    )
+_env = os.environ.get("MINITORCH_CNN_BACKEND", "numba").strip().lower() or "numba"
+# A bad value is reported when a kernel first runs (or by check_env()), not while importing: the
+# package must stay importable so that `minitorch-cnn --help` works and the command can say it in one line.
+_current: str | None = _env if _env in BACKENDS else None
+
+
+def check_env() -> None:
+    """Raise ``ValueError`` if ``MINITORCH_CNN_BACKEND`` named no backend and none was set since."""
+    if _current is None:
+        raise ValueError(f"MINITORCH_CNN_BACKEND: expected one of {', '.join(BACKENDS)}, got "
+                         f"{os.environ.get('MINITORCH_CNN_BACKEND')!r}")
 
 
 def get_backend() -> str:
     """Return the active backend name: ``"numba"`` or ``"numpy"``."""
+    check_env()
     return _current
 
 
@@ -46,4 +53,6 @@ def backend(name: str):
 
 def use_numba() -> bool:
     """True when the Numba twins should run."""
+    if _current is None:
+        check_env()
     return _current == "numba"

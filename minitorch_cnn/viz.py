@@ -4,6 +4,9 @@ Every function takes NumPy arrays (or Tensors) and a path, writes one PNG and re
 Figures are built as ``matplotlib.figure.Figure`` objects on an Agg canvas, never through pyplot,
 so nothing here changes the user's matplotlib backend or leaves figures open: each figure is
 cleared once saved. Files are written to a temporary name and renamed into place.
+
+Plotting only: arrays in, PNG out. What to draw is computed elsewhere (the training log by
+``training/``, the feature maps and the edge demo by ``cli/figures.py``).
 """
 from __future__ import annotations
 
@@ -234,120 +237,3 @@ def plot_class_samples(images, labels, classes: Sequence[str], path, per_class: 
     ax.tick_params(length=0)
     fig.suptitle(title, fontsize=10)
     return _save(fig, path)
-
-
-# ---------------------------------------------------------------------------------------------
-# `minitorch-cnn figures`
-
-LAPLACIAN = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.float32)
-
-
-def laplacian_edges(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """The lecture's edge demo: a 1→1 ``Conv2d(3, padding=1, bias=False)`` whose weight is set to the
-    Laplacian kernel under ``no_grad``, applied to ``image`` (H×W float32 in [0, 1]).
-
-    Returns ``(conv output H×W, OpenCV's filter2D output or None when cv2 is not installed)``.
-    """
-    from . import nn
-    from .autograd import no_grad
-    from .tensor import Tensor
-
-    conv = nn.Conv2d(1, 1, kernel_size=3, padding=1, bias=False)
-    with no_grad():
-        conv.weight[...] = Tensor(LAPLACIAN.reshape(1, 1, 3, 3))
-        edges = conv(Tensor(image[None, None].astype(np.float32))).numpy()[0, 0]
-    try:
-        import cv2
-    except ImportError:
-        return edges, None
-    # filter2D correlates like Conv2d; zero borders match padding=1
-    ref = cv2.filter2D(image.astype(np.float32), -1, LAPLACIAN, borderType=cv2.BORDER_CONSTANT)
-    return edges, ref
-
-
-def _conv_layers(model) -> list[tuple[str, object]]:
-    from .nn import Conv2d
-    return [(name, m) for name, m in model.named_modules() if isinstance(m, Conv2d)]
-
-
-def _figure_model(data: str, checkpoint, model: str, train_steps: int, seed: int):
-    """(model, description of its weights) for the figures: from a checkpoint, briefly trained, or initial."""
-    from . import train as T
-    from .models import build_model
-    from .random import manual_seed
-
-    if checkpoint is not None:
-        arrays, meta = T.load_npz(checkpoint)
-        cfg = meta["config"]
-        manual_seed(0)
-        m = build_model(cfg["model"], **T.MODEL_KWARGS[cfg["model"]])
-        engine = "minitorch" if any(k.startswith("minitorch/model/") for k in arrays) else "torch"
-        prefix = f"{engine}/model/"
-        from .tensor import Tensor
-        m.load_state_dict({k[len(prefix):]: Tensor(np.array(v)) for k, v in arrays.items() if k.startswith(prefix)})
-        pos = meta["position"]
-        return m, (f"{cfg['model']}, weights from {Path(checkpoint).name} ({cfg['optimizer']}, "
-                   f"{pos['step']} steps, {cfg['data']} data)")
-    manual_seed(seed)
-    m = build_model(model, **T.MODEL_KWARGS[model])
-    if train_steps <= 0:
-        return m, f"{model}, initial (untrained) weights, seed {seed}"
-    cfg = T.TrainConfig(model=model, optimizer="Adam", data="mini", seed=seed, epochs=10 ** 6,
-                        max_steps=train_steps)
-    d = T.load_data("mini")
-    eng = T.MinitorchEngine(m, cfg, T.math.ceil(len(d.y_train) / cfg.batch_size))
-    step, epoch = 0, 0
-    while step < train_steps:
-        for idx in T.batch_order(len(d.y_train), cfg.batch_size, seed, epoch):
-            if step >= train_steps:
-                break
-            eng.train_step(d.x_train[idx], d.y_train[idx])
-            step += 1
-        epoch += 1
-    _, acc = eng.evaluate(d.x_test, d.y_test, 500)
-    return m, f"{model}, trained briefly: {train_steps} Adam steps on mini (test acc {acc:.1f}%)"
-
-
-def make_figures(out="figures", data: str = "mini", index: int | None = None, checkpoint=None,
-                 model: str = "cnn", train_steps: int = 200, seed: int = 0) -> list[Path]:
-    """Draw every figure of the ``figures`` command into ``out``; returns the paths written."""
-    from .data import FashionMNIST
-    from .data.fashion_mnist import CLASSES
-    from .models import feature_maps
-    from .autograd import no_grad
-    from .tensor import Tensor
-    from .train import MEAN, STD, load_data
-
-    out = Path(out)
-    if data == "full":
-        load_data("full", train_limit=1, test_limit=1)     # a clear error when the files are missing
-    test = FashionMNIST(train=False, subset=data)
-    images, labels = test.data.array, test.targets.array
-    if index is None:
-        boots = np.flatnonzero(labels == CLASSES.index("Ankle boot"))
-        index = int(boots[0])
-    if not 0 <= index < len(labels):
-        raise ValueError(f"--index must lie in 0..{len(labels) - 1} (the {data} test set), got {index}")
-    label = CLASSES[int(labels[index])]
-    img01 = images[index].astype(np.float32) / 255.0
-    x = ((img01 - MEAN) / STD).astype(np.float32)[None, None]
-
-    net, weights = _figure_model(data, checkpoint, model, train_steps, seed)
-    net.eval()
-    paths = [plot_image(img01, out / "image.png", f"{data} test image #{index}: {label}")]
-    with no_grad():
-        maps = feature_maps(net, Tensor(x))
-    maps = dict(maps) if not isinstance(maps, dict) else maps
-    for k, (name, fmap) in enumerate(maps.items()):
-        fmap = _array(fmap)
-        paths.append(plot_feature_maps(fmap, out / f"feature_maps_{name.replace('.', '_')}.png",
-                                       f"{name} feature maps of test image #{index} ({label})\n{weights}"))
-    for name, conv in _conv_layers(net)[:2]:
-        paths.append(plot_filters(conv.weight.detach().numpy(), out / f"filters_{name.replace('.', '_')}.png",
-                                  f"{name} filters (out←in)\n{weights}"))
-    edges, ref = laplacian_edges(img01)
-    paths.append(plot_edge_demo(img01, edges, LAPLACIAN, out / "laplacian_edges.png",
-                                f"Laplacian kernel in Conv2d on test image #{index} ({label})", reference=ref))
-    paths.append(plot_class_samples(images, labels, CLASSES, out / "samples_per_class.png",
-                                    title=f"Fashion-MNIST ({data} test set): samples per class"))
-    return paths

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,18 @@ def test_bench_rejects_unknown_groups_and_optimizers(tmp_path):
     assert res.returncode == 2 and "bogus" in res.stderr
     res, _ = bench(tmp_path, "--rows", "optim", "--optimizers", "Adamm", timeout=120)
     assert res.returncode == 2 and "Adamm" in res.stderr
+
+
+def test_threads_beyond_the_cores_are_capped_with_a_warning(capsys):
+    from benchmarks.bench import capped_threads
+
+    cores = os.cpu_count() or 1
+    assert capped_threads(1) == 1
+    assert capped_threads(cores) == cores
+    assert capped_threads(1000) == cores
+    assert f"--threads 1000 is more than the {cores} cores" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="--threads"):
+        capped_threads(0)
 
 
 def test_quick_bench_memory_rows(tmp_path):

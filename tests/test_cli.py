@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from minitorch_cnn import cli
-from minitorch_cnn import train as T
+from minitorch_cnn import training as T
 from minitorch_cnn.data import fashion_mnist
 
 REPO = Path(__file__).resolve().parents[1]
@@ -262,7 +262,7 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, capsys, monkeypa
     rc, stdout, _ = run(capsys, "train", *common, "--out", tmp_path / "cut")
     monkeypatch.setattr(T.MinitorchEngine, "train_step", original)
     assert rc == cli.EXIT_INTERRUPTED
-    assert "interrupted at step 3" in stdout
+    assert "interrupted by SIGINT at step 3" in stdout
     _, meta = load_checkpoint(tmp_path / "cut" / "checkpoint.npz")
     assert meta["position"]["step"] == 3
     assert json.loads((tmp_path / "cut" / "log.json").read_text())["status"] == "interrupted"
@@ -295,13 +295,13 @@ def test_checkpoint_is_written_atomically(tmp_path, capsys, monkeypatch):
         file.write(b"partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(T.np, "savez", failing_savez)
+    monkeypatch.setattr(np, "savez", failing_savez)
     trainer = T.Trainer(T.TrainConfig(model="cnn", train_limit=64, test_limit=50, batch_size=16), out,
                         progress=False)
     with pytest.raises(OSError, match="disk full"):
         trainer.save_checkpoint()
     assert (out / "checkpoint.npz").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.npz", "curves.png", "log.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".lock", "checkpoint.npz", "curves.png", "log.json"]
 
 
 def test_data_full_without_the_files_is_a_clear_error(tmp_path, capsys, monkeypatch):
@@ -331,7 +331,7 @@ def test_engine_runs_without_torch(tmp_path):
 
 
 def test_modules_do_not_import_torch_at_import_time():
-    code = ("import sys\nimport minitorch_cnn.cli, minitorch_cnn.train, minitorch_cnn.viz, minitorch_cnn.parity\n"
+    code = ("import sys\nimport minitorch_cnn.cli, minitorch_cnn.training, minitorch_cnn.viz, minitorch_cnn.parity\n"
             "minitorch_cnn.cli.build_parser()\n"
             "assert 'torch' not in sys.modules, 'torch imported'\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)

@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("torch")
 
 from minitorch_cnn import cli, parity  # noqa: E402
-from minitorch_cnn import train as T  # noqa: E402
+from minitorch_cnn import training as T  # noqa: E402
 
 LAYERS = ["Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten"]
 LOSSES = ["MSELoss", "CrossEntropyLoss"]

@@ -7,6 +7,7 @@ import pytest
 from matplotlib.image import imread
 
 from minitorch_cnn import cli, viz
+from minitorch_cnn.cli import figures
 from minitorch_cnn.data import FashionMNIST
 from minitorch_cnn.data.fashion_mnist import CLASSES
 
@@ -28,7 +29,7 @@ def test_plot_functions_write_pngs(tmp_path):
     assert_png(viz.plot_image(rng.random((28, 28)), tmp_path / "img.png", "an image"))
     assert_png(viz.plot_feature_maps(rng.random((1, 6, 14, 14)), tmp_path / "maps.png"))
     assert_png(viz.plot_filters(rng.standard_normal((4, 2, 3, 3)), tmp_path / "filters.png"))
-    assert_png(viz.plot_edge_demo(rng.random((28, 28)), rng.random((28, 28)), viz.LAPLACIAN,
+    assert_png(viz.plot_edge_demo(rng.random((28, 28)), rng.random((28, 28)), figures.LAPLACIAN,
                                   tmp_path / "edges.png"))
     labels = np.repeat(np.arange(10), 3)
     assert_png(viz.plot_class_samples(rng.random((30, 28, 28)), labels, CLASSES, tmp_path / "grid.png",
@@ -67,12 +68,12 @@ def _correlate_by_hand(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
 def test_laplacian_edges_match_the_definition_and_torch():
     img = FashionMNIST(train=False, subset="mini").data.array[0].astype(np.float32) / 255
-    edges, _ = viz.laplacian_edges(img)
-    expected = _correlate_by_hand(img, viz.LAPLACIAN)
+    edges, _ = figures.laplacian_edges(img)
+    expected = _correlate_by_hand(img, figures.LAPLACIAN)
     np.testing.assert_allclose(edges, expected, rtol=1e-4, atol=1e-5)
     torch = pytest.importorskip("torch")
     theirs = torch.nn.functional.conv2d(torch.from_numpy(img[None, None]),
-                                        torch.from_numpy(viz.LAPLACIAN[None, None]), padding=1)[0, 0].numpy()
+                                        torch.from_numpy(figures.LAPLACIAN[None, None]), padding=1)[0, 0].numpy()
     np.testing.assert_allclose(edges, theirs, rtol=1e-4, atol=1e-5)
 
 
@@ -98,7 +99,7 @@ def test_figures_default_image_is_the_first_ankle_boot(monkeypatch, tmp_path):
         return original(image, path, title)
 
     monkeypatch.setattr(viz, "plot_image", spy)
-    viz.make_figures(out=tmp_path, train_steps=0)
+    figures.make_figures(out=tmp_path, train_steps=0)
     labels = FashionMNIST(train=False, subset="mini").targets.array
     first_boot = int(np.flatnonzero(labels == CLASSES.index("Ankle boot"))[0])
     assert titles["image"] == f"mini test image #{first_boot}: Ankle boot"
@@ -108,13 +109,13 @@ def test_figures_say_where_the_weights_came_from(tmp_path, monkeypatch):
     seen = []
     original = viz.plot_filters
     monkeypatch.setattr(viz, "plot_filters", lambda w, p, title="", **k: seen.append(title) or original(w, p, title))
-    viz.make_figures(out=tmp_path / "init", train_steps=0, index=3)
+    figures.make_figures(out=tmp_path / "init", train_steps=0, index=3)
     assert "initial (untrained) weights" in seen[-1]
-    viz.make_figures(out=tmp_path / "brief", train_steps=2, index=3)
+    figures.make_figures(out=tmp_path / "brief", train_steps=2, index=3)
     assert "trained briefly: 2 Adam steps" in seen[-1]
     assert cli.main(["train", "--model", "cnn", "--max-steps", "1", "--train-limit", "32", "--test-limit", "20",
                      "--batch-size", "8", "--no-progress", "--out", str(tmp_path / "run")]) == 0
-    viz.make_figures(out=tmp_path / "ckpt", checkpoint=tmp_path / "run" / "checkpoint.npz", index=3)
+    figures.make_figures(out=tmp_path / "ckpt", checkpoint=tmp_path / "run" / "checkpoint.npz", index=3)
     assert "weights from checkpoint.npz" in seen[-1]
 
 
@@ -124,10 +125,10 @@ def test_figures_rejects_a_bad_index(tmp_path, capsys):
     assert "--index must lie in 0..499" in capsys.readouterr().err
 
 
-def test_example_07_draws_the_ankle_boot_feature_maps(tmp_path):
+def test_example_06_draws_the_ankle_boot_feature_maps(tmp_path):
     from conftest import load_example
 
-    example = load_example("07_fashion_mnist.py")
+    example = load_example("06_fashion_mnist.py")
     lines = []
     result = example.main(epochs=1, batch_size=128, out=tmp_path, print_fn=lines.append)
     assert result["label"] == "Ankle boot"

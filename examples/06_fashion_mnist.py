@@ -1,4 +1,4 @@
-"""Lecture §7 — feature maps of a Fashion-MNIST CNN.
+"""Lecture §8 — feature maps of a Fashion-MNIST CNN.
 
 The lecture trains its SimpleCNN (conv 1→16 → ReLU → pool → conv 16→32 → ReLU → pool → Linear) on
 Fashion-MNIST, then feeds one ankle boot through it and draws what each conv layer sees: the 16
@@ -7,9 +7,9 @@ regions) and the 32 conv2 maps (14×14, coarser, more abstract parts). This scri
 the 2,000-image subset shipped with the package (a few seconds per epoch), with the lecture's code:
 only the imports differ from torch's.
 
-    python examples/07_fashion_mnist.py                     # 2 epochs, PNGs into examples_out/07
-    python examples/07_fashion_mnist.py --epochs 0          # the untrained network's maps, for contrast
-    python examples/07_fashion_mnist.py --out /tmp/fmaps --index 42
+    python examples/06_fashion_mnist.py                     # 2 epochs, PNGs into examples_out/06
+    python examples/06_fashion_mnist.py --epochs 0          # the untrained network's maps, for contrast
+    python examples/06_fashion_mnist.py --out /tmp/fmaps --index 42
 
 Writes ``ankle_boot.png``, ``conv1_feature_maps.png``, ``conv2_feature_maps.png`` and
 ``conv1_filters.png``. ``minitorch-cnn figures`` draws the same pictures from any checkpoint.
@@ -33,7 +33,7 @@ from minitorch_cnn import viz
 
 
 def main(epochs: int = 2, batch_size: int = 64, lr: float = 1e-3, seed: int = 0, index: int | None = None,
-         out: str | Path = "examples_out/07", print_fn=print) -> dict:
+         out: str | Path = "examples_out/06", print_fn=print) -> dict:
     """Train SimpleCNN on the mini subset, draw the feature maps; returns accuracy, paths and the maps."""
     torch.manual_seed(seed)
     transform = transforms.Compose([
@@ -105,6 +105,6 @@ if __name__ == "__main__":
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--index", type=int, default=None, help="test image (default: the first ankle boot)")
-    parser.add_argument("--out", default="examples_out/07")
+    parser.add_argument("--out", default="examples_out/06")
     a = parser.parse_args()
     main(a.epochs, a.batch_size, a.lr, a.seed, a.index, a.out)

@@ -1,4 +1,4 @@
-"""Smoke test of examples/06_learning_rate.py: the three learning-rate cases behave as the lecture
+"""Smoke test of examples/04_learning_rate.py: the three learning-rate cases behave as the lecture
 says (checked on the numbers, and against torch running the same loop from the same weights), and
 the scheduler figure gets all 13 curves (their parity with torch is tests/test_lr_scheduler.py)."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ STEPS = 60
 
 @pytest.fixture(scope="module")
 def example():
-    return load_example("06_learning_rate.py")
+    return load_example("04_learning_rate.py")
 
 
 @pytest.fixture(scope="module")

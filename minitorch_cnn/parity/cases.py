@@ -1,95 +1,12 @@
-"""``minitorch-cnn parity``: a quick randomized sweep of the engine against torch.
-
-Every layer, loss, optimizer and learning-rate scheduler is run on a few random cases, in float64
-and float32, on this engine and on torch from the same inputs and weights, and compared:
-
-* layers and losses: the forward output and the gradients of the input and of every parameter,
-  for a random upstream gradient;
-* optimizers: the parameter trajectory over 20 steps of the same random gradients, for random
-  hyperparameters (weight decay, maximize, amsgrad, nesterov, centered, ...), on a matrix, a 3-D
-  and a 1-D parameter;
-* schedulers: the learning-rate sequence over 25 steps, for random arguments.
-
-The error of a comparison is ``max |ours − torch| / (|torch| + atol/rtol)``, so it passes exactly when
-``|ours − torch| ≤ rtol·|torch| + atol`` everywhere (``np.allclose``), with DESIGN.md's tolerances:
-float64 rtol 1e-10 (atol 1e-12), float32 rtol 1e-4 (atol 1e-5). Scheduler learning rates are Python
-floats and use the float64 tolerance.
-
-This is the command-line cousin of the property tests in ``tests/``: fewer cases, one table. torch
-is imported inside the functions only, so the engine itself never needs it.
-"""
+"""The sweep's cases: random layers, losses, optimizer hyperparameters and scheduler arguments, each
+run on this engine and on torch from the same inputs, and compared (see the package docstring)."""
 from __future__ import annotations
 
-import contextlib
-import math
-import sys
-import time
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-TORCH_MISSING = ("minitorch-cnn parity needs PyTorch, which is not installed; "
-                 "install the test extra: pip install 'minitorch-cnn[test]'")
-
-TOLERANCES = {"float64": (1e-10, 1e-12), "float32": (1e-4, 1e-5)}
-OPT_STEPS = 20
-SCHED_STEPS = 25
-
-
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        raise RuntimeError(TORCH_MISSING) from None
-    return torch
-
-
-def rel_error(ours, theirs, dtype: str) -> float:
-    """``max |a − b| / (|b| + atol/rtol)``: ≤ rtol exactly when ``np.allclose(a, b, rtol, atol)``."""
-    rtol, atol = TOLERANCES[dtype]
-    a = np.asarray(ours, dtype=np.float64)
-    b = np.asarray(theirs, dtype=np.float64)
-    if a.shape != b.shape:
-        raise AssertionError(f"shape {a.shape} differs from torch's {b.shape}")
-    if a.size == 0:
-        return 0.0
-    if not (np.isfinite(a) == np.isfinite(b)).all():
-        return math.inf
-    a, b = np.where(np.isfinite(a), a, 0.0), np.where(np.isfinite(b), b, 0.0)
-    return float(np.max(np.abs(a - b) / (np.abs(b) + atol / rtol)))
-
-
-@dataclass
-class Row:
-    kind: str
-    name: str
-    dtype: str
-    cases: int = 0
-    worst: float = 0.0
-    where: str = ""
-    error: str = ""
-    configs: list = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return not self.error and self.worst <= TOLERANCES[self.dtype][0]
-
-    def add(self, err: float, where: str) -> None:
-        if err > self.worst or (math.isnan(err)):
-            self.worst, self.where = err, where
-
-
-@contextlib.contextmanager
-def _default_dtype(torch, dtype: str):
-    """float64 comparisons run with torch's default dtype float64 (optimizer step counts, NAdam's mu)."""
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64 if dtype == "float64" else torch.float32)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(old)
-
+from .common import OPT_STEPS, SCHED_STEPS, Row, _default_dtype, _torch, rel_error
 
 # ---------------------------------------------------------------------------------------------
 # layers and losses
@@ -263,7 +180,7 @@ PARAM_SHAPES = [(4, 5), (2, 3, 4), (6,)]
 
 def check_optimizer(name: str, draw, rng: np.random.Generator, dtype: str, row: Row) -> None:
     import minitorch_cnn as mt
-    from minitorch_cnn.train import optimizer_class
+    from minitorch_cnn.training import optimizer_class
 
     torch = _torch()
     kwargs = draw()
@@ -324,7 +241,7 @@ def _scheduler_configs(rng: np.random.Generator) -> dict[str, Callable[[], tuple
 
 def check_scheduler(name: str, draw, rng: np.random.Generator, dtype: str, row: Row) -> None:
     import minitorch_cnn as mt
-    from minitorch_cnn.train import TrainConfig, make_scheduler
+    from minitorch_cnn.training import TrainConfig, make_scheduler
 
     torch = _torch()
     args = draw()
@@ -349,84 +266,3 @@ def check_scheduler(name: str, draw, rng: np.random.Generator, dtype: str, row: 
         lrs_t.append(their_opt.param_groups[0]["lr"])
     err = rel_error(lrs_o, lrs_t, "float64")
     row.add(err, f"{name}({_fmt(args)}), lr={lr}")
-
-
-# ---------------------------------------------------------------------------------------------
-# the sweep
-
-
-def sweep(seed: int = 0, trials: int = 3, dtype: str = "both", only: str | None = None,
-          on_row: Callable[[Row], None] | None = None) -> list[Row]:
-    """Run every check ``trials`` times; returns one :class:`Row` per (component, dtype)."""
-    import warnings
-
-    _torch()
-    rng = np.random.default_rng(seed)
-    dtypes = ["float64", "float32"] if dtype == "both" else [dtype]
-    plan: list[tuple[str, str, Callable, Callable, list[str]]] = []
-    for name, make in _layer_cases(rng).items():
-        plan.append(("layer", name, make, check_layer, dtypes))
-    for name, make in _loss_cases(rng).items():
-        plan.append(("loss", name, make, check_loss, dtypes))
-    for name, draw in _optimizer_configs(rng).items():
-        plan.append(("optimizer", name, draw, check_optimizer, dtypes))
-    for name, draw in _scheduler_configs(rng).items():
-        plan.append(("scheduler", name, draw, check_scheduler, ["float64"]))
-    rows = []
-    for kind, name, make, check, row_dtypes in plan:
-        if only and only.lower() not in name.lower() and only.lower() != kind:
-            continue
-        for dt in row_dtypes:
-            row = Row(kind, name, dt)
-            for _ in range(trials):
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        check(name, make, rng, dt, row)
-                    row.cases += 1
-                except Exception as e:  # noqa: BLE001 - a crash is a FAIL row with its message
-                    row.error = f"{type(e).__name__}: {e}"
-                    break
-            rows.append(row)
-            if on_row is not None:
-                on_row(row)
-    return rows
-
-
-HEADER = f"{'kind':<10} {'name':<28} {'dtype':<8} {'cases':>5} {'worst rel err':>13} {'tol':>7}  result"
-
-
-def format_row(row: Row) -> str:
-    tol = TOLERANCES[row.dtype][0]
-    worst = "-" if row.error else f"{row.worst:.2e}"
-    line = (f"{row.kind:<10} {row.name:<28} {row.dtype:<8} {row.cases:>5} {worst:>13} {tol:>7.0e}  "
-            f"{'PASS' if row.passed else 'FAIL'}")
-    if row.error:
-        line += f"  ({row.error.splitlines()[0][:160]})"
-    elif not row.passed:
-        line += f"  (worst: {row.where})"
-    return line
-
-
-def run_sweep(seed: int = 0, trials: int = 3, dtype: str = "both", only: str | None = None) -> int:
-    """Print the table; return 0 when every row passes, 1 otherwise (the command's exit code)."""
-    try:
-        _torch()
-    except RuntimeError as e:
-        print(str(e), file=sys.stderr)
-        return 2
-    import torch
-    print(f"parity sweep against torch {torch.__version__}: seed {seed}, {trials} random case(s) per row; "
-          f"error = max|ours - torch| / (|torch| + atol/rtol), PASS when <= rtol")
-    print(HEADER)
-    print("-" * len(HEADER))
-    start = time.perf_counter()
-    rows = sweep(seed, trials, dtype, only, on_row=lambda r: print(format_row(r), flush=True))
-    failed = [r for r in rows if not r.passed]
-    print("-" * len(HEADER))
-    print(f"{len(rows) - len(failed)} of {len(rows)} rows passed in {time.perf_counter() - start:.1f} s"
-          + (f"; FAILED: {', '.join(f'{r.name} ({r.dtype})' for r in failed)}" if failed else ""))
-    if not rows:
-        print("no rows matched --only", file=sys.stderr)
-        return 1
-    return 1 if failed else 0

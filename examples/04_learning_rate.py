@@ -1,4 +1,4 @@
-"""The learning rate: too large diverges, large oscillates, right converges — and how schedulers change it.
+"""Lecture §6 — the learning rate: too large diverges, large oscillates, right converges — and how schedulers change it.
 
 Part 1 is the lecture's linear regression: learn y = 2x with ``nn.Linear(1, 1)`` and ``nn.MSELoss``
 using plain SGD from the same initial weights at three learning rates:
@@ -17,7 +17,7 @@ Part 2 draws every scheduler's lr curve over 100 steps (base lr 0.1).
 
 Writes ``lr_cases.png`` and ``lr_schedulers.png`` into the output directory (default ``out/``).
 
-    python examples/06_learning_rate.py [out_dir] [--steps 60]
+    python examples/04_learning_rate.py [out_dir] [--steps 60]
 """
 from __future__ import annotations
 
