@@ -26,6 +26,7 @@ MODELS: dict[str, ModelSpec] = {
     "fcn": ModelSpec("SimpleFCN", dict(in_features=28 * 28, num_classes=10), "SimpleFCN"),
     "cnn": ModelSpec("SimpleCNN", {}, "the lecture's SimpleCNN"),
     "cnn2": ModelSpec("FashionCNN", {}, "two conv layers; the one trained on the full data"),
+    "cnn_bn": ModelSpec("BNCNN", {}, "cnn2 with BatchNorm and Dropout"),
 }
 
 

@@ -27,7 +27,10 @@ class LinearFn(Function):
         return "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"
 
     def forward(self, x, weight, bias):
-        self.x, self.weight = x, weight
+        need_x, need_w = (tuple(self.needs_input_grad) + (False, False))[:2]
+        # keep only what backward will read (as torch): dX needs W, dW needs X
+        self.x, self.weight = (x if need_w else None), (weight if need_x else None)
+        self.x_shape = x.shape
         self.x_ndim, self.has_bias = x.ndim, bias is not None
         y = np.matmul(x, weight.T)
         if bias is not None:
@@ -41,7 +44,7 @@ class LinearFn(Function):
         if self.needs_input_grad[0]:
             dx = np.matmul(g, w)
         if self.needs_input_grad[1]:
-            dw = np.matmul(g2.T, x.reshape(-1, x.shape[-1]))
+            dw = np.matmul(g2.T, x.reshape(-1, self.x_shape[-1]))
         if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
             db = g2.sum(axis=0)
         return dx, dw, db

@@ -29,11 +29,13 @@ class MSELossFn(Function):
     node_name = "MseLossBackward0"
 
     def forward(self, x, t, reduction):
-        self.diff, self.reduction = x - t, reduction
-        return _reduce(self.diff * self.diff, reduction)
+        # keeps x and t themselves (as torch), so changing either in place before backward is caught
+        self.x, self.t, self.reduction = x, t, reduction
+        diff = x - t
+        return _reduce(diff * diff, reduction)
 
     def backward(self, g):
-        d = self.diff
+        d = self.x - self.t
         scale = 2.0 / d.size if self.reduction == "mean" else 2.0
         dx = (d * (np.asarray(g, dtype=d.dtype) * d.dtype.type(scale))).astype(d.dtype, copy=False)
         return dx, -dx, None
