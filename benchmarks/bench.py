@@ -39,7 +39,6 @@ import numpy as np
 
 GROUPS = ("conv", "memory", "pool", "linear", "ce", "optim", "train", "epoch", "cold", "threads")
 ENGINES = ("numpy", "numba", "torch", "cuda")
-REPO = Path(__file__).resolve().parents[1]
 
 # name → (minitorch constructor kwargs, torch class name (None: reference/ twin), torch kwargs,
 #         arrays the update must read + write per parameter element, and how they are counted)
@@ -369,7 +368,7 @@ class Bench:
 
         import minitorch_cnn as mt
         from minitorch_cnn import optim
-        from reference import optimizers as ref
+        from minitorch_cnn.reference import optimizers as ref
 
         sizes = [(100, 100), (1000, 100)] if self.quick else [(1000, 1000), (10000, 1000)]
         names = self.args.optimizers or list(OPTIMIZERS)
@@ -421,7 +420,7 @@ class Bench:
         import minitorch_cnn as mt
         from minitorch_cnn import nn, optim
         from minitorch_cnn.models import SimpleCNN
-        from reference.models import SimpleCNN as TorchSimpleCNN
+        from minitorch_cnn.reference.models import SimpleCNN as TorchSimpleCNN
 
         def ours():
             mt.manual_seed(0)
@@ -549,8 +548,12 @@ class Bench:
     # -- cold start -----------------------------------------------------------------------------
     def cold(self):
         runs = 1 if self.quick else 3
+        import minitorch_cnn
+
+        # the fresh interpreters import the same engine as this one (a checkout's root, or site-packages)
+        engine_root = Path(minitorch_cnn.__file__).resolve().parents[1]
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        env["PYTHONPATH"] = os.pathsep.join([str(engine_root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         res = {}
         with tempfile.TemporaryDirectory(prefix="mt-numba-cache-") as cache:
             env_c = dict(env, NUMBA_CACHE_DIR=cache)
@@ -584,8 +587,7 @@ if engine == "minitorch":
 else:
     import torch as mt
     t1 = time.perf_counter()
-    sys.path.insert(0, sys.argv[2])
-    from reference.models import SimpleCNN
+    from minitorch_cnn.reference.models import SimpleCNN
     from torch import nn, optim
     mt.manual_seed(0)
     model = SimpleCNN(); opt = optim.Adam(model.parameters(), lr=1e-3); loss_fn = nn.CrossEntropyLoss()
@@ -598,7 +600,7 @@ print(json.dumps({"import": t1 - t0, "first_step": t2 - t1, "total": t2 - t0}))
 
 def _cold_run(env, engine) -> dict:
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", COLD_SCRIPT, engine, str(REPO)], env=env, cwd=tempfile.gettempdir(),
+    out = subprocess.run([sys.executable, "-c", COLD_SCRIPT, engine], env=env, cwd=tempfile.gettempdir(),
                          capture_output=True, text=True, timeout=600)
     wall = time.perf_counter() - t0
     if out.returncode != 0:
@@ -651,7 +653,10 @@ def _memory_run(engine, cin, cout, hw, n) -> dict:
     import numba
 
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    import minitorch_cnn  # the fresh interpreter imports the same engine (a checkout's root, or site-packages)
+
+    engine_root = Path(minitorch_cnn.__file__).resolve().parents[1]
+    env["PYTHONPATH"] = os.pathsep.join([str(engine_root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["NUMBA_NUM_THREADS"] = str(numba.get_num_threads())
     out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, engine, str(cin), str(cout), str(hw), str(n),
                           str(numba.get_num_threads())], env=env, cwd=tempfile.gettempdir(),
@@ -823,8 +828,6 @@ def run(args) -> int:
         args.repeats = 2 if args.quick else 7
     if args.warmup is None:
         args.warmup = 1 if args.quick else 2
-    if str(REPO) not in sys.path:  # reference/ (the torch twins) lives next to benchmarks/
-        sys.path.insert(0, str(REPO))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 

@@ -9,6 +9,10 @@ Written so that the lecture's PyTorch code runs with only its imports changed::
 """
 from __future__ import annotations
 
+from . import _cache
+
+_cache.configure()  # before any kernel is compiled: Numba's cache goes to a per-user folder
+
 from . import random as _random_module
 from ._backend import get_backend, set_backend, backend
 from .random import Generator, manual_seed

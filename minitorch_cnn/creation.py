@@ -8,7 +8,19 @@ import numpy as np
 from . import random as _random
 from .device import check_device
 from .dtypes import get_default_dtype, int64
-from .tensor import Tensor, _size_args, _to_array
+from .errors import ShapeError
+from .tensor import Tensor, _to_array, check_numpy_array
+from .tensor import _size_args as _any_size_args
+
+
+def _size_args(size) -> tuple:
+    """The shape of a new tensor: ints, none negative (torch: ``RuntimeError: Trying to create tensor
+    with negative dimension -1``; NumPy's own error would be a ValueError)."""
+    shape = _any_size_args(size)
+    for s in shape:
+        if s < 0:
+            raise ShapeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return shape
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
@@ -29,6 +41,7 @@ def from_numpy(a: np.ndarray) -> Tensor:
     """Wrap a NumPy array without copying (changes to one show in the other)."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(a).__name__})")
+    check_numpy_array(a)  # object/datetime/string arrays: TypeError; big-endian: ValueError (as torch)
     return Tensor(a)
 
 
@@ -126,6 +139,8 @@ def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint: missing the size argument")
+    if not low < high:
+        raise ShapeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     rng = _random.rng_of(generator)
     return Tensor(rng.integers(low, high, size=_size_args((size,))).astype(dtype or int64))
 
@@ -144,6 +159,8 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, dev
         args = [int(a) for a in args]   # torch converts the arguments to an integer dtype first
         if args[2] == 0:                # (so a step of 0.25 becomes 0), and says so with a ValueError
             raise ValueError("arange: step must be nonzero (after conversion to the integer dtype)")
+    if not all(np.isfinite(float(v)) for v in args[:2]):  # NumPy: a ValueError or a huge allocation
+        raise RuntimeError(f"unsupported range: {args[0]} -> {args[1]}")
     if args[2] == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (args[1] - args[0]) * args[2] < 0:
@@ -166,6 +183,8 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False, de
     lo, hi = (float(int(start)), float(int(end))) if dt.kind in "iu" else (float(start), float(end))
 
     def fill(shape, d):
+        if steps == 1:  # torch: [start] (the "second half" formula below would give [end])
+            return np.full(1, lo).astype(d)
         i = np.arange(steps, dtype=np.float64)
         step = (hi - lo) / (steps - 1) if steps > 1 else 0.0
         values = np.where(i < steps // 2, lo + i * step, hi - (steps - 1 - i) * step)

@@ -41,7 +41,9 @@ def _dtype_name(dtype) -> str:
 def _check_float(x, layer: str, what: str = "input") -> None:
     """Raise a TypeError unless ``x`` (a Tensor) has a floating dtype; shared by Tensor methods and nn.functional."""
     if x.dtype.kind != "f":
-        raise TypeError(
+        from .errors import UnsupportedDTypeError  # a TypeError, and the NotImplementedError torch raises
+
+        raise UnsupportedDTypeError(
             f"{layer}: expected a floating point {what} (float32 or float64), got dtype {x.dtype.name}"
             + (" (convert it with .float())" if what == "input" else "")
         )

@@ -13,11 +13,17 @@ from .tensor import Tensor
 from .tensor_math import where as _where
 
 
+def _empty_list(name):
+    from .errors import ShapeError  # torch: ValueError for cat, RuntimeError for stack; it is both
+
+    return ShapeError(f"{name}: expected a non-empty list of Tensors")
+
+
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new axis ``dim`` (differentiable)."""
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
     if not tensors:
-        raise RuntimeError("stack expects a non-empty sequence of tensors")
+        raise _empty_list("stack")
     shapes = {tuple(t.shape) for t in tensors}
     if len(shapes) != 1:
         raise RuntimeError(f"stack expects each tensor to be equal size, but got shapes {sorted(shapes)}")
@@ -31,7 +37,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing axis ``dim`` (differentiable)."""
     tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
     if not tensors:
-        raise RuntimeError("cat expects a non-empty sequence of tensors")
+        raise _empty_list("cat")
     d = _norm_dims(dim, tensors[0].ndim, "cat")[0]
     for t in tensors:
         if t.ndim != tensors[0].ndim or t.shape[:d] + t.shape[d + 1:] != tensors[0].shape[:d] + tensors[0].shape[d + 1:]:

@@ -33,14 +33,53 @@ from .tensor_math import TensorMathMixin
 from .tensor_shape import ShapeMixin, _size_args  # noqa: F401 - _size_args: creation.py's too
 
 
+_SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool"
+
+
+def check_numpy_array(a: np.ndarray) -> None:
+    """Refuse, as torch does, the arrays a Tensor cannot hold: object, string, datetime and record
+    arrays (TypeError), and arrays in the non-native byte order (ValueError: the Numba kernels would
+    fail to compile for them, and NumPy arithmetic on them is slow). Complex arrays are refused too
+    (torch accepts them; this engine has no complex arithmetic)."""
+    if a.dtype.kind not in "fiub":
+        raise TypeError(f"can't convert np.ndarray of type numpy.{a.dtype.type.__name__}. "
+                        f"The only supported types are: {_SUPPORTED}.")
+    if not a.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. "
+                         "Conversion between byte orders is currently not supported. "
+                         "(Convert it first: a.astype(a.dtype.newbyteorder('=')))")
+
+
+def _python_to_array(data) -> np.ndarray:
+    """``np.asarray`` for Python data, with torch's errors for what a tensor cannot be made of."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    try:
+        arr = np.asarray(data)
+    except ValueError as e:  # a ragged nested list
+        raise ValueError(f"expected a nested sequence of equal lengths (a rectangular shape): {e}") from None
+    if arr.dtype.kind in "US":
+        raise ValueError(f"too many dimensions '{'str' if arr.dtype.kind == 'U' else 'bytes'}'")
+    if arr.dtype.kind == "O":
+        for x in (arr.ravel() if arr.ndim else [arr.item()]):
+            if isinstance(x, int) and not isinstance(x, bool) and not -2**63 <= x < 2**63:
+                raise ValueError(f"Overflow when unpacking long long ({x} does not fit in int64)")
+            if not isinstance(x, (float, int, np.number, np.bool_)):
+                raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    return arr
+
+
 def _to_array(data, dtype=None) -> np.ndarray:
     """Turn Python data / arrays / Tensors into an array with torch's dtype inference."""
     if isinstance(data, Tensor):
         arr = data.array
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flatten(data)):
         arr = np.array([_to_array(x) for x in data])
-    else:
+    elif isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)
+        check_numpy_array(arr)
+    else:
+        arr = _python_to_array(data)
     if dtype is not None:
         return arr.astype(np.dtype(dtype), copy=False)
     if not isinstance(data, (np.ndarray, Tensor, np.generic)):

@@ -38,7 +38,9 @@ class ArithmeticMixin:
         try:
             return fn.apply(a, b)
         except ValueError as exc:
-            raise ValueError(
+            from .errors import ShapeError  # a ValueError, and the RuntimeError torch raises
+
+            raise ShapeError(
                 f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
             ) from exc
 
@@ -99,7 +101,9 @@ class ArithmeticMixin:
         ka = a.shape[-1]
         kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
         if ka != kb:
-            raise ValueError(
+            from .errors import ShapeError
+
+            raise ShapeError(
                 f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
                 f"(inner dimensions {ka} and {kb} differ)"
             )

@@ -69,6 +69,9 @@ class ShapeMixin:
 
     def permute(self, *dims) -> "Tensor":
         dims = _size_args(dims)
+        if any(not -self.ndim <= d < max(self.ndim, 1) for d in dims):
+            raise IndexError(f"permute: dimension out of range (expected to be in range of "
+                             f"[{-self.ndim}, {self.ndim - 1}], but got {dims})")
         if sorted(d % max(self.ndim, 1) for d in dims) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} dimensions of a tensor of shape {tuple(self.shape)}"

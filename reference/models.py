@@ -79,7 +79,38 @@ class FashionCNN(nn.Module):
         return self.fc2(x)
 
 
-MODELS = OrderedDict(fcn=SimpleFCN, cnn=SimpleCNN, cnn2=FashionCNN)
+class BNCNN(nn.Module):
+    def __init__(self, in_channels: int = 1, num_classes: int = 10, image_size: int = 28,
+                 channels: tuple = (32, 64), hidden: int = 128, p: float = 0.25):
+        super().__init__()
+        c1, c2 = channels
+        side = _pooled_size(image_size, "BNCNN")
+        self.conv1 = nn.Conv2d(in_channels, c1, kernel_size=3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(c1)
+        self.conv2 = nn.Conv2d(c1, c2, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c2)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool2d(2)
+        self.flatten = nn.Flatten()
+        self.drop = nn.Dropout(p)
+        self.fc1 = nn.Linear(c2 * side * side, hidden, bias=False)
+        self.bn3 = nn.BatchNorm1d(hidden)
+        self.fc2 = nn.Linear(hidden, num_classes)
+
+    def features(self, x):
+        a1 = self.relu(self.bn1(self.conv1(x)))
+        a2 = self.relu(self.bn2(self.conv2(self.pool(a1))))
+        return OrderedDict(conv1=a1, conv2=a2)
+
+    def forward(self, x):
+        x = self.pool(self.relu(self.bn1(self.conv1(x))))
+        x = self.pool(self.relu(self.bn2(self.conv2(x))))
+        x = self.drop(self.flatten(x))
+        x = self.drop(self.relu(self.bn3(self.fc1(x))))
+        return self.fc2(x)
+
+
+MODELS = OrderedDict(fcn=SimpleFCN, cnn=SimpleCNN, cnn2=FashionCNN, cnn_bn=BNCNN)
 
 
 def build_model(name: str, **kwargs) -> nn.Module:

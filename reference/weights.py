@@ -42,7 +42,8 @@ def copy_to_torch(our_module, torch_module: torch.nn.Module) -> torch.nn.Module:
     _check(ours, theirs, type(our_module).__name__ + " (minitorch_cnn)", type(torch_module).__name__ + " (torch)")
     with torch.no_grad():
         for k, t in theirs.items():
-            t.copy_(torch.from_numpy(np.ascontiguousarray(ours[k])).to(dtype=t.dtype, device=t.device))
+            # np.array, not np.ascontiguousarray: the latter turns a 0-d buffer (num_batches_tracked) into shape (1,)
+            t.copy_(torch.from_numpy(np.array(ours[k], order="C")).to(dtype=t.dtype, device=t.device))
     return torch_module
 
 

@@ -244,7 +244,21 @@ def test_nan_loss_stops_with_the_step_and_a_hint(tmp_path, capsys):
     assert len(log["step_losses"]["minitorch"]) == step - 1
 
 
-def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, capsys, monkeypatch):
+@pytest.fixture
+def own_sigint_handler():
+    """A SIGINT handler of the test's own, whatever pytest was launched with (a background job
+    starts with SIGINT ignored); the previous handler comes back afterwards."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, capsys, monkeypatch, own_sigint_handler):
     """A real SIGINT during step 3 lets that step finish, saves, exits 130; resuming is seamless."""
     common = [*TINY, "--epochs", 2]
     assert run(capsys, "train", *common, "--out", tmp_path / "straight")[0] == 0
@@ -266,7 +280,7 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_matches(tmp_path, capsys, monkeypa
     _, meta = load_checkpoint(tmp_path / "cut" / "checkpoint.npz")
     assert meta["position"]["step"] == 3
     assert json.loads((tmp_path / "cut" / "log.json").read_text())["status"] == "interrupted"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler   # handler restored
+    assert signal.getsignal(signal.SIGINT) is own_sigint_handler   # the caller's handler restored
 
     # without --out, the resumed run writes beside its checkpoint
     rc, _, _ = run(capsys, "train", "--resume", tmp_path / "cut" / "checkpoint.npz", "--no-progress")

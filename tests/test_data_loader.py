@@ -65,6 +65,12 @@ def test_len_and_batch_sizes_match_torch(args):
 @given(sizes, st.integers(0, 2**32 - 1))
 def test_shuffle_covers_every_index_once_and_is_deterministic(args, seed):
     n, b, drop_last = args
+    if n == 0:  # torch's RandomSampler refuses an empty dataset
+        with pytest.raises(ValueError, match="num_samples=0"):
+            DataLoader(Images(0), b, shuffle=True, seed=seed)
+        with pytest.raises(ValueError, match="num_samples=0"):
+            torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(0)), b, shuffle=True)
+        return
     order = np.concatenate(DataLoader(Images(n), b, shuffle=True, seed=seed).batch_indices() or [np.empty(0, int)])
     assert sorted(order.tolist()) == list(range(n))
     # the same seed gives the same epochs; successive epochs differ (given enough samples)
@@ -77,8 +83,12 @@ def test_shuffle_covers_every_index_once_and_is_deterministic(args, seed):
     if drop_last:
         assert sum(len(i) for i in e1a) == (n // b) * b
         assert len(set(np.concatenate(e1a).tolist())) == (n // b) * b if e1a else True
-    if n >= 10 and e1a:  # (drop_last with batch_size > n gives no batch at all: nothing to compare)
-        assert not all(np.array_equal(x, y) for x, y in zip(e1a, e2a))
+    if n >= 10:
+        # over the whole permutation (drop_last with batch_size > n leaves no batch to compare) ...
+        full = DataLoader(Images(n), b, shuffle=True, seed=seed)
+        assert not np.array_equal(np.concatenate(full.batch_indices()), np.concatenate(full.batch_indices()))
+        if e1a:  # ... and batch by batch where there are batches
+            assert not all(np.array_equal(x, y) for x, y in zip(e1a, e2a))
 
 
 def test_iteration_follows_batch_indices_and_global_seed():

@@ -80,7 +80,7 @@ def test_lecture_architectures():
     assert tuple(toy(mt.zeros(1, 3, 4, 4)).shape) == (1, 3)
     f = FashionCNN()
     assert [tuple(p.shape) for p in f.parameters()][-4:] == [(128, 64 * 7 * 7), (128,), (10, 128), (10,)]
-    assert set(MODELS) == {"fcn", "cnn", "cnn2"}
+    assert set(MODELS) == {"fcn", "cnn", "cnn2", "cnn_bn"}
 
 
 @pytest.mark.parametrize("name", ["cnn", "cnn2"])

@@ -12,7 +12,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
                                    "present) on the same shapes and thread count; print ratios, write JSON "
                                    "and a PNG bar chart (code in benchmarks/).")
     try:
-        from benchmarks.bench import add_arguments
+        from minitorch_cnn.benchmarks.bench import add_arguments
     except ImportError:
         p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     else:
@@ -23,9 +23,16 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     try:
-        from benchmarks.bench import run as run_bench
+        from minitorch_cnn.benchmarks.bench import run as run_bench
     except ImportError:
         print("minitorch-cnn bench: the benchmarks are not available in this installation "
-              "(run from a source checkout that has benchmarks/)", file=sys.stderr)
+              "(reinstall the package: pip install .)", file=sys.stderr)
+        return 2
+    try:
+        import torch  # noqa: F401 - the benchmark times torch too
+    except ImportError:
+        from ..training.config import TORCH_MISSING
+
+        print(f"minitorch-cnn bench: error: {TORCH_MISSING}", file=sys.stderr)
         return 2
     return run_bench(args)

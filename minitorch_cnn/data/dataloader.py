@@ -41,7 +41,9 @@ def default_collate(batch: list | tuple) -> Any:
             raise TypeError(f"default_collate: batch must contain numbers, got an array of dtype {elem.dtype}")
         shapes = {a.shape for a in arrays}
         if len(shapes) > 1:
-            raise ValueError(f"default_collate: cannot stack samples of different shapes "
+            from ..errors import ShapeError  # a ValueError, and the RuntimeError torch raises
+
+            raise ShapeError(f"default_collate: cannot stack samples of different shapes "
                              f"{sorted(shapes)}; every sample in a batch needs the same shape "
                              f"(pass a collate_fn to batch them differently)")
         return Tensor(np.stack(arrays))
@@ -95,6 +97,8 @@ class DataLoader:
             raise ValueError("DataLoader: pass either generator or seed, not both")
         if not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"num_workers option should be non-negative; got num_workers={num_workers}")
+        if shuffle and hasattr(dataset, "__len__") and len(dataset) == 0:  # torch's RandomSampler refuses it
+            raise ValueError("num_samples should be a positive integer value, but got num_samples=0")
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)

@@ -24,7 +24,9 @@ Turning the JIT off, to step through a kernel in a debugger or read Python trace
 - ``NUMBA_DISABLE_JIT=1`` runs the Numba twins themselves as plain (slow) Python.
 
 Numba compiles a kernel on its first call for each dtype (float32, float64) and caches the machine
-code next to the source (``cache=True``), so later runs start fast.
+code (``cache=True``) in a per-user folder, never inside the installed package, so later runs
+start fast: ``~/.cache/minitorch_cnn/numba`` (or ``$XDG_CACHE_HOME/…``), moved with
+``MINITORCH_CNN_CACHE_DIR``; Numba's own ``NUMBA_CACHE_DIR`` wins when set (see ``_cache.py``).
 """
 
 

@@ -2,8 +2,13 @@
 
 ::
 
-    y  = max(a, 0)            (written ``0 if a <= 0 else a``: NaN stays NaN, as in torch)
-    da = dy · [not y ≤ 0]     (= [a > 0], and dy at a NaN, as torch; backward needs only the output)
+    y  = 0 if a < 0 else a    (as torch: NaN stays NaN, −0.0 stays −0.0)
+    da = 0 if y ≤ 0 else dy   (y ≤ 0 exactly where a ≤ 0, so backward needs only the output, not a
+                              a mask; at a NaN input y is NaN, "NaN ≤ 0" is false: dy passes, as torch)
+
+Written with ``a < 0`` and ``y ≤ 0`` rather than ``a > 0`` / ``y > 0``: every comparison with NaN is
+false, so the two forms differ exactly at NaN (the ``> 0`` form turned NaN into 0 and hid diverging
+weights: the loss stayed finite).
 
 The twins run over the flattened arrays: one pass, no temporary mask. Like every layer kernel they are
 compiled without ``parallel=True``: a parallel loop leaves Numba's OpenMP workers spinning while the
@@ -17,12 +22,12 @@ import numpy as np
 
 
 def relu_forward(a):
-    """``y = 0 where a ≤ 0, else a`` (same dtype and shape; NaN stays NaN, as torch)."""
-    return np.where(a <= 0, np.zeros((), dtype=a.dtype), a)
+    """``y = 0 where a < 0, else a`` (same dtype and shape; NaN and −0.0 pass through)."""
+    return np.where(a < 0, np.zeros((), dtype=a.dtype), a)
 
 
 def relu_backward(y, g):
-    """``da = 0 where y ≤ 0, else g``; ``y`` is the forward's output."""
+    """``da = 0 where y ≤ 0, else g``; ``y`` is the forward's output (NaN: ``g`` passes)."""
     return np.where(y <= 0, np.zeros((), dtype=g.dtype), g)
 
 
@@ -30,7 +35,7 @@ def relu_backward(y, g):
 def _relu_forward_flat(a, out):
     for i in numba.prange(a.size):
         v = a[i]
-        out[i] = 0 if v <= 0 else v
+        out[i] = 0 if v < 0 else v
 
 
 @numba.njit(cache=True)

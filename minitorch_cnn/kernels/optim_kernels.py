@@ -78,6 +78,31 @@ def _read(a):
     return np.ascontiguousarray(a).reshape(-1)
 
 
+def _check(update, param, grad, **buffers):
+    """Refuse arrays the kernel would index out of bounds, before it touches memory.
+
+    The loops run ``for i in range(p.size)`` over every array at once, unchecked (Numba does no
+    bounds checks): a buffer smaller than the parameter is read and written past its end. So
+    ``grad`` and every buffer the configuration uses must have the parameter's shape, and the
+    buffers (written through) its dtype. ``buffers`` maps a name to an array, or to
+    ``(array, expected shape)`` where that differs (Adafactor's factors).
+    """
+    if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
+        raise TypeError(f"{update}: the parameter must be a floating-point array, got "
+                        f"{getattr(param, 'dtype', type(param).__name__)}")
+    if not isinstance(grad, np.ndarray) or grad.shape != param.shape:
+        raise RuntimeError(f"{update}: grad has shape {getattr(grad, 'shape', type(grad).__name__)}, "
+                           f"expected the parameter's shape {param.shape}")
+    for name, spec in buffers.items():
+        buf, shape = spec if isinstance(spec, tuple) else (spec, param.shape)
+        if not isinstance(buf, np.ndarray):
+            raise TypeError(f"{update}: {name} must be an array, got {type(buf).__name__}")
+        if buf.shape != shape:
+            raise RuntimeError(f"{update}: {name} has shape {buf.shape}, expected {shape}")
+        if buf.dtype != param.dtype:
+            raise TypeError(f"{update}: {name} has dtype {buf.dtype}, expected the parameter's {param.dtype}")
+
+
 @_jit
 def _lerp(start, end, weight, one_minus_weight):
     """torch's scalar lerp rounding (see ``optim.optimizer.lerp_``); ``1 − w`` is passed in the array's dtype."""
@@ -110,6 +135,8 @@ def _sgd_kernel(p, grad, buf, lr, momentum, one_minus_dampening, weight_decay, n
 
 def sgd_update_numba(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay, nesterov, maximize):
     """Numba twin of ``optim.sgd.sgd_update``."""
+    _check("sgd_update_numba", param, grad, **({"momentum_buffer": momentum_buffer}
+                                          if momentum != 0 and momentum_buffer is not None else {}))
     dt = param.dtype.type
     first = momentum_buffer is None
     if first:
@@ -132,6 +159,7 @@ def _adagrad_kernel(p, grad, state_sum, clr, weight_decay, eps, maximize):
 
 def adagrad_update_numba(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize):
     """Numba twin of ``optim.adagrad.adagrad_update``."""
+    _check("adagrad_update_numba", param, grad, state_sum=state_sum)
     dt = param.dtype.type
     clr = lr / (1 + (step - 1) * lr_decay)  # (2)
     _adagrad_kernel(_flat(param), _read(grad), _flat(state_sum), dt(clr), dt(weight_decay), dt(eps), bool(maximize))
@@ -161,6 +189,8 @@ def _rmsprop_kernel(p, grad, square_avg, grad_avg, buf, lr, alpha, one_minus_alp
 def rmsprop_update_numba(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum,
                          centered, maximize):
     """Numba twin of ``optim.rmsprop.rmsprop_update``."""
+    _check("rmsprop_update_numba", param, grad, square_avg=square_avg, **({"grad_avg": grad_avg} if centered else {}),
+           **({"momentum_buffer": momentum_buffer} if momentum > 0 else {}))
     dt = param.dtype.type
     _rmsprop_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(grad_avg), _flat(momentum_buffer),
                     dt(lr), dt(alpha), dt(1 - alpha), *_lerp_weights(1 - alpha, dt), dt(eps), dt(weight_decay),
@@ -182,6 +212,7 @@ def _adadelta_kernel(p, grad, square_avg, acc_delta, lr, rho, one_minus_rho, eps
 
 def adadelta_update_numba(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay, maximize):
     """Numba twin of ``optim.adadelta.adadelta_update``."""
+    _check("adadelta_update_numba", param, grad, square_avg=square_avg, acc_delta=acc_delta)
     dt = param.dtype.type
     _adadelta_kernel(_flat(param), _read(grad), _flat(square_avg), _flat(acc_delta), dt(lr), dt(rho), dt(1 - rho),
                      dt(eps), dt(weight_decay), bool(maximize))
@@ -223,6 +254,8 @@ def _adam_kernel(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step_size, bc2_sq
 def adam_update_numba(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                       amsgrad, maximize, decoupled_weight_decay):
     """Numba twin of ``optim.adam.adam_update``."""
+    _check("adam_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq,
+           **({"max_exp_avg_sq": max_exp_avg_sq} if amsgrad else {}))
     dt = param.dtype.type
     step_size = lr / (1 - beta1**step)
     bc2_sqrt = (1 - beta2**step) ** 0.5
@@ -250,6 +283,7 @@ def _nadam_kernel(p, grad, exp_avg, exp_avg_sq, coef_g, coef_m, bc2, lerp_w, ler
 def nadam_update_numba(param, grad, exp_avg, exp_avg_sq, mu_product, *, step, lr, beta1, beta2, eps, weight_decay,
                        momentum_decay, decoupled_weight_decay, maximize):
     """Numba twin of ``optim.nadam.nadam_update``."""
+    _check("nadam_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     dt = param.dtype.type
     mu = nadam_mu(step, beta1, momentum_decay)  # (2)
     mu_next = nadam_mu(step + 1, beta1, momentum_decay)
@@ -281,6 +315,7 @@ def _radam_kernel(p, grad, exp_avg, exp_avg_sq, bc1, bc2_sqrt, rect, lr, lerp_w,
 def radam_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay,
                        decoupled_weight_decay, maximize):
     """Numba twin of ``optim.radam.radam_update``."""
+    _check("radam_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     dt = param.dtype.type
     _, rect = radam_rectification(step, beta2)  # (3)
     _radam_kernel(_flat(param), _read(grad), _flat(exp_avg), _flat(exp_avg_sq), dt(1 - beta1**step),
@@ -301,6 +336,7 @@ def _lion_kernel(p, grad, exp_avg, lr, beta1, one_minus_beta1, beta2, one_minus_
 
 def lion_update_numba(param, grad, exp_avg, *, lr, beta1, beta2, weight_decay, maximize):
     """Numba twin of ``optim.lion.lion_update``."""
+    _check("lion_update_numba", param, grad, exp_avg=exp_avg)
     dt = param.dtype.type
     _lion_kernel(_flat(param), _read(grad), _flat(exp_avg), dt(lr), dt(beta1), dt(1 - beta1), dt(beta2),
                  dt(1 - beta2), dt(weight_decay), bool(maximize))

@@ -13,7 +13,7 @@ import math
 import numba
 import numpy as np
 
-from .optim_kernels import _Fused, _flat, _lerp, _lerp_weights, _pjit, _read
+from .optim_kernels import _check, _Fused, _flat, _lerp, _lerp_weights, _pjit, _read
 from .optim_scalars import trust_ratio
 
 
@@ -51,6 +51,7 @@ def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
 
 def lamb_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
     """Numba twin of ``optim.lamb.lamb_update``."""
+    _check("lamb_update_numba", param, grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     dt = param.dtype.type
     flat, m, v = _flat(param), _flat(exp_avg), _flat(exp_avg_sq)
     bc1, bc2 = dt(1 - beta1**step), dt(1 - beta2**step)
@@ -141,6 +142,11 @@ def _sum_squares(a):
 def adafactor_update_numba(param, grad, row_var, col_var, variance, *, step, lr, beta2_decay, eps1, eps2, d,
                            weight_decay, maximize):
     """Numba twin of ``optim.adafactor.adafactor_update``."""
+    if param.ndim > 1:
+        _check("adafactor_update_numba", param, grad, row_var=(row_var, param.shape[:-1] + (1,)),
+               col_var=(col_var, param.shape[:-2] + (1,) + param.shape[-1:]))
+    else:
+        _check("adafactor_update_numba", param, grad, variance=variance)
     beta_t = step**beta2_decay  # (1)
     rho_t = min(lr, 1 / (step**0.5))
     flat = _flat(param)

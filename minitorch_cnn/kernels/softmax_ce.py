@@ -37,9 +37,9 @@ import numpy as np
 # ---------------------------------------------------------------------------------------------
 def log_softmax(x, axis=1):
     """``x − max − log Σ exp(x − max)`` along ``axis``: subtracting the max keeps every exp ≤ 1 (no
-    overflow). An all −∞ slice keeps a 0 shift (→ nan, as torch); a slice with +∞ or NaN becomes all
-    NaN, as torch. Also the forward of ``Tensor.log_softmax`` / ``F.log_softmax`` / ``F.softmax``
-    (ops/activation.py)."""
+    overflow). An all −∞ slice keeps a 0 shift, so it gives nan/−∞ as torch; a +∞ entry makes the whole
+    slice NaN (∞ − ∞), as torch's. Also the
+    forward of ``Tensor.log_softmax`` / ``F.log_softmax`` / ``F.softmax`` (ops/activation.py)."""
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(m == -np.inf, 0, m)
     z = x - m
@@ -88,7 +88,7 @@ def _shift_rows(x2, z):
             v = x2[i, k]
             if v > mx or v != v:
                 mx = v
-        if mx == -np.inf:  # all −∞: a 0 shift (a +∞ or NaN max makes the row NaN, as torch)
+        if mx == -np.inf:  # an all −∞ row; a +∞ or NaN max makes the row NaN, as the NumPy version
             mx = 0.0
         for k in range(c):
             z[i, k] = x2[i, k] - mx

@@ -11,6 +11,11 @@ from .loss import CrossEntropyLoss, MSELoss, NLLLoss
 from .bce import BCELoss, BCEWithLogitsLoss
 from .elementwise import Identity, Sigmoid, Tanh
 from .softmax import LogSoftmax, Softmax
+from .normalization import BatchNorm1d, BatchNorm2d
+from .dropout import Dropout, Dropout2d
+from .relu_family import ELU, GELU, LeakyReLU, SiLU
+from .regression_loss import HuberLoss, L1Loss, SmoothL1Loss
+from .avg_pooling import AdaptiveAvgPool2d, AvgPool2d
 
 __all__ = [
     "Parameter", "Module", "Sequential",
@@ -18,4 +23,6 @@ __all__ = [
     "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
     "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Identity",
+    "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
+    "LeakyReLU", "ELU", "GELU", "SiLU", "L1Loss", "SmoothL1Loss", "HuberLoss", "AvgPool2d", "AdaptiveAvgPool2d",
 ]

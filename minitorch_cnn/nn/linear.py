@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from ..dtypes import get_default_dtype
+from ..errors import ShapeError
 from . import functional as F
 from . import init
 from .module import Module
@@ -23,7 +24,7 @@ def _check_positive(value, name: str, layer: str, minimum: int = 1) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
         raise TypeError(f"{layer}: expected {name} to be an int, got {value!r}")
     if value < minimum:
-        raise ValueError(f"{layer}: expected {name} ≥ {minimum}, got {value}")
+        raise ShapeError(f"{layer}: expected {name} ≥ {minimum}, got {value}")
     return int(value)
 
 

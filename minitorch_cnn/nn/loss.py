@@ -33,7 +33,9 @@ class CrossEntropyLoss(Module):
             raise TypeError("CrossEntropyLoss: size_average and reduce are deprecated in torch; use reduction=")
         F._check_reduction(reduction, "CrossEntropyLoss")
         if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(f"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+            from ..errors import ShapeError  # a ValueError, and the RuntimeError torch raises
+
+            raise ShapeError(f"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
         self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
         self.reduction = reduction

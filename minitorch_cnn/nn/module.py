@@ -7,6 +7,7 @@ saved arrays in ``_buffers``; assigning ``self.fc = Linear(...)`` or ``self.w = 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -24,6 +25,7 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "training", True)
 
     # -- registration ------------------------------------------------------------------------
@@ -32,8 +34,16 @@ class Module:
             raise AttributeError(
                 f"cannot assign {name!r} before Module.__init__() call (call super().__init__() first)"
             )
+        if name in self._buffers and not isinstance(value, (Parameter, Module)):
+            # assigning to a buffer's name replaces the buffer (torch: a Tensor or None only)
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{type(value).__name__}' object to buffer '{name}' "
+                                f"(torch Tensor or None required)")
+            self._buffers[name] = value
+            return
         for store in (self._parameters, self._modules, self._buffers):
             store.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
         if isinstance(value, Parameter):
             self._parameters[name] = value
         elif isinstance(value, Module):
@@ -63,8 +73,29 @@ class Module:
         else:
             setattr(self, name, param)
 
-    def register_buffer(self, name: str, tensor) -> None:
+    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+        """Keep ``tensor`` on the module as ``self.<name>``: saved state that is not a parameter.
+
+        A buffer (BatchNorm's ``running_mean``, ``running_var``, ``num_batches_tracked``) gets no
+        gradient and no optimizer update, but ``to(dtype)`` converts it (floating ones only) and,
+        when ``persistent``, it is in ``state_dict()`` under its dotted name, as in torch.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"buffer name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError('buffer name can\'t contain "."')
+        if name == "":
+            raise KeyError('buffer name can\'t be empty string ""')
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                            f"(torch Tensor or None required)")
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module) -> None:
         self._modules[name] = module
@@ -107,10 +138,30 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = ""):
-        for mod_prefix, m in self.named_modules(prefix):
+    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+        seen = set()
+        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for mod_prefix, m in mods:
             for name, b in m._buffers.items():
-                if b is not None:
+                if b is None or (remove_duplicate and id(b) in seen):
+                    continue
+                seen.add(id(b))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), b
+
+    def buffers(self, recurse: bool = True):
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def _named_state(self):
+        """(dotted name, tensor) of every parameter and persistent buffer, module by module in
+        registration order: a module's parameters, then its buffers, then its children (torch's
+        ``state_dict`` order)."""
+        for mod_prefix, m in self.named_modules():
+            for name, p in m._parameters.items():
+                if p is not None:
+                    yield (f"{mod_prefix}.{name}" if mod_prefix else name), p
+            for name, b in m._buffers.items():
+                if b is not None and name not in m._non_persistent_buffers_set:
                     yield (f"{mod_prefix}.{name}" if mod_prefix else name), b
 
     # -- modes and gradients -----------------------------------------------------------------
@@ -183,17 +234,19 @@ class Module:
 
     # -- state -------------------------------------------------------------------------------
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":
-        """Every parameter and buffer by dotted name, as NumPy array copies."""
+        """Every parameter and persistent buffer by dotted name (torch's keys and order), as NumPy
+        array copies."""
         out = OrderedDict()
-        for name, p in self.named_parameters():
-            out[name] = p.array.copy()
-        for name, b in self.named_buffers():
-            out[name] = b.array.copy()
+        for name, t in self._named_state():
+            if name not in out:
+                out[name] = t.array.copy()
         return out
 
     def load_state_dict(self, state_dict, strict: bool = True):
         """Copy arrays (or Tensors) into the parameters and buffers, checking names and shapes."""
-        own = OrderedDict(list(self.named_parameters()) + list(self.named_buffers()))
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        own = OrderedDict(self._named_state())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):

@@ -15,7 +15,9 @@ from ..autograd.function import Function
 class ReLU(Function):
     """``y = max(a, 0)``;  ``da = dy * [a > 0]`` (the gradient at exactly 0 is 0, as torch).
 
-    ``[a > 0] = [y > 0]``, so only the output is kept. Kernels: ``kernels/activation.py``.
+    ``[a > 0] = [y > 0]``, so only the output is kept. Off the real line, as torch: NaN stays NaN
+    and its gradient passes (``y = 0 if a < 0 else a``, ``da = 0 if y <= 0 else dy``), −0.0 stays
+    −0.0. Kernels: ``kernels/activation.py``.
     """
 
     node_name = "ReluBackward0"

@@ -23,6 +23,11 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     return grad.reshape(shape)
 
 
+def _needs(fn) -> tuple:
+    """(does a need a gradient, does b) for a two-input Function, read in forward to save only what is needed."""
+    return (tuple(fn.needs_input_grad) + (False, False))[:2]
+
+
 class Add(Function):
     """``y = a + b``;  ``da = dy``, ``db = dy`` (each summed over broadcast axes)."""
 
@@ -55,13 +60,16 @@ class Mul(Function):
     node_name = "MulBackward0"
 
     def forward(self, a, b):
-        self.a, self.b = a, b
+        need_a, need_b = _needs(self)
+        # keep only what backward will read (as torch): da needs b, db needs a
+        self.a, self.b = (a if need_b else None), (b if need_a else None)
+        self.shapes = (np.shape(a), np.shape(b))
         return np.multiply(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
-        ga = unbroadcast(g * b, np.shape(a)) if self.needs_input_grad[0] else None
-        gb = unbroadcast(g * a, np.shape(b)) if self.needs_input_grad[1] else None
+        ga = unbroadcast(g * b, self.shapes[0]) if self.needs_input_grad[0] else None
+        gb = unbroadcast(g * a, self.shapes[1]) if self.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -71,13 +79,15 @@ class Div(Function):
     node_name = "DivBackward0"
 
     def forward(self, a, b):
-        self.a, self.b = a, b
+        # keep only what backward will read (as torch): da needs b, db needs a and b
+        self.a, self.b = (a if _needs(self)[1] else None), b
+        self.shapes = (np.shape(a), np.shape(b))
         return np.true_divide(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
-        ga = unbroadcast(g / b, np.shape(a)) if self.needs_input_grad[0] else None
-        gb = unbroadcast(-g * a / (b * b), np.shape(b)) if self.needs_input_grad[1] else None
+        ga = unbroadcast(g / b, self.shapes[0]) if self.needs_input_grad[0] else None
+        gb = unbroadcast(-g * a / (b * b), self.shapes[1]) if self.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -149,19 +159,22 @@ class MatMul(Function):
                 (1, 2): "SqueezeBackward4"}.get(self.ndims, "UnsafeViewBackward0")
 
     def forward(self, a, b):
-        self.a, self.b = a, b
+        need_a, need_b = _needs(self)
+        # keep only what backward will read (as torch): dA needs B, dB needs A
+        self.a, self.b = (a if need_b else None), (b if need_a else None)
+        self.shapes = (a.shape, b.shape)
         self.ndims = (a.ndim, b.ndim)
         return np.matmul(a, b)
 
     def backward(self, g):
-        a, b = self.a, self.b
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
-        # dY with the removed axes put back: the shape of a2 @ b2 (a 1-D @ 1-D product is 0-d)
-        g2 = g.reshape(np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
+        shape_a, shape_b = self.shapes
+        sa = (1,) + shape_a if len(shape_a) == 1 else shape_a  # a 1-D A is a row
+        sb = shape_b + (1,) if len(shape_b) == 1 else shape_b  # a 1-D B is a column
+        # dY with the removed axes put back: the shape of A2 @ B2 (a 1-D @ 1-D product is 0-d)
+        g2 = g.reshape(np.broadcast_shapes(sa[:-2], sb[:-2]) + (sa[-2], sb[-1]))
         ga = gb = None
         if self.needs_input_grad[0]:
-            ga = unbroadcast(np.matmul(g2, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
+            ga = unbroadcast(np.matmul(g2, np.swapaxes(self.b.reshape(sb), -1, -2)), sa).reshape(shape_a)
         if self.needs_input_grad[1]:
-            gb = unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), g2), b2.shape).reshape(b.shape)
+            gb = unbroadcast(np.matmul(np.swapaxes(self.a.reshape(sa), -1, -2), g2), sb).reshape(shape_b)
         return ga, gb

@@ -40,6 +40,20 @@ class _Unary(Function):
             return (g * self.df(self.a, self.out).astype(g.dtype, copy=False),)
 
 
+class _UnaryOverDenominator(_Unary):
+    """A one-input op whose derivative is a quotient, ``da = dy / den(a)``: divided in that order,
+    as torch does, because ``dy * (1 / den)`` overflows to inf where ``1 / den`` is past the largest
+    float (a subnormal ``a``) although the quotient itself is finite."""
+
+    @staticmethod
+    def den(a):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, g):
+        with np.errstate(all="ignore"):
+            return (g / self.den(self.a).astype(g.dtype, copy=False),)
+
+
 class Sin(_Unary):
     """``y = sin a``;  ``da = dy · cos a``."""
     node_name = "SinBackward0"  # torch's grad_fn name
@@ -58,10 +72,10 @@ class Tan(_Unary):
     f, df = staticmethod(np.tan), staticmethod(lambda a, y: 1 + y * y)
 
 
-class Log1p(_Unary):
+class Log1p(_UnaryOverDenominator):
     """``y = ln(1 + a)``, accurate for tiny ``a``;  ``da = dy / (1 + a)``."""
     node_name = "Log1PBackward0"  # torch's grad_fn name
-    f, df = staticmethod(np.log1p), staticmethod(lambda a, y: 1 / (1 + a))
+    f, den = staticmethod(np.log1p), staticmethod(lambda a: 1 + a)
 
 
 class Expm1(_Unary):
@@ -76,16 +90,16 @@ class Exp2(_Unary):
     f, df = staticmethod(np.exp2), staticmethod(lambda a, y: y * LN2)
 
 
-class Log2(_Unary):
+class Log2(_UnaryOverDenominator):
     """``y = log₂ a``;  ``da = dy / (a · ln 2)``."""
     node_name = "Log2Backward0"  # torch's grad_fn name
-    f, df = staticmethod(np.log2), staticmethod(lambda a, y: 1 / (a * LN2))
+    f, den = staticmethod(np.log2), staticmethod(lambda a: a * LN2)
 
 
-class Log10(_Unary):
+class Log10(_UnaryOverDenominator):
     """``y = log₁₀ a``;  ``da = dy / (a · ln 10)``."""
     node_name = "Log10Backward0"  # torch's grad_fn name
-    f, df = staticmethod(np.log10), staticmethod(lambda a, y: 1 / (a * LN10))
+    f, den = staticmethod(np.log10), staticmethod(lambda a: a * LN10)
 
 
 class Square(_Unary):

@@ -83,6 +83,29 @@ def check_adam_hyperparameters(lr, betas, weight_decay, eps=None) -> None:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _check_group_numbers(group: dict, defaults: dict) -> None:
+    """A hyperparameter whose default is a number must be a number in every group (and each entry of
+    a tuple of numbers, such as ``betas``).
+
+    The constructor's checks (``Invalid learning rate: …``) see only its own arguments; a value
+    given in a group dict, ``{"params": w, "lr": "0.1"}``, reached the update, where NumPy parsed
+    the string and the step ran silently. torch raises a TypeError at its first ``step()``; we raise
+    it when the group is added, naming the group's key.
+    """
+    for name, default in defaults.items():
+        value = group.get(name)
+        if _is_real(default) and not _is_real(value):
+            raise TypeError(f"param group's {name!r} must be a number, got {type(value).__name__} {value!r}")
+        if (isinstance(default, tuple) and default and all(_is_real(d) or d is None for d in default)
+                and not (isinstance(value, (tuple, list)) and len(value) == len(default)
+                         and all(_is_real(v) or (v is None and d is None) for v, d in zip(value, default)))):
+            raise TypeError(f"param group's {name!r} must be a tuple of {len(default)} numbers, got {value!r}")
+
+
 class Optimizer:
     """Base class of every optimizer (see the module docstring for the contract)."""
 
@@ -125,8 +148,11 @@ class Optimizer:
                 raise TypeError(
                     f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}"
                 )
+            if not p.is_leaf:  # its update would be lost: the graph recomputes it from the leaves
+                raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
+        _check_group_numbers(param_group, self.defaults)
         seen = {id(p) for group in self.param_groups for p in group["params"]}
         if any(id(p) in seen for p in param_group["params"]):
             raise ValueError("some parameters appear in more than one parameter group")
@@ -205,34 +231,92 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore hyperparameters and state saved by :meth:`state_dict` (arrays cast to each param's dtype)."""
+        """Restore hyperparameters and state saved by :meth:`state_dict` (arrays cast to each param's dtype).
+
+        Checked as torch checks (the number of groups, the number of parameters in each group, with
+        torch's wording), and more: every state entry must have the keys, shapes and kinds of values
+        this optimizer's own state for that parameter has. torch loads a state of the wrong shape and
+        fails at the next ``step()`` (``RuntimeError: The size of tensor a …``); we refuse it at load
+        with a ``RuntimeError`` naming the parameter, because the fused Numba updates walk the arrays
+        by index — a wrong shape must never reach them (on a 256×256 Linear it was a segfault).
+        Nothing changes unless the whole state dict is valid.
+        """
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"optimizer state_dict must be a dict, got {type(state_dict).__name__}")
+        for key in ("state", "param_groups"):
+            if key not in state_dict:
+                raise KeyError(f"{key!r} (the optimizer state_dict has no {key!r} entry)")
         saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if not isinstance(saved_groups, (list, tuple)) or not all(
+                isinstance(g, dict) and isinstance(g.get("params"), (list, tuple)) for g in saved_groups):
+            raise TypeError("optimizer state_dict['param_groups'] must be a list of dicts, each with a list "
+                            "'params' of integer ids")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved_groups, self.param_groups)):
             raise ValueError(
                 "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
             )
-        id_map = dict(
-            zip(
-                chain.from_iterable(s["params"] for s in saved_groups),
-                chain.from_iterable(g["params"] for g in self.param_groups),
-            )
-        )
-        self.state = _ParamState()
+        for saved in saved_groups:
+            missing = [k for k in self.defaults if k not in saved]
+            if missing:
+                raise KeyError(f"loaded state dict's parameter group lacks the hyperparameters {missing}")
+            _check_group_numbers(saved, self.defaults)
+        if not isinstance(state_dict["state"], dict):
+            raise TypeError(f"optimizer state_dict['state'] must be a dict, got {type(state_dict['state']).__name__}")
+        id_map = {}  # saved id → (parameter, the group it is loaded into)
+        for saved, group in zip(saved_groups, self.param_groups):
+            for key, param in zip(saved["params"], group["params"]):
+                id_map[key] = (param, saved)
+        new_state = _ParamState()
         for key, saved in state_dict["state"].items():
-            if key not in id_map:
+            if key not in id_map:  # as torch: state of ids that no group lists is dropped
                 continue
-            param = id_map[key]
-            self.state[param] = {
-                k: (v.astype(param.array.dtype, copy=True) if isinstance(v, np.ndarray) else copy.deepcopy(v))
-                for k, v in saved.items()
-            }
-        new_groups = []
+            param, group = id_map[key]
+            new_state[param] = self._checked_state(key, saved, param.array, group)
         for saved, group in zip(saved_groups, self.param_groups):
             saved["params"] = group["params"]
-            new_groups.append(saved)
-        self.param_groups = new_groups
+        self.state = new_state
+        self.param_groups = saved_groups
+
+    def _checked_state(self, key, saved, param: np.ndarray, group: dict) -> dict:
+        """One parameter's loaded state, validated against a fresh ``_init_state`` and cast to its dtype."""
+        where = f"loaded optimizer state for parameter {key!r} (shape {param.shape})"
+        if not isinstance(saved, dict):
+            raise TypeError(f"{where}: expected a dict, got {type(saved).__name__}")
+        if not saved:
+            return {}
+        fresh = self._init_state(param, group)
+        missing = [k for k in fresh if k not in saved]
+        if missing:
+            raise KeyError(f"{where} lacks {missing}")
+        out = {}
+        for name, value in saved.items():
+            if hasattr(value, "array") and not isinstance(value, np.ndarray):  # an mt.Tensor
+                value = value.array
+            like = fresh.get(name)
+            if isinstance(like, np.ndarray) or (like is None and isinstance(value, np.ndarray)):
+                if not isinstance(value, np.ndarray):
+                    raise TypeError(f"{where}: {name!r} must be an array, got {type(value).__name__}")
+                expected = like.shape if like is not None else param.shape
+                if value.shape != expected:
+                    raise RuntimeError(f"{where}: {name!r} has shape {value.shape}, expected {expected}")
+                if value.dtype.kind not in "biuf":
+                    raise TypeError(f"{where}: {name!r} has dtype {value.dtype}, expected a real number array")
+                out[name] = value.astype(param.dtype, copy=True)
+            elif like is None and name in fresh:  # e.g. SGD's momentum_buffer before the first step
+                if value is not None:
+                    raise TypeError(f"{where}: {name!r} must be None or an array, got {type(value).__name__}")
+                out[name] = None
+            elif isinstance(like, (int, float, np.number)):  # step counts, NAdam's mu_product
+                if isinstance(value, np.ndarray) and value.ndim == 0:
+                    value = value.item()
+                if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                    raise TypeError(f"{where}: {name!r} must be a number, got {type(value).__name__}")
+                out[name] = type(like)(value)
+            else:  # a key this optimizer does not use: kept as it came (torch keeps it too)
+                out[name] = copy.deepcopy(value)
+        return out
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-TORCH_MISSING = ("minitorch-cnn parity needs PyTorch, which is not installed; "
-                 "install the test extra: pip install 'minitorch-cnn[test]'")
+TORCH_MISSING = ("minitorch-cnn parity needs PyTorch, which is not installed; install it: "
+                 "pip install torch==2.13.0 (or the test extra: pip install 'minitorch-cnn[test]')")
 
 TOLERANCES = {"float64": (1e-10, 1e-12), "float32": (1e-4, 1e-5)}
 OPT_STEPS = 20

@@ -19,8 +19,8 @@ SCHEDULERS = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "Co
 ENGINES = ["minitorch", "torch", "both"]
 DATA = ["mini", "full"]
 
-TORCH_MISSING = ("this needs PyTorch, which is not installed; install the test extra: "
-                 "pip install 'minitorch-cnn[test]'")
+TORCH_MISSING = ("this needs PyTorch, which is not installed; install it: pip install torch==2.13.0 "
+                 "(or the test extra: pip install 'minitorch-cnn[test]')")
 
 
 class TrainingError(RuntimeError):
@@ -58,8 +58,8 @@ class TrainConfig:
     """
 
     model: str = field(default="cnn2", metadata=_opt(
-        "--model", "fcn (SimpleFCN), cnn (the lecture's SimpleCNN) or cnn2 (two conv layers; the one "
-                   "trained on the full data)"))
+        "--model", "fcn (SimpleFCN), cnn (the lecture's SimpleCNN), cnn2 (two conv layers; the one "
+                   "trained on the full data) or cnn_bn (cnn2 with BatchNorm and Dropout)"))
     optimizer: str = field(default="Adam", metadata=_opt(
         "--optimizer", f"one of {', '.join(OPTIMIZERS)}; any case", metavar="NAME"))
     lr: float | None = field(default=None, metadata=_opt(

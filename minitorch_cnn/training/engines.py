@@ -107,8 +107,8 @@ class TorchEngine(Engine):
 
     def __init__(self, ours_model, cfg: TrainConfig, steps_per_epoch: int):
         self.lib = import_torch()
-        from reference.device import pick_device
-        from reference.weights import copy_to_torch
+        from minitorch_cnn.reference.device import pick_device
+        from minitorch_cnn.reference.weights import copy_to_torch
 
         self.device = pick_device()
         model = build_model("torch", cfg.model)

@@ -26,6 +26,7 @@ MODELS: dict[str, ModelSpec] = {
     "fcn": ModelSpec("SimpleFCN", dict(in_features=28 * 28, num_classes=10), "SimpleFCN"),
     "cnn": ModelSpec("SimpleCNN", {}, "the lecture's SimpleCNN"),
     "cnn2": ModelSpec("FashionCNN", {}, "two conv layers; the one trained on the full data"),
+    "cnn_bn": ModelSpec("BNCNN", {}, "cnn2 with BatchNorm and Dropout"),
 }
 
 
@@ -38,7 +39,7 @@ def build_model(engine: str, name: str):
         from .. import models
     else:
         import_torch()
-        from reference import models
+        from minitorch_cnn.reference import models
     return getattr(models, spec.cls)(**spec.kwargs)
 
 
@@ -68,11 +69,11 @@ def optimizer_class(engine: str, name: str):
         return getattr(optim, name)
     torch = import_torch()
     if name in ("Lion", "LAMB"):
-        from reference import optimizers as ref
+        from minitorch_cnn.reference import optimizers as ref
         return getattr(ref, name)
     if name in ("Momentum", "NAG"):
         try:
-            from reference import optimizers as ref
+            from minitorch_cnn.reference import optimizers as ref
             if hasattr(ref, name):
                 return getattr(ref, name)
         except ImportError:

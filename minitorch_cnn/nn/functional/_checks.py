@@ -7,6 +7,7 @@ import numpy as np
 # _check_float only reads .dtype and Tensor.softmax needs it too, so it lives in dtypes.py (below tensor.py)
 from ...dtypes import _check_float  # noqa: F401 - re-exported for the functional modules
 from ...tensor import Tensor
+from ...errors import DTypeError, ShapeError
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -25,7 +26,7 @@ def _check_tensor(x, layer: str, what: str = "input") -> None:
 
 def _check_same_dtype(x: Tensor, w: Tensor, layer: str, what: str = "weight") -> None:
     if x.dtype != w.dtype:
-        raise TypeError(
+        raise DTypeError(
             f"{layer}: input dtype {x.dtype.name} differs from the {what}'s dtype {w.dtype.name} "
             f"(cast the input with .to({w.dtype.name}) or the layer with .to({x.dtype.name}))"
         )
@@ -46,5 +47,5 @@ def _pair(value, name: str, layer: str, minimum: int) -> tuple:
     else:
         raise TypeError(f"{layer}: expected {name} to be an int or a pair of ints, got {value!r}")
     if min(pair) < minimum:
-        raise ValueError(f"{layer}: expected {name} ≥ {minimum}, got {value!r}")
+        raise ShapeError(f"{layer}: expected {name} ≥ {minimum}, got {value!r}")
     return pair

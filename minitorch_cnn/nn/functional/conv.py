@@ -7,6 +7,7 @@ import numpy as np
 
 from ... import _backend
 from ...autograd.function import Function
+from ...errors import ShapeError
 from ...kernels import direct_conv as _direct
 from ...kernels import dispatch as _dispatch
 from ...kernels import im2col as _im2col
@@ -101,38 +102,38 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     """
     _check_tensor(weight, "conv2d", "weight")
     if weight.ndim != 4:
-        raise ValueError(f"conv2d: expected a 4-D weight (C_out, C_in/groups, kh, kw), got {_shape(weight)}")
+        raise ShapeError(f"conv2d: expected a 4-D weight (C_out, C_in/groups, kh, kw), got {_shape(weight)}")
     c_out, c_g, kh, kw = weight.shape
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
-        raise ValueError(f"conv2d: expected groups to be a positive int, got {groups!r}")
+        raise ShapeError(f"conv2d: expected groups to be a positive int, got {groups!r}")
     layer = f"Conv2d({c_g * groups}→{c_out})"
     _check_tensor(input, layer)
     stride = _pair(stride, "stride", layer, 1)
     dilation = _pair(dilation, "dilation", layer, 1)
     pad, extra = _conv_padding(padding, (kh, kw), stride, dilation, layer)
     if input.ndim not in (3, 4):
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: expected a 4-D input (N, C, H, W) or an unbatched 3-D input (C, H, W), got {_shape(input)}"
         )
     _check_float(input, layer)
     _check_same_dtype(input, weight, layer)
     if c_out % groups:
-        raise ValueError(f"{layer}: out_channels ({c_out}) must be divisible by groups ({groups})")
+        raise ShapeError(f"{layer}: out_channels ({c_out}) must be divisible by groups ({groups})")
     c_in = input.shape[-3]
     if c_in != c_g * groups:
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: expected input with {c_g * groups} channels (weight {_shape(weight)}, groups={groups}), "
             f"got {c_in} channels in input of shape {_shape(input)}"
         )
     if bias is not None:
         _check_tensor(bias, layer, "bias")
         if _shape(bias) != (c_out,):
-            raise ValueError(f"{layer}: expected bias of shape ({c_out},), got {_shape(bias)}")
+            raise ShapeError(f"{layer}: expected bias of shape ({c_out},), got {_shape(bias)}")
         _check_same_dtype(input, bias, layer, "bias")
     h, w = input.shape[-2] + extra[0], input.shape[-1] + extra[1]
     eff = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
     if h + 2 * pad[0] < eff[0] or w + 2 * pad[1] < eff[1]:
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: kernel {(kh, kw)} with dilation {dilation} spans {eff}, larger than the padded input "
             f"{(h + 2 * pad[0], w + 2 * pad[1])} (input {_shape(input)}, padding {pad})"
         )

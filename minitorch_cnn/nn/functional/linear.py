@@ -5,6 +5,7 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...tensor import Tensor
+from ...errors import ShapeError
 from ._checks import _check_float, _check_same_dtype, _check_tensor, _shape
 
 
@@ -27,7 +28,10 @@ class LinearFn(Function):
         return "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"
 
     def forward(self, x, weight, bias):
-        self.x, self.weight = x, weight
+        need_x, need_w = (tuple(self.needs_input_grad) + (False, False))[:2]
+        # keep only what backward will read (as torch): dX needs W, dW needs X
+        self.x, self.weight = (x if need_w else None), (weight if need_x else None)
+        self.x_shape = x.shape
         self.x_ndim, self.has_bias = x.ndim, bias is not None
         y = np.matmul(x, weight.T)
         if bias is not None:
@@ -41,7 +45,7 @@ class LinearFn(Function):
         if self.needs_input_grad[0]:
             dx = np.matmul(g, w)
         if self.needs_input_grad[1]:
-            dw = np.matmul(g2.T, x.reshape(-1, x.shape[-1]))
+            dw = np.matmul(g2.T, x.reshape(-1, self.x_shape[-1]))
         if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
             db = g2.sum(axis=0)
         return dx, dw, db
@@ -53,15 +57,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     layer = f"Linear({weight.shape[-1] if weight.ndim else '?'}→{weight.shape[0] if weight.ndim else '?'})"
     _check_tensor(input, layer)
     if weight.ndim != 2:
-        raise ValueError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
+        raise ShapeError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
     out_f, in_f = weight.shape
     _check_float(input, layer)
     if input.ndim == 0 or input.shape[-1] != in_f:
-        raise ValueError(f"{layer}: expected input with last dimension {in_f}, got {_shape(input)}")
+        raise ShapeError(f"{layer}: expected input with last dimension {in_f}, got {_shape(input)}")
     _check_same_dtype(input, weight, layer)
     if bias is not None:
         _check_tensor(bias, layer, "bias")
         if _shape(bias) != (out_f,):
-            raise ValueError(f"{layer}: expected bias of shape ({out_f},), got {_shape(bias)}")
+            raise ShapeError(f"{layer}: expected bias of shape ({out_f},), got {_shape(bias)}")
         _check_same_dtype(input, bias, layer, "bias")
     return LinearFn.apply(input, weight, bias)

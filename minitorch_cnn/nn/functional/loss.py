@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import _backend
 from ...autograd.function import Function
+from ...errors import DTypeError, ShapeError, TargetOutOfBounds
 from ...kernels import dispatch as _dispatch
 from ...kernels import softmax_ce as _softmax_ce
 from ...tensor import Tensor
@@ -29,11 +30,13 @@ class MSELossFn(Function):
     node_name = "MseLossBackward0"
 
     def forward(self, x, t, reduction):
-        self.diff, self.reduction = x - t, reduction
-        return _reduce(self.diff * self.diff, reduction)
+        # keeps x and t themselves (as torch), so changing either in place before backward is caught
+        self.x, self.t, self.reduction = x, t, reduction
+        diff = x - t
+        return _reduce(diff * diff, reduction)
 
     def backward(self, g):
-        d = self.diff
+        d = self.x - self.t
         scale = 2.0 / d.size if self.reduction == "mean" else 2.0
         dx = (d * (np.asarray(g, dtype=d.dtype) * d.dtype.type(scale))).astype(d.dtype, copy=False)
         return dx, -dx, None
@@ -62,7 +65,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     _check_tensor(target, layer, "target")
     _check_reduction(reduction, layer)
     if _shape(input) != _shape(target):
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: input and target must have the same shape, got input {_shape(input)} and target "
             f"{_shape(target)} (torch would broadcast them; reshape one, e.g. target.view({', '.join(map(str, input.shape)) or ''}))"
         )
@@ -170,35 +173,35 @@ def _check_class_target(input: Tensor, target: Tensor, weight, layer: str, ignor
     _check_tensor(target, layer, "target")
     _check_float(input, layer)
     if input.ndim == 0:
-        raise ValueError(f"{layer}: expected input of shape (N, C), (C,) or (N, C, d1, ...), got a 0-d tensor")
+        raise ShapeError(f"{layer}: expected input of shape (N, C), (C,) or (N, C, d1, ...), got a 0-d tensor")
     c = input.shape[1] if input.ndim > 1 else input.shape[0]
     if weight is not None:
         _check_tensor(weight, layer, "weight")
         if _shape(weight) != (c,):
-            raise ValueError(f"{layer}: expected weight of shape ({c},) (one per class), got {_shape(weight)}")
+            raise ShapeError(f"{layer}: expected weight of shape ({c},) (one per class), got {_shape(weight)}")
     kind = target.dtype.kind
     if kind == "f":
         if _shape(target) != _shape(input):
-            raise ValueError(
+            raise ShapeError(
                 f"{layer}: float (class-probability) target must have the input's shape {_shape(input)}, got "
                 f"{_shape(target)} (for class indices use an int64 target)"
             )
         return True
     if target.dtype not in (np.dtype(np.int64), np.dtype(np.uint8)):
-        raise TypeError(
+        raise DTypeError(
             f"{layer}: expected target dtype int64 (class indices) or a float dtype (class probabilities), "
             f"got {target.dtype.name} (convert it with .long())"
         )
     expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim > 1 else ()
     if _shape(target) != expected:
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: expected target of shape {expected} (class indices) for input of shape {_shape(input)}, "
             f"got {_shape(target)}"
         )
     y = target.array.astype(np.int64)
     bad = (y != ignore_index) & ((y < 0) | (y >= c))
     if np.any(bad):
-        raise ValueError(f"{layer}: target {int(y[bad].flat[0])} is out of bounds for {c} classes")
+        raise TargetOutOfBounds(f"{layer}: target {int(y[bad].flat[0])} is out of bounds for {c} classes")
     return False
 
 
@@ -213,7 +216,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         raise TypeError(f"{layer}: size_average and reduce are deprecated in torch; use reduction=")
     _check_reduction(reduction, layer)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{layer}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise ShapeError(f"{layer}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     probs = _check_class_target(input, target, weight, layer, ignore_index)
     if probs:
         input, target = _promote(input, target)
@@ -264,6 +267,6 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         raise TypeError(f"{layer}: size_average and reduce are deprecated in torch; use reduction=")
     _check_reduction(reduction, layer)
     if _check_class_target(input, target, weight, layer, ignore_index):
-        raise TypeError(f"{layer}: expected an int64 target of class indices, got dtype {target.dtype.name}")
+        raise DTypeError(f"{layer}: expected an int64 target of class indices, got dtype {target.dtype.name}")
     w = None if weight is None else weight.array
     return NLLLossFn.apply(input, target, w, reduction=reduction, ignore_index=ignore_index)

@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import _backend
 from ...autograd.function import Function
+from ...errors import ShapeError
 from ...kernels import dispatch as _dispatch
 from ...kernels import pool as _pool
 from ...tensor import Tensor
@@ -62,17 +63,17 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     pad = _pair(padding, "padding", layer, 0)
     dil = _pair(dilation, "dilation", layer, 1)
     if input.ndim not in (3, 4):
-        raise ValueError(f"{layer}: expected a 4-D input (N, C, H, W) or an unbatched 3-D input (C, H, W), got {_shape(input)}")
+        raise ShapeError(f"{layer}: expected a 4-D input (N, C, H, W) or an unbatched 3-D input (C, H, W), got {_shape(input)}")
     _check_float(input, layer)
     if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: padding should be at most half of the kernel size, got padding={pad} for kernel_size={kernel}"
         )
     h, w = input.shape[-2:]
     out_size = (_pool.pool_output_size(h, kernel[0], stride[0], pad[0], dil[0], ceil_mode),
                 _pool.pool_output_size(w, kernel[1], stride[1], pad[1], dil[1], ceil_mode))
     if min(out_size) < 1 or min(h, w) < 1:
-        raise ValueError(
+        raise ShapeError(
             f"{layer}: input of shape {_shape(input)} is too small for kernel_size={kernel}, stride={stride}, "
             f"padding={pad}, dilation={dil}: the output would be {out_size}"
         )
