@@ -135,9 +135,11 @@ def randn(*size, dtype=None, requires_grad: bool = False, generator=None, device
 
 def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
     """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)`` as torch."""
-    if size is None:
+    if size is None:                 # randint(high, size), both positional
         low, high, size = 0, low, high
-    if size is None:
+    elif high is None:               # randint(high, size=...), the tutorials' form
+        low, high = 0, low
+    if size is None or high is None:
         raise TypeError("randint: missing the size argument")
     if not low < high:
         raise ShapeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")

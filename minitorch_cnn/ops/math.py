@@ -44,6 +44,7 @@ class _UnaryOverDenominator(_Unary):
     """A one-input op whose derivative is a quotient, ``da = dy / den(a)``: divided in that order,
     as torch does, because ``dy * (1 / den)`` overflows to inf where ``1 / den`` is past the largest
     float (a subnormal ``a``) although the quotient itself is finite."""
+    node_name = "UnaryBackward0"  # abstract: every subclass names its own node as torch does
 
     @staticmethod
     def den(a):  # pragma: no cover - abstract
