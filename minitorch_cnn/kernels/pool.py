@@ -58,7 +58,8 @@ def max_pool2d_forward(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     # (this is the index reported when no tap beats −∞)
     ih_first = _first_tap(oh * sh - ph, dh)
     iw_first = _first_tap(ow * sw - pw, dw)
-    out = np.full((n, c, h_out, w_out), -np.inf, dtype=x.dtype)
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min  # integer images: the dtype's minimum
+    out = np.full((n, c, h_out, w_out), lowest, dtype=x.dtype)
     idx = np.broadcast_to(ih_first * w + iw_first, out.shape).astype(np.int64)
     for a in range(kh):
         ih = oh * sh - ph + a * dh  # (H_out, 1): the row this tap reads for every output row

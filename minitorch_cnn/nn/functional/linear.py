@@ -40,12 +40,13 @@ class LinearFn(Function):
 
     def backward(self, g):
         x, w = self.x, self.weight
-        g2 = g.reshape(-1, g.shape[-1])  # (M, out)
+        m = int(np.prod(g.shape[:-1]))  # the rows (explicit: reshape(-1, 0) is ambiguous for 0 features)
+        g2 = g.reshape(m, g.shape[-1])  # (M, out)
         dx = dw = db = None
         if self.needs_input_grad[0]:
             dx = np.matmul(g, w)
         if self.needs_input_grad[1]:
-            dw = np.matmul(g2.T, x.reshape(-1, self.x_shape[-1]))
+            dw = np.matmul(g2.T, x.reshape(m, self.x_shape[-1]))
         if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
             db = g2.sum(axis=0)
         return dx, dw, db
@@ -56,6 +57,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     _check_tensor(weight, "linear", "weight")
     layer = f"Linear({weight.shape[-1] if weight.ndim else '?'}→{weight.shape[0] if weight.ndim else '?'})"
     _check_tensor(input, layer)
+    if weight.ndim == 1 and bias is None and input.ndim >= 1:  # torch: a 1-D weight is a dot product
+        if input.shape[-1] != weight.shape[0]:
+            raise ShapeError(f"linear: expected input with last dimension {weight.shape[0]} (the 1-D weight's "
+                             f"length), got {_shape(input)}")
+        return input @ weight
     if weight.ndim != 2:
         raise ShapeError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
     out_f, in_f = weight.shape
