@@ -60,6 +60,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     unsqueeze, where,
     isnan, isinf, isfinite, logical_not, logical_and, logical_or, any, all, equal, isclose, allclose, round,
     floor, ceil, trunc, var, std, gather, masked_fill, cumsum, bmm, dot, split, chunk, sort, topk, norm,
+    floor_divide, remainder, fmod,
 )
 from .tensor import Size, Tensor
 

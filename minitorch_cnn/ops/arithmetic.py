@@ -82,7 +82,8 @@ class Div(Function):
         # keep only what backward will read (as torch): da needs b, db needs a and b
         self.a, self.b = (a if _needs(self)[1] else None), b
         self.shapes = (np.shape(a), np.shape(b))
-        return np.true_divide(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is ±inf or nan, silently (as torch)
+            return np.true_divide(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
