@@ -15,7 +15,7 @@ _cache.configure()  # before any kernel is compiled: Numba's cache goes to a per
 
 from . import random as _random_module
 from ._backend import get_backend, set_backend, backend
-from .random import Generator, manual_seed
+from .random import Generator, get_rng_state, initial_seed, manual_seed, set_rng_state
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .accelerators import accelerator, backends, cuda, get_default_device, set_default_device
 from .creation import (

@@ -382,6 +382,11 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
     # -- indexing ------------------------------------------------------------------------------
     @staticmethod
     def _index(index):
+        """``t[index]``'s index for NumPy: Tensors become arrays; a negative slice step is refused (torch
+        has no reversed views; NumPy would silently reverse)."""
+        for i in index if isinstance(index, tuple) else (index,):
+            if isinstance(i, slice) and i.step is not None and i.step < 0:
+                raise ValueError("step must be greater than zero")
         if isinstance(index, Tensor):
             return index.array
         if isinstance(index, tuple):

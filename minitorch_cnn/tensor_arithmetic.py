@@ -88,13 +88,14 @@ class ArithmeticMixin:
         if reverse:
             a, b = b, a
         try:
-            return fn.apply(a, b)
+            np.broadcast_shapes(a.shape, b.shape)
         except ValueError as exc:
             from .errors import ShapeError  # a ValueError, and the RuntimeError torch raises
 
             raise ShapeError(
                 f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
             ) from exc
+        return fn.apply(a, b)
 
     def __add__(self, other):
         return self._binary(Add, other)
@@ -128,6 +129,8 @@ class ArithmeticMixin:
 
     def __pow__(self, other):
         if isinstance(other, (int, float)) and not isinstance(other, bool):
+            if isinstance(other, int) and other < 0 and self.dtype.kind in "iub":
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
             a, b = _as_operands(self, other)
             return Pow.apply(a, b.array)  # a number exponent is not a graph input (torch: one edge)
         return self._binary(Pow, other)
@@ -139,6 +142,9 @@ class ArithmeticMixin:
         return self._binary(Pow, other, reverse=True)
 
     def __neg__(self):
+        if self.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
         return Neg.apply(self)
 
     def __pos__(self):

@@ -132,6 +132,14 @@ class InplaceMixin:
             v = value if value.dtype == self.dtype else value.to(self.dtype)
         else:
             v = Tensor(np.asarray(value, dtype=self.dtype))
+        target = self.array[idx].shape
+        try:
+            fits = np.broadcast_shapes(v.shape, target) == target
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"t[index] = value: a value of shape {list(v.shape)} cannot be broadcast to the "
+                               f"indexed shape {list(target)}")
         self._inplace(lambda x, v: SetItem.apply(x, v, index=idx), v, fast=fast)
 
     def __iadd__(self, other):

@@ -39,6 +39,15 @@ MinResult.__name__ = MinResult.__qualname__ = "min"
 class ReductionMixin:
     """The methods listed in the module docstring; ``self`` is always a Tensor."""
 
+    def _check_not_empty(self, name, dim):
+        """max/min/argmax/argmin have no identity: torch refuses an empty input (or reduced dim)."""
+        if dim is None and self.numel() == 0:
+            error = RuntimeError if name in ("max", "min") else IndexError
+            hint = " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
+            raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{hint}")
+        if dim is not None and self.ndim and self.shape[dim] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
@@ -55,9 +64,12 @@ class ReductionMixin:
         return (Mean if dim is None else MeanDim).apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
 
     def _extreme(self, dim, keepdim, take_min):
+        name = "min" if take_min else "max"
         if dim is None:
+            self._check_not_empty(name, None)
             return MaxAll.apply(self, take_min)
-        d = _norm_dims(dim, self.ndim, "max")[0] if self.ndim else 0
+        d = _norm_dims(dim, self.ndim, name)[0] if self.ndim else 0
+        self._check_not_empty(name, d)
         values = MaxAlong.apply(self, d, keepdim, take_min)
         op = np.argmin if take_min else np.argmax
         indices = op(self.array, axis=d)
@@ -72,16 +84,19 @@ class ReductionMixin:
     def min(self, dim=None, keepdim: bool = False):
         return self._extreme(dim, keepdim, take_min=True)
 
-    def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
+    def _arg_extreme(self, dim, keepdim, take_min) -> "Tensor":
+        """The int64 position of the first maximum (minimum) overall or along ``dim``; no gradient."""
+        name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
         if dim is None:
-            return tensor_class()(np.asarray(np.argmax(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, "argmax")[0]
-        out = np.argmax(self.array, axis=d)
+            self._check_not_empty(name, None)
+            return tensor_class()(np.asarray(op(self.array), dtype=int64))
+        d = _norm_dims(dim, self.ndim, name)[0]
+        self._check_not_empty(name, d)
+        out = op(self.array, axis=d)
         return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))
 
+    def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
+        return self._arg_extreme(dim, keepdim, take_min=False)
+
     def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
-        if dim is None:
-            return tensor_class()(np.asarray(np.argmin(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, "argmin")[0]
-        out = np.argmin(self.array, axis=d)
-        return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))
+        return self._arg_extreme(dim, keepdim, take_min=True)

@@ -83,6 +83,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     _check_tensor(weight, "linear", "weight")
     layer = f"Linear({weight.shape[-1] if weight.ndim else '?'}→{weight.shape[0] if weight.ndim else '?'})"
     _check_tensor(input, layer)
+    if weight.ndim == 1 and bias is None and input.ndim >= 1:  # torch: a 1-D weight is a dot product
+        if input.shape[-1] != weight.shape[0]:
+            raise ShapeError(f"linear: expected input with last dimension {weight.shape[0]} (the 1-D weight's "
+                             f"length), got {_shape(input)}")
+        return input @ weight
     if weight.ndim != 2:
         raise ShapeError(f"{layer}: expected a 2-D weight (out_features, in_features), got {_shape(weight)}")
     out_f, in_f = weight.shape
