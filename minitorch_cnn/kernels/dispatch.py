@@ -35,7 +35,7 @@ from .. import _backend
 from .conv_geometry import Conv2dGeometry
 
 PATHS: dict[str, tuple[str, ...]] = {
-    "conv2d": ("direct", "im2col"),
+    "conv2d": ("direct", "tiled", "im2col"),
     "max_pool2d": ("2x2", "general"),
     "optimizer_update": ("serial", "parallel"),
     "softmax_cross_entropy": ("numba", "numpy"),
@@ -103,7 +103,7 @@ def conv2d_path(geometry: Conv2dGeometry) -> str:
     else ``"im2col"`` (any geometry)."""
     direct = can_direct_conv2d(geometry)
     natural = "direct" if direct and geometry.taps <= DIRECT_MAX_TAPS else "im2col"
-    return _decide("conv2d", natural, {"direct": direct}, lambda: f"the convolution {geometry}")
+    return _decide("conv2d", natural, {"direct": direct, "tiled": direct}, lambda: f"the convolution {geometry}")
 
 
 # ---------------------------------------------------------------------------------------------

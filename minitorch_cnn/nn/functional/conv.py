@@ -11,6 +11,7 @@ from ...errors import ShapeError
 from ...kernels import direct_conv as _direct
 from ...kernels import dispatch as _dispatch
 from ...kernels import im2col as _im2col
+from ...kernels import tiled_conv as _tiled
 from ...kernels.conv_geometry import Conv2dGeometry
 from ...tensor import Tensor
 from ._checks import _check_float, _check_same_dtype, _check_tensor, _pair, _shape
@@ -33,6 +34,9 @@ CONV2D_KERNELS = {
     "direct": (ConvKernels(_direct.conv2d_forward, _direct.conv2d_input_grad, _direct.conv2d_weight_grad),
                ConvKernels(_direct.conv2d_forward_numba, _direct.conv2d_input_grad_numba,
                            _direct.conv2d_weight_grad_numba)),
+    "tiled": (ConvKernels(_tiled.conv2d_forward, _tiled.conv2d_input_grad, _tiled.conv2d_weight_grad),
+              ConvKernels(_tiled.conv2d_forward_numba, _tiled.conv2d_input_grad_numba,
+                          _tiled.conv2d_weight_grad_numba)),
 }
 
 
