@@ -38,6 +38,12 @@ pass (4 × 1 tile). dW tiles the same way: 4 output channels × 3 taps = 12 runn
 per pass over one image's grid, each image's sums added up in float64. The batch is split over
 Python threads like ``direct_conv.py`` (the kernels release the GIL). The twins add the terms in
 another order than the NumPy versions (equal to rounding; ``tests/test_kernels_tiled_conv.py``).
+
+The tile's passes (``_tile_row3`` …) are ``inline="always"``: they run once per (tile, channel,
+kernel row), 384 times per image of the 16→32 layer, and as separate calls their overhead (array
+arguments, reference counts) was a third of the forward time. Inlined, they compile with their
+caller's ``fastmath`` flags, which is why those flags sit on ``_forward_images`` (contract: fused
+multiply-adds) and ``_weight_grad_images`` (also reassoc: vectorised partial sums).
 """
 from __future__ import annotations
 

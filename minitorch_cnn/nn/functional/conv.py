@@ -53,9 +53,10 @@ class Conv2dFn(Function):
         db[o]            = Σ_(n,oh,ow) dY[n, o, oh, ow]
 
     How the first three are computed is the path :func:`kernels.dispatch.conv2d_path` picks for the
-    geometry: ``"im2col"`` (matrix products over im2col's columns, ``kernels/im2col.py``) or
-    ``"direct"`` (sums over shifted slices, ``kernels/direct_conv.py``). The backend picks the NumPy
-    version or the Numba twin of that path's kernels.
+    geometry: ``"im2col"`` (matrix products over im2col's columns, ``kernels/im2col.py``),
+    ``"direct"`` (sums over shifted slices, ``kernels/direct_conv.py``) or ``"tiled"`` (the same sums
+    in register tiles, ``kernels/tiled_conv.py``). The backend picks the NumPy version or the Numba
+    twin of that path's kernels.
 
     ``extra`` pads the bottom/right of x by one more row/column (``padding='same'`` with an even
     total padding split unevenly, as torch does); backward crops it off again.
