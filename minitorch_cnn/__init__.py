@@ -15,7 +15,7 @@ _cache.configure()  # before any kernel is compiled: Numba's cache goes to a per
 
 from . import random as _random_module
 from ._backend import get_backend, set_backend, backend
-from .random import Generator, manual_seed
+from .random import Generator, get_rng_state, initial_seed, manual_seed, set_rng_state
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .accelerators import accelerator, backends, cuda, get_default_device, set_default_device
 from .creation import (
@@ -60,6 +60,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     unsqueeze, where,
     isnan, isinf, isfinite, logical_not, logical_and, logical_or, any, all, equal, isclose, allclose, round,
     floor, ceil, trunc, var, std, gather, masked_fill, cumsum, bmm, dot, split, chunk, sort, topk, norm,
+    floor_divide, remainder, fmod,
 )
 from .tensor import Size, Tensor
 

@@ -117,6 +117,14 @@ class InplaceMixin:
             v = value if value.dtype == self.dtype else value.to(self.dtype)
         else:
             v = Tensor(np.asarray(value, dtype=self.dtype))
+        target = self.array[idx].shape
+        try:
+            fits = np.broadcast_shapes(v.shape, target) == target
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"t[index] = value: a value of shape {list(v.shape)} cannot be broadcast to the "
+                               f"indexed shape {list(target)}")
         self._inplace(lambda x, v: SetItem.apply(x, v, index=idx), v, fast=fast)
 
     def __iadd__(self, other):
@@ -140,8 +148,23 @@ class InplaceMixin:
     def mul_(self, other):
         return self._inplace(lambda x, o: x.mul(o), other)
 
-    def div_(self, other):
-        return self._inplace(lambda x, o: x.div(o), other)
+    def div_(self, other, *, rounding_mode=None):
+        return self._inplace(lambda x, o: x.div(o, rounding_mode=rounding_mode), other)
+
+    def floor_divide_(self, other):
+        return self._inplace(lambda x, o: x.floor_divide(o), other)
+
+    def remainder_(self, other):
+        return self._inplace(lambda x, o: x.remainder(o), other)
+
+    def fmod_(self, other):
+        return self._inplace(lambda x, o: x.fmod(o), other)
+
+    def __ifloordiv__(self, other):
+        return self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
 
     def zero_(self):
         return self._inplace(lambda x: Zero.apply(x), fast=lambda: self.array.fill(0))

@@ -16,7 +16,7 @@ from ...functions import sigmoid, tanh
 from .activation import log_softmax, relu, softmax
 from .bce import binary_cross_entropy, binary_cross_entropy_with_logits
 from .conv import Conv2dFn, conv2d
-from .linear import LinearFn, linear
+from .linear import Addmm, Mm, linear
 from .loss import CrossEntropyFn, MSELossFn, NLLLossFn, cross_entropy, mse_loss, nll_loss
 from .pooling import MaxPool2dFn, max_pool2d
 from .normalization import BatchNormFn, BatchNormEvalFn, batch_norm
