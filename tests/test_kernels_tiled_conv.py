@@ -8,7 +8,7 @@ NumPy version, for "same" convolutions.
 * the Numba twins == the NumPy versions on the same geometries, on one thread and with the batch
   split over several, dy contiguous or not;
 * the two layout helpers: ``weight_tiles`` puts 4 output channels side by side (zeros past C_out),
-  ``flat_grid`` is the padded image read row by row;
+  ``flat_grid`` is the image's rows, each followed by p_w zeros, between zero rows;
 * Conv2d by the tiled path forced, both backends, the lecture's 16→32 14×14 layer (batch 64) == torch.
 (``tests/test_dispatch.py`` forces every conv2d path, this one included, against torch as well.)
 """
@@ -100,8 +100,11 @@ def test_weight_tiles_and_flat_grid_layouts():
     x = np.arange(2 * 3 * 4, dtype=np.float64).reshape(1, 2, 3, 4) + 1
     geo = Conv2dGeometry.of(x.shape, (1, 2, 3, 3), padding=(1, 1))
     grid = T.flat_grid(x, geo)
-    assert grid.shape == (1, 2, 5 * 6 + 2)
-    np.testing.assert_array_equal(grid[0, 1, :30].reshape(5, 6)[1:4, 1:5], x[0, 1])
+    # p_w = 1 zero, then 1 + 3 + 1 rows of Wp = W + p_w = 5 (each row's last entry a zero), then 1 zero
+    assert grid.shape == (1, 2, 1 + 5 * 5 + 1)
+    rows = grid[0, 1, 1:26].reshape(5, 5)
+    np.testing.assert_array_equal(rows[1:4, :4], x[0, 1])
+    np.testing.assert_array_equal(rows[:, 4], 0)  # right padding of a row = left padding of the next
     assert grid[0, 1].sum() == x[0, 1].sum()  # zeros elsewhere
 
 

@@ -5,10 +5,13 @@ dimension 144) that BLAS runs far below its speed. This path computes the same s
 the image laid out on its zero-padded grid, as the ``direct`` path does, but schedules them so that
 each pass over the grid does many multiply-adds per value it loads and stores.
 
-The grid (shared with ``direct_conv.py``): each image is zero-padded to Hp = H + 2p_h rows of
-Wp = W + 2p_w, one flat row per channel. Output pixel (oh, ow) sits at q = oh·Wp + ow, and tap (i, j)
-of it reads ``x_flat[c, q + i·d_h·Wp + j·d_w]``: every tap is one contiguous shifted slice of length
-L = H·Wp (the last Wp − W entries of each output row are garbage, cropped at the end)::
+The grid: each image's rows, each followed by p_w zeros, Wp = W + p_w apart, with p_h rows of zeros
+above and below, and p_w more zeros at each end, one flat row per channel. A row's p_w trailing zeros
+are also the next row's left padding (a tap left of column 0 reads the end of the row above), so a
+row needs p_w extra columns, not 2p_w (``direct_conv.py``'s grid has 2p_w). Output pixel (oh, ow)
+sits at q = oh·Wp + ow, and tap (i, j) of it reads ``x_flat[c, q + i·d_h·Wp + j·d_w]``: every tap is
+one contiguous shifted slice of length L = H·Wp (the last p_w entries of each output row are
+garbage, cropped at the end)::
 
     y[n, o, q]  = b[o] + Σ_(c, i, j) W[o, c, i, j] · x_flat[n, c, q + i·d_h·Wp + j·d_w]     (forward)
     dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]        (dy_flat: 0 in the garbage)
@@ -51,7 +54,7 @@ import numba
 import numpy as np
 
 from .conv_geometry import Conv2dGeometry
-from .direct_conv import _in_parallel, _pad_image, _spread_grad
+from .direct_conv import _in_parallel, _spread_grad
 
 #: output channels per register tile of the Numba twins (their accumulators: 4 rows of L)
 TILE_OUT = 4
@@ -72,30 +75,29 @@ def flipped_transposed(weight):
 # NumPy versions
 # ---------------------------------------------------------------------------------------------
 def flat_grid(x, geo):
-    """x (N, C, H, W) → (N, C, Hp·Wp + slack): each image zero-padded and flattened row by row; the
-    slack of ``(kw−1)·d_w`` zeros lets the last output row's garbage columns read past the grid."""
+    """x (N, C, H, W) → (N, C, p_w + (H + 2p_h)·Wp + p_w): the grid above, Wp = W + p_w. The last
+    p_w zeros let the last output row's garbage columns read past the image."""
     (ph, pw), n, c = geo.padding, x.shape[0], x.shape[1]
-    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))).reshape(n, c, -1)
-    return np.pad(xp, ((0, 0), (0, 0), (0, (geo.kw - 1) * geo.dilation[1])))
+    rows = np.pad(x, ((0, 0), (0, 0), (ph, ph), (0, pw))).reshape(n, c, -1)  # each row + p_w zeros
+    return np.pad(rows, ((0, 0), (0, 0), (pw, pw)))
 
 
 def _tap_offsets(geo):
     """[(i, j, offset of tap (i, j) on the flat grid)]: ``i·d_h·Wp + j·d_w``."""
-    wp = geo.w + 2 * geo.padding[1]
+    wp = geo.w + geo.padding[1]
     (dh, dw) = geo.dilation
     return [(i, j, i * dh * wp + j * dw) for i in range(geo.kh) for j in range(geo.kw)]
 
 
 def _crop(flat, geo):
-    """(N, C, H·Wp) on the grid → (N, C, H, W): drop each row's Wp − W garbage columns."""
-    wp = geo.w + 2 * geo.padding[1]
+    """(N, C, H·Wp) on the grid → (N, C, H, W): drop each row's p_w garbage columns."""
+    wp = geo.w + geo.padding[1]
     return np.ascontiguousarray(flat.reshape(flat.shape[0], flat.shape[1], geo.h, wp)[..., :geo.w])
 
 
 def conv2d_forward(x, weight, bias, geo):
     """``y_flat[n, :, q] = b + Σ_(i,j) W[:, :, i, j] @ x_flat[n, :, q + offset(i, j)]``, cropped."""
-    wp = geo.w + 2 * geo.padding[1]
-    length = geo.h * wp
+    length = geo.h * (geo.w + geo.padding[1])
     xf = flat_grid(x, geo)
     acc = np.zeros((geo.n, geo.c_out, length), dtype=x.dtype)
     if bias is not None:
@@ -113,9 +115,9 @@ def conv2d_input_grad(dy, weight, geo):
 def conv2d_weight_grad(x, dy, geo):
     """``dW[:, :, i, j] = Σ_n dy_flat[n] @ x_flat[n, :, offset(i, j) : … + L]ᵀ`` (dy_flat 0 in the garbage)."""
     (ph, pw) = geo.padding
-    length = geo.h * (geo.w + 2 * pw)
+    length = geo.h * (geo.w + pw)
     xf = flat_grid(x, geo)
-    dyf = np.pad(dy, ((0, 0), (0, 0), (0, 0), (0, 2 * pw))).reshape(geo.n, geo.c_out, length)
+    dyf = np.pad(dy, ((0, 0), (0, 0), (0, 0), (0, pw))).reshape(geo.n, geo.c_out, length)
     dweight = np.empty((geo.c_out, geo.c_in, geo.kh, geo.kw), dtype=x.dtype)
     for i, j, off in _tap_offsets(geo):
         dweight[:, :, i, j] = np.einsum("noq,ncq->oc", dyf, xf[:, :, off:off + length])
@@ -125,6 +127,29 @@ def conv2d_weight_grad(x, dy, geo):
 # ---------------------------------------------------------------------------------------------
 # Numba twins: the register tile
 # ---------------------------------------------------------------------------------------------
+@numba.njit(cache=True, nogil=True, inline="always")
+def _run_length(length):
+    """The passes run over ``length`` grid positions rounded up to a multiple of 8 (a vector of 8
+    float32), so the vectorised loop has no scalar remainder; the extra positions are garbage like
+    the padding columns (14×14: 210 → 216 positions; without the rounding it ran 5 % slower)."""
+    return -(-length // 8) * 8
+
+
+@numba.njit(cache=True, nogil=True)
+def _grid_image(src, b, ph, pw, dst):
+    """The pixels of image b of src (N, C, H, W) into their places on dst's grid (C, p_w + Hp·Wp + p_w),
+    Wp = W + p_w; dst's other entries (the zeros) are left as they are."""
+    _, c, h, w = src.shape
+    wp = w + pw
+    for ci in range(c):
+        for ih in range(h):
+            start = pw + (ih + ph) * wp
+            d = dst[ci, start:start + w]
+            s = src[b, ci, ih]
+            for iw in range(w):
+                d[iw] = s[iw]
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
 def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4):
     """a_k[q] += Σ_j w4[k, j] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 accumulator rows
@@ -168,12 +193,12 @@ def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi):
     padded likewise; the first ``c_out`` channels are written."""
     n, c, h, w = x.shape
     n_tiles, _, kh, _, kw = tiles.shape
-    wp = w + 2 * pw
-    L = h * wp
-    xp = np.empty((c, (h + 2 * ph) * wp + kw * dw), dtype=x.dtype)
+    wp = w + pw
+    L = _run_length(h * wp)
+    xp = np.zeros((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)  # zeros never overwritten
     acc = np.empty((4, L), dtype=x.dtype)
     for b in range(b_lo, b_hi):
-        _pad_image(x, b, ph, pw, xp)
+        _grid_image(x, b, ph, pw, xp)
         for t in range(n_tiles):
             for k in range(4):
                 acc[k, :] = bias4[4 * t + k]
@@ -287,13 +312,13 @@ def _dots_tile_row_any(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
 def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi):
     """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW."""
     n, c, h, w = x.shape
-    wp = w + 2 * pw
-    L = h * wp
-    xp = np.empty((c, (h + 2 * ph) * wp + kw * dw), dtype=x.dtype)
-    dyp = np.empty((c_out4, L), dtype=dy.dtype)  # rows past dy's C_out stay 0
+    wp = w + pw
+    L = _run_length(h * wp)
+    xp = np.zeros((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
+    dyp = np.empty((c_out4, L), dtype=dy.dtype)  # 0 past the grid and in rows past dy's C_out
     zero = np.zeros(1, dtype=x.dtype)[0]
     for b in range(b_lo, b_hi):
-        _pad_image(x, b, ph, pw, xp)
+        _grid_image(x, b, ph, pw, xp)
         _spread_grad(dy, b, wp, dyp)
         for o0 in range(0, c_out4, 4):
             for ci in range(c):
