@@ -1,5 +1,6 @@
 """torch-level functions: ``mt.exp(t)`` and friends (the Tensor method of the same name), the
-reductions ``mt.sum/mean/max/min``, arithmetic with ``out=`` (``mt.add/sub/mul/div/pow/matmul/mm``),
+reductions ``mt.sum/mean/max/min``, arithmetic with ``out=`` (``mt.add/sub/mul/div/pow/matmul/mm``,
+``mt.floor_divide/remainder/fmod``),
 ``mt.where``, and ``mt.stack`` / ``mt.cat``, which join tensors (differentiable)."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .creation import tensor
 from .ops.reduction import _norm_dims
 from .ops.shape import Cat, Stack
 from .tensor import Tensor
+from .tensor_arithmetic import floor_divide as _floor_divide, remainder as _remainder, rounded_div as _rounded_div
 from .tensor_math import where as _where
 
 
@@ -94,6 +96,8 @@ var, std, gather, masked_fill, cumsum = (_method("var"), _method("std"), _method
                                          _method("masked_fill"), _method("cumsum"))
 bmm, dot, split, chunk = _method("bmm"), _method("dot"), _method("split"), _method("chunk")
 sort, topk, norm = _method("sort"), _method("topk"), _method("norm")
+eq, ne, lt, le, gt, ge = (_method(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
 def is_tensor(obj) -> bool:
@@ -148,6 +152,7 @@ def _into(result: Tensor, out, name: str) -> Tensor:
         out.array[...] = result.array        # into the same memory: views and NumPy arrays see it
     else:
         out.array = result.array.astype(out.dtype)
+    out._version_counter.version += 1        # an in-place write: a backward that saved ``out`` must refuse
     return out
 
 
@@ -161,16 +166,20 @@ def _binary_fn(name, op):
     return f
 
 
-def _div(a, b, rounding_mode=None):
-    if rounding_mode is not None:
-        raise NotImplementedError(f"div(): rounding_mode={rounding_mode!r} is not supported (only true division)")
-    return a / b
+def _fmod(a, b):
+    if not isinstance(a, Tensor):  # torch has fmod(Tensor, Tensor) and fmod(Tensor, Number) only
+        raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+    return a.fmod(b)
 
 
 add = _binary_fn("add", lambda a, b, alpha=1: a + (b * alpha if alpha != 1 else b))
 sub = subtract = _binary_fn("sub", lambda a, b, alpha=1: a - (b * alpha if alpha != 1 else b))
 mul = multiply = _binary_fn("mul", lambda a, b: a * b)
-div = divide = true_divide = _binary_fn("div", _div)
+div = divide = _binary_fn("div", lambda a, b, rounding_mode=None: _rounded_div(a, b, rounding_mode))
+true_divide = _binary_fn("true_divide", lambda a, b: _rounded_div(a, b, None))
+floor_divide = _binary_fn("floor_divide", _floor_divide)
+remainder = _binary_fn("remainder", _remainder)
+fmod = _binary_fn("fmod", _fmod)
 pow = _binary_fn("pow", lambda a, b: a ** b)  # noqa: A001 - torch.pow
 matmul = _binary_fn("matmul", lambda a, b: _method("matmul")(a, b))
 mm = _binary_fn("mm", lambda a, b: _method("mm")(a, b))

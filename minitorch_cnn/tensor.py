@@ -12,24 +12,24 @@ must build Tensors without importing this module.
 from __future__ import annotations
 
 import weakref
-from collections import namedtuple
-
 import numpy as np
 
 from .autograd import engine, function as _function
 from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
-from .device import Device, check_device
-from .dtypes import _check_float, _dtype_name, bool_, float32, float64, get_default_dtype, int32, int64
+from .autograd.views import AsStrided
+from .device import Device, check_device  # noqa: F401 - check_device: serialization.py's too
+from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype, int64
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
-from .ops.elementwise import Abs, Cast, Clone, Exp, Log, Sigmoid, Sqrt, Tanh
-from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
+from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.shape import GetItem
 from .printing import tensor_repr
 from .tensor_arithmetic import ArithmeticMixin
+from .tensor_convert import ConversionMixin
 from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
 from .tensor_math import TensorMathMixin
+from .tensor_reduce import MaxResult, MinResult, ReductionMixin  # noqa: F401 - the named return types
 from .tensor_shape import ShapeMixin, _size_args  # noqa: F401 - _size_args: creation.py's too
 
 
@@ -110,25 +110,6 @@ class Size(tuple):
         return int(np.prod(self)) if self else 1
 
 
-class MaxResult(namedtuple("max", ["values", "indices"])):
-    """``(values, indices)`` of ``max``/``min`` along a dimension, printed like torch's return type."""
-
-    def __repr__(self) -> str:
-        return (f"minitorch_cnn.return_types.{self.kind}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
-
-    kind = "max"
-
-
-class MinResult(MaxResult):
-    kind = "min"
-
-
-# named as torch's return types are, so ``type(t.max(0)).__name__ == "max"``
-MaxResult.__name__ = MaxResult.__qualname__ = "max"
-MinResult.__name__ = MinResult.__qualname__ = "min"
-
-
 def _seed_gradient(output, gradient, i: int) -> np.ndarray:
     """d output/d output for ``backward``/``autograd.grad``: ones for a scalar, else ``gradient`` checked."""
     if gradient is None:
@@ -144,7 +125,8 @@ def _seed_gradient(output, gradient, i: int) -> np.ndarray:
     return seed
 
 
-class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorExtrasMixin):
+class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, ReductionMixin, ConversionMixin,
+             TensorExtrasMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
@@ -179,6 +161,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorE
     # -- autograd attributes ----------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        if self._base is not None:
+            self._sync_view()
         return self._requires_grad
 
     @requires_grad.setter
@@ -217,11 +201,13 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorE
 
     @property
     def grad_fn(self):
+        if self._base is not None:
+            self._sync_view()
         return self._ctx
 
     @property
     def is_leaf(self) -> bool:
-        return self._ctx is None
+        return self.grad_fn is None
 
     @property
     def retains_grad(self) -> bool:
@@ -261,15 +247,22 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorE
         self._base = other._base if other._base is not None else other
         self._view_seen = self._version_counter.graph_changes
 
-    def _check_view_is_current(self) -> None:
-        """A view's ``grad_fn`` is stale once its base got a new node from an in-place operation."""
-        if self._base is not None and self._view_seen != self._version_counter.graph_changes:
-            raise RuntimeError(
-                "this tensor is a view (view, reshape, indexing...) whose base was modified by an in-place "
-                "operation recorded in the autograd graph afterwards; torch would rebuild the view's history, "
-                "minitorch_cnn does not: take the view again after the in-place operation, or use "
-                "out-of-place operations"
-            )
+    def _sync_view(self) -> None:
+        """Rebuild a view's history after its base got a new ``grad_fn`` from an in-place operation.
+
+        A view's ``grad_fn`` describes how it was computed from its base's *old* history. Once an
+        in-place operation recorded in the graph changed the base (directly, or through this or another
+        view: autograd/views.py), the view's values are those of the new base at the view's positions,
+        so, as in torch, its ``grad_fn`` becomes ``AsStridedBackward0`` on top of the base's node.
+        Called wherever the view's history is read (``grad_fn``, ``requires_grad``, ``is_leaf``, and
+        when an operation links the view into the graph)."""
+        if self._base is None or self._view_seen == self._version_counter.graph_changes:
+            return
+        self._view_seen = self._version_counter.graph_changes
+        base = self._base
+        if base._ctx is None and not base._requires_grad:
+            return
+        self._ctx, self._output_nr, self._requires_grad = AsStrided(self, base), 0, True
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this tensor's values (and version counter), cut off from the graph."""
@@ -340,102 +333,11 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorE
     def is_cuda(self) -> bool:
         return False
 
-    def numpy(self) -> np.ndarray:
-        if self.requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self.array
-
-    def item(self):
-        if self.array.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
-            )
-        return self.array.reshape(()).item()
-
-    def tolist(self):
-        return self.array.tolist()
-
-    def __len__(self) -> int:
-        if self.array.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self.array.shape[0]
-
-    def __iter__(self):
-        if self.array.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.array.shape[0]))
-
-    def __bool__(self) -> bool:
-        if self.array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values is ambiguous")
-        return bool(self.array.reshape(()))
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:
-        if self.array.dtype.kind not in "iu" or self.array.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
-
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         """torch's layout and number formatting (see printing.py)."""
         return tensor_repr(self)
-
-    # -- conversion ----------------------------------------------------------------------------
-    def to(self, *args, **kwargs) -> "Tensor":
-        """``t.to(dtype)``, ``t.to("cpu")``, ``t.to(other)``: a differentiable dtype cast."""
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, (str, Device)):
-                device = a
-            else:
-                dtype = a
-        if device is not None:
-            check_device(device)
-        if dtype is None or np.dtype(dtype) == self.dtype:
-            return self
-        return Cast.apply(self, np.dtype(dtype))
-
-    def cpu(self) -> "Tensor":
-        return self
-
-    def float(self) -> "Tensor":
-        return self.to(float32)
-
-    def double(self) -> "Tensor":
-        return self.to(float64)
-
-    def long(self) -> "Tensor":
-        return self.to(int64)
-
-    def int(self) -> "Tensor":
-        return self.to(int32)
-
-    def bool(self) -> "Tensor":
-        return self.to(bool_)
-
-    def type(self, dtype=None):
-        if dtype is None:
-            return f"minitorch_cnn.{self.dtype.name}"
-        return self.to(dtype)
-
-    def clone(self) -> "Tensor":
-        return Clone.apply(self)
-
-    def contiguous(self) -> "Tensor":
-        return self
 
     # -- elementwise functions ---------------------------------------------------------------
     def _float_only(self, op):
@@ -477,57 +379,14 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, TensorE
         _check_float(self, "log_softmax")
         return LogSoftmaxFn.apply(self, _softmax_dim(dim, self.ndim, "log_softmax"))
 
-    # -- reductions ------------------------------------------------------------------------------
-    def sum(self, dim=None, keepdim: bool = False, dtype=None):
-        t = self if dtype is None else self.to(dtype)
-        if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
-            t = t.to(int64)
-        return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
-
-    def mean(self, dim=None, keepdim: bool = False, dtype=None):
-        t = self if dtype is None else self.to(dtype)
-        if t.dtype.kind != "f":
-            raise RuntimeError(
-                f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {_dtype_name(t.dtype)}"
-            )
-        return (Mean if dim is None else MeanDim).apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
-
-    def _extreme(self, dim, keepdim, take_min):
-        if dim is None:
-            return MaxAll.apply(self, take_min)
-        d = _norm_dims(dim, self.ndim, "max")[0] if self.ndim else 0
-        values = MaxAlong.apply(self, d, keepdim, take_min)
-        op = np.argmin if take_min else np.argmax
-        indices = op(self.array, axis=d)
-        if keepdim:
-            indices = np.expand_dims(indices, d)
-        return (MinResult if take_min else MaxResult)(values, Tensor(indices.astype(int64)))
-
-    def max(self, dim=None, keepdim: bool = False):
-        """``t.max()`` → the largest value; ``t.max(dim)`` → ``(values, indices)`` like torch."""
-        return self._extreme(dim, keepdim, take_min=False)
-
-    def min(self, dim=None, keepdim: bool = False):
-        return self._extreme(dim, keepdim, take_min=True)
-
-    def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
-        if dim is None:
-            return Tensor(np.asarray(np.argmax(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, "argmax")[0]
-        out = np.argmax(self.array, axis=d)
-        return Tensor((np.expand_dims(out, d) if keepdim else out).astype(int64))
-
-    def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
-        if dim is None:
-            return Tensor(np.asarray(np.argmin(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, "argmin")[0]
-        out = np.argmin(self.array, axis=d)
-        return Tensor((np.expand_dims(out, d) if keepdim else out).astype(int64))
-
     # -- indexing ------------------------------------------------------------------------------
     @staticmethod
     def _index(index):
+        """``t[index]``'s index for NumPy: Tensors become arrays; a negative slice step is refused (torch
+        has no reversed views; NumPy would silently reverse)."""
+        for i in index if isinstance(index, tuple) else (index,):
+            if isinstance(i, slice) and i.step is not None and i.step < 0:
+                raise ValueError("step must be greater than zero")
         if isinstance(index, Tensor):
             return index.array
         if isinstance(index, tuple):

@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from .autograd.function import tensor_class
-from .dtypes import get_default_dtype, result_dtype
+from .dtypes import bool_, get_default_dtype, result_dtype
 from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub
+from .ops.division import (DivRounding, FloorDivide, Fmod, FmodByNumber, NumberRemainder, Remainder,
+                           RemainderByNumber)
 
 
 def _as_operands(a, b):
@@ -23,9 +25,59 @@ def _as_operands(a, b):
     for x in (a, b):
         if isinstance(x, Tensor):
             out.append(x if x.dtype == dt else x.to(dt))
+        elif dt.kind in "iu" and isinstance(x, int):
+            out.append(Tensor(np.array(x).astype(dt)))  # wraps as torch: uint8 tensor - 3 → + 253
         else:
             out.append(Tensor(np.asarray(x, dtype=dt)))
     return out
+
+
+def _apply_broadcasting(fn, a, b, *args):
+    """``fn.apply(a, b, *args)``, with a clear error when a and b cannot be broadcast together."""
+    try:
+        return fn.apply(a, b, *args)
+    except ValueError as exc:
+        from .errors import ShapeError  # a ValueError, and the RuntimeError torch raises
+
+        raise ShapeError(
+            f"{fn.__name__}: shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} cannot be broadcast together"
+        ) from exc
+
+
+def _division_operands(a, b, kernel: str):
+    """Promoted operands of a rounding division or remainder; torch has none of these for bool."""
+    x, y = _as_operands(a, b)
+    if x.dtype == bool_:
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+    return x, y
+
+
+def rounded_div(a, b, rounding_mode):
+    """``div(a, b, rounding_mode=...)`` for a Tensor or a number on either side (ops/division.py)."""
+    if rounding_mode is None:
+        return a / b if isinstance(a, tensor_class()) else b.__rtruediv__(a)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"{rounding_mode!r}")
+    x, y = _division_operands(a, b, f"div_{rounding_mode}")
+    return _apply_broadcasting(DivRounding, x, y, rounding_mode)
+
+
+def remainder(a, b):
+    """``a % b`` for a Tensor or a number on either side; a number is a constant, not a graph input."""
+    Tensor = tensor_class()
+    x, y = _division_operands(a, b, "remainder")
+    if not isinstance(a, Tensor):
+        return _apply_broadcasting(NumberRemainder, x.array, y)
+    return _apply_broadcasting(Remainder, x, y) if isinstance(b, Tensor) else RemainderByNumber.apply(x, y.array)
+
+
+def floor_divide(a, b):
+    """``a // b`` for a Tensor or a number on either side; a number is a constant, not a graph input."""
+    Tensor = tensor_class()
+    x, y = _division_operands(a, b, "div_floor")
+    return _apply_broadcasting(FloorDivide, x if isinstance(a, Tensor) else x.array,
+                               y if isinstance(b, Tensor) else y.array)
 
 
 class ArithmeticMixin:
@@ -36,13 +88,14 @@ class ArithmeticMixin:
         if reverse:
             a, b = b, a
         try:
-            return fn.apply(a, b)
+            np.broadcast_shapes(a.shape, b.shape)
         except ValueError as exc:
             from .errors import ShapeError  # a ValueError, and the RuntimeError torch raises
 
             raise ShapeError(
                 f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
             ) from exc
+        return fn.apply(a, b)
 
     def __add__(self, other):
         return self._binary(Add, other)
@@ -76,6 +129,8 @@ class ArithmeticMixin:
 
     def __pow__(self, other):
         if isinstance(other, (int, float)) and not isinstance(other, bool):
+            if isinstance(other, int) and other < 0 and self.dtype.kind in "iub":
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
             a, b = _as_operands(self, other)
             return Pow.apply(a, b.array)  # a number exponent is not a graph input (torch: one edge)
         return self._binary(Pow, other)
@@ -87,6 +142,9 @@ class ArithmeticMixin:
         return self._binary(Pow, other, reverse=True)
 
     def __neg__(self):
+        if self.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
         return Neg.apply(self)
 
     def __pos__(self):
@@ -121,8 +179,39 @@ class ArithmeticMixin:
     def mul(self, other):
         return self * other
 
-    def div(self, other):
+    def div(self, other, *, rounding_mode=None):
+        """``self / other``, or rounded toward zero (``rounding_mode="trunc"``) or down (``"floor"``)."""
+        return rounded_div(self, other, rounding_mode)
+
+    divide = div
+
+    def true_divide(self, other):
         return self / other
+
+    # rounding division and remainders (ops/division.py has the definitions and the gradients)
+    def floor_divide(self, other):
+        return floor_divide(self, other)
+
+    def __floordiv__(self, other):
+        return floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return floor_divide(other, self)
+
+    def remainder(self, other):
+        return remainder(self, other)
+
+    def __mod__(self, other):
+        return remainder(self, other)
+
+    def __rmod__(self, other):
+        return remainder(other, self)
+
+    def fmod(self, other):
+        """``self − other·trunc(self/other)`` (the sign of self; ``%`` is :meth:`remainder`, the sign of other)."""
+        Tensor = tensor_class()
+        a, b = _division_operands(self, other, "fmod")
+        return _apply_broadcasting(Fmod, a, b) if isinstance(other, Tensor) else FmodByNumber.apply(a, b.array)
 
     def pow(self, exponent):
         return self ** exponent
@@ -156,3 +245,20 @@ class ArithmeticMixin:
 
     def eq(self, other):
         return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge

@@ -40,11 +40,16 @@ class ShapeMixin:
     def reshape(self, *shape) -> "Tensor":
         return self.view(*shape)
 
+    def expand_as(self, other) -> "Tensor":
+        return self.expand(*other.shape)
+
     def view_as(self, other) -> "Tensor":
         return self.view(*other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        if self.ndim == 0:
+        if self.ndim == 0:  # torch treats a 0-d tensor as one dimension here: dims -1 and 0 are valid
+            _norm_dims(start_dim, 0, "flatten")
+            _norm_dims(end_dim, 0, "flatten")
             return self.view(1)
         s, e = _norm_dims(start_dim, self.ndim, "flatten")[0], _norm_dims(end_dim, self.ndim, "flatten")[0]
         if s > e:
@@ -116,4 +121,8 @@ class ShapeMixin:
                 "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
                 f" (got {len(sizes)} repeats for a tensor of shape {tuple(self.shape)})"
             )
+        if any(r < 0 for r in sizes):
+            shape = [r * d for r, d in zip(sizes, (1,) * (len(sizes) - self.ndim) + tuple(self.shape))]
+            bad = next(d for d in shape if d < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {shape}")
         return Repeat.apply(self, sizes)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch_cnn as mt
@@ -62,7 +62,13 @@ def test_rounding(name, dtype, data, shape, seed):
 @given(data=st.data(), shape=shapes, seed=seeds, keepdim=st.booleans())
 def test_var_std(name, dtype, data, shape, seed, keepdim):
     x = data.draw(value_arrays(shape, dtype, -5, 5, special=False), label="x")
-    x = np.where(data.draw(st.booleans(), label="constant"), np.float64(1.5), x).astype(dtype)  # zero variance
+    constant = data.draw(st.booleans(), label="constant")
+    x = np.where(constant, np.float64(1.5), x).astype(dtype)  # zero variance, exactly (1.5 sums exactly)
+    # Otherwise the values must spread beyond rounding: for (near-)equal values such as eight 3.329955f,
+    # torch's float32 mean is off by an ulp, so its std is 5e-7 instead of 0 and the gradient
+    # (x − mean)/((n−1)·std) is rounding noise (−0.13 here, 0 in float64): no engine can match it.
+    spread = np.ptp(x.astype(np.float64)) if x.size else 0.0
+    assume(constant or x.size < 2 or spread > 1e-3 * float(np.max(np.abs(x))))
     d = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
     run_both(lambda lib, a: getattr(a, name)(), [x], dtype, seed)
     run_both(lambda lib, a: getattr(lib, name)(a, d, keepdim=keepdim), [x], dtype, seed)

@@ -92,14 +92,21 @@ EXPRS = {
     "max_pool2d": lambda lib, x, w, m, b, i, k: lib.nn.functional.max_pool2d(i, 2),
     "nn.Flatten": lambda lib, x, w, m, b, i, k: lib.nn.Flatten()(i),
     "chain": lambda lib, x, w, m, b, i, k: ((x * w + 1).exp().sum() - x.mean()) / 2,
-}
-# fused in this engine: torch builds these from several nodes (linear = t() + addmm, matmul with a batch
-# = bmm + view, cross_entropy = log_softmax + nll_loss, m[0, 1:] = select + slice, ...); the node on top
-# has torch's name, the inputs below it differ
-NAME_ONLY = {
+    # linear is t() + addmm/mm (+ views for other ranks), as torch builds it
     "linear": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(m, m, x),
     "linear no bias": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(m, m),
+    "linear 1-d": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(x, m, w),
+    "linear 1-d no bias": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(x, m),
     "linear 3-d": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(b, m, x),
+    "linear 3-d no bias": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(b, m),
+    "linear constant input": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(m.detach(), m, x),
+    "linear only bias": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(b.detach(), m.detach(), x),
+    "linear only input": lambda lib, x, w, m, b, i, k: lib.nn.functional.linear(b, m.detach(), x.detach()),
+    "nn.Linear": lambda lib, x, w, m, b, i, k: lib.nn.functional.relu(lib.nn.Linear(3, 2).double()(m)),
+}
+# fused in this engine: torch builds these from several nodes (matmul with a batch = bmm + view, cross_entropy = log_softmax + nll_loss, m[0, 1:] = select + slice, ...); the node on top
+# has torch's name, the inputs below it differ
+NAME_ONLY = {
     "b@b": lambda lib, x, w, m, b, i, k: b @ b,
     "x@m": lambda lib, x, w, m, b, i, k: x @ m,
     "2-x": lambda lib, x, w, m, b, i, k: 2 - x,
@@ -174,7 +181,7 @@ def test_every_engine_function_names_its_node_like_torch():
     classes = _engine_function_classes()
     assert len(classes) >= 20
     bad = [c.__qualname__ for c in classes
-           if "node_name" not in vars(c) or not re.fullmatch(r"[A-Z][A-Za-z0-9]*Backward\d*|torch::autograd::(CopySlices|CopyBackwards)",
+           if "node_name" not in vars(c) or not re.fullmatch(r"[A-Z][A-Za-z0-9]*Backward\d*|torch::autograd::(CopySlices|CopyBackwards|NotImplemented)",
                                                                vars(c)["node_name"])]
     assert not bad, f"Function subclasses without a torch-style node_name class attribute: {bad}"
 

@@ -341,3 +341,27 @@ def test_big_endian_data_converted_first_reaches_the_kernels():
     with mt.backend("numba"):
         y = mt.relu(mt.from_numpy(native))
     np.testing.assert_array_equal(y.numpy(), torch.relu(torch.from_numpy(native)).numpy())
+
+
+# ---------------------------------------------------------------------------------------------
+# layer kernels reachable with arrays of the caller's making refuse those they would overrun
+def test_layer_kernel_entries_refuse_arrays_they_would_overrun():
+    from minitorch_cnn.kernels import im2col as IM
+    from minitorch_cnn.kernels import pool as P
+    from minitorch_cnn.kernels import softmax_ce as SC
+
+    g = np.ones((1, 1, 2, 2), np.float32)
+    with pytest.raises(IndexError, match="outside the h\\*w"):
+        P.max_pool2d_backward_numba(g, np.full((1, 1, 2, 2), 99, np.int64), 4, 4)
+    with pytest.raises(ValueError, match="indices must have"):
+        P.max_pool2d_backward_numba(g, np.zeros((1, 1, 1, 1), np.int64), 4, 4)
+    with pytest.raises(ValueError, match="cols must have shape"):
+        IM.col2im_numba(np.ones((9, 3), np.float32), 1, 1, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1)
+    x = np.zeros((2, 3), np.float32)
+    with pytest.raises(IndexError, match="target 3 is out of bounds"):
+        SC.softmax_ce_forward_numba(x, np.array([0, 3]), np.ones(3, np.float32), -100, 0.0)
+    with pytest.raises(ValueError, match="expected y of shape"):
+        SC.softmax_ce_forward_numba(x, np.array([0]), np.ones(3, np.float32), -100, 0.0)
+    # the valid calls still agree with the NumPy versions
+    y, i = P.max_pool2d_forward_numba(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4), 2, 2, 2, 2, 0, 0, 1, 1, 2, 2)
+    np.testing.assert_array_equal(P.max_pool2d_backward_numba(g, i, 4, 4), P.max_pool2d_backward(g, i, 4, 4))

@@ -50,9 +50,8 @@ def lenet_chapter(torch, nn, F, optim, same_init, same_draws, **_):
     loss = criterion(output, target)
     print(loss)
     print(loss.grad_fn)
-    print(loss.grad_fn.next_functions[0][0])
-    # (the tutorial goes one level further: torch's AddmmBackward0 lists its edges bias-first, ours
-    # input-first, so next_functions[0][0] there is AccumulateGrad in torch and ReluBackward0 here)
+    print(loss.grad_fn.next_functions[0][0])  # linear's AddmmBackward0
+    print(loss.grad_fn.next_functions[0][0].next_functions[0][0])  # its first edge: fc3's bias
 
     net.zero_grad()
     print("conv1.bias.grad before backward")

@@ -142,6 +142,9 @@ def col2im_numba(cols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
     h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     L = h_out * w_out
+    # the loops read cols[row, b·L + …] unchecked: refuse columns smaller than the geometry says
+    if cols.ndim != 2 or cols.shape[0] != c * kh * kw or cols.shape[1] < n * L:
+        raise ValueError("col2im_numba: cols must have shape (c*kh*kw, n*h_out*w_out)")
     dx = np.zeros((n, c, h, w), dtype=cols.dtype)
     for b in numba.prange(n):
         base = b * L

@@ -58,7 +58,8 @@ def max_pool2d_forward(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     # (this is the index reported when no tap beats −∞)
     ih_first = _first_tap(oh * sh - ph, dh)
     iw_first = _first_tap(ow * sw - pw, dw)
-    out = np.full((n, c, h_out, w_out), -np.inf, dtype=x.dtype)
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min  # integer images: the dtype's minimum
+    out = np.full((n, c, h_out, w_out), lowest, dtype=x.dtype)
     idx = np.broadcast_to(ih_first * w + iw_first, out.shape).astype(np.int64)
     for a in range(kh):
         ih = oh * sh - ph + a * dh  # (H_out, 1): the row this tap reads for every output row
@@ -196,6 +197,8 @@ def max_pool2d_forward_2x2_numba(x, sh, sw, h_out, w_out):
 def max_pool2d_backward_numba(grad_out, indices, h, w):
     """Numba twin of :func:`max_pool2d_backward` (one loop over the N·C planes)."""
     n, c, h_out, w_out = grad_out.shape
+    if indices.shape != grad_out.shape:  # the loop reads indices[b, ci, oh, ow] unchecked
+        raise ValueError("max_pool2d_backward_numba: indices must have grad_out's shape")
     dx = np.zeros((n, c, h, w), dtype=grad_out.dtype)
     for p in numba.prange(n * c):
         b = p // c
@@ -204,6 +207,8 @@ def max_pool2d_backward_numba(grad_out, indices, h, w):
         for oh in range(h_out):
             for ow in range(w_out):
                 k = indices[b, ci, oh, ow]
+                if k >= h * w:  # a plane has h·w cells: a larger index would write past it
+                    raise IndexError("max_pool2d_backward_numba: an index is outside the h*w input plane")
                 if k >= 0:
                     plane[k] += grad_out[b, ci, oh, ow]
     return dx

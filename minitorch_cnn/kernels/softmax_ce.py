@@ -122,12 +122,27 @@ def _finish_rows(z, e, y, w, ignore_index, eps, nll, smooth, w_y):
             smooth[i] = 0
 
 
+def _check_rows(kernel, m, c, y, w, ignore_index):
+    """The loops index ``w[y[i]]`` and ``logp[i, y[i]]`` unchecked: refuse shapes and labels that would
+    read out of bounds (the loss checks them first; this guards the kernel's own entry)."""
+    if np.shape(y) != (m,) or np.shape(w) != (c,):
+        raise ValueError(f"{kernel}: expected y of shape ({m},) and w of shape ({c},), got {np.shape(y)} and "
+                         f"{np.shape(w)}")
+    y = np.asarray(y)
+    bad = (y != ignore_index) & ((y < 0) | (y >= c))
+    if bad.any():
+        from ..errors import TargetOutOfBounds
+
+        raise TargetOutOfBounds(f"{kernel}: target {int(y[bad][0])} is out of bounds for {c} classes")
+
+
 def softmax_ce_forward_numba(x2, y, w, ignore_index, eps):
     """Numba twin of :func:`softmax_ce_forward`: a Numba pass shifts each row by its max, NumPy's
     vectorised ``exp`` takes the exponentials (Numba's is scalar without SVML), a second Numba pass
     sums them per row and finishes logp, nll, smooth and w_y."""
     x2 = np.ascontiguousarray(x2)
     m, c = x2.shape
+    _check_rows("softmax_ce_forward_numba", m, c, y, w, ignore_index)
     logp = np.empty_like(x2)
     _shift_rows(x2, logp)  # (logp holds z = x − max until _finish_rows)
     e = np.exp(logp)
@@ -160,6 +175,11 @@ def _backward_rows(p, y, w, w_y, ignore_index, eps, coef, dx):
 
 def softmax_ce_backward_numba(logp, y, w, w_y, ignore_index, eps, coef):
     """Numba twin of :func:`softmax_ce_backward` (the softmax by NumPy's vectorised ``exp``)."""
+    m, c = logp.shape
+    _check_rows("softmax_ce_backward_numba", m, c, y, w, ignore_index)
+    if np.shape(w_y) != (m,) or np.size(coef) not in (1, m):
+        raise ValueError(f"softmax_ce_backward_numba: w_y must have shape ({m},) and coef 1 or {m} values, "
+                         f"got {np.shape(w_y)} and {np.size(coef)}")
     dx = np.empty_like(logp)
     _backward_rows(np.exp(logp), np.ascontiguousarray(y, dtype=np.int64), np.ascontiguousarray(w, dtype=logp.dtype),
                    w_y, int(ignore_index), float(eps),

@@ -100,6 +100,14 @@ class Module:
     def add_module(self, name: str, module) -> None:
         self._modules[name] = module
 
+    def apply(self, fn) -> "Module":
+        """Call ``fn(m)`` on every sub-module, children first, then on ``self`` (torch's order; the usual
+        use is weight initialisation: ``model.apply(init_weights)``). Returns ``self``."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
     # -- traversal ---------------------------------------------------------------------------
     def named_modules(self, prefix: str = "", memo=None):
         memo = set() if memo is None else memo

@@ -82,7 +82,8 @@ class Div(Function):
         # keep only what backward will read (as torch): da needs b, db needs a and b
         self.a, self.b = (a if _needs(self)[1] else None), b
         self.shapes = (np.shape(a), np.shape(b))
-        return np.true_divide(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is ±inf or nan, silently (as torch)
+            return np.true_divide(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
@@ -109,6 +110,18 @@ class Neg(Function):
         return (-g,)
 
 
+def _int_power(a, b):
+    """``a ** b`` for integer tensors, where NumPy refuses negative exponents and torch computes the
+    integer result: 1 for a = 1, ±1 for a = −1 (by the exponent's parity), else 0 (|a| ≥ 2 and a = 0)."""
+    b = np.asarray(b)
+    if not (b < 0).any():
+        return np.power(a, b)
+    a = np.asarray(a)
+    safe = np.power(a, np.where(b < 0, 0, b))
+    neg = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0)).astype(safe.dtype)
+    return np.where(b < 0, neg, safe)
+
+
 class Pow(Function):
     """``y = a ** b``;  ``da = dy * b * a**(b-1)`` (0 where b = 0, as torch: a⁰ is constant even at
     a = 0, where ``0 * 0**-1`` would give NaN), ``db = dy * a**b * ln a``."""
@@ -125,7 +138,7 @@ class Pow(Function):
 
     def forward(self, a, b):
         self.a, self.b = a, b
-        out = np.power(a, b)
+        out = _int_power(a, b) if np.asarray(b).dtype.kind in "iu" else np.power(a, b)
         if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
             self.out = out  # only db needs the output (as torch, which saves it only then)
         return out

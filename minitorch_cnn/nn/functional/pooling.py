@@ -64,7 +64,10 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     dil = _pair(dilation, "dilation", layer, 1)
     if input.ndim not in (3, 4):
         raise ShapeError(f"{layer}: expected a 4-D input (N, C, H, W) or an unbatched 3-D input (C, H, W), got {_shape(input)}")
-    _check_float(input, layer)
+    if input.dtype.kind == "b":
+        raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
+    if input.dtype.kind not in "iu":
+        _check_float(input, layer)
     if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
         raise ShapeError(
             f"{layer}: padding should be at most half of the kernel size, got padding={pad} for kernel_size={kernel}"
@@ -79,6 +82,10 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
         )
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
+    if x.dtype.kind in "iu":  # integer images (torch pools them too): no gradient, the NumPy general kernel
+        out, indices = _pool.max_pool2d_forward(np.ascontiguousarray(x.array), *kernel, *stride, *pad, *dil, *out_size)
+        out, indices = (out, indices) if batched else (out[0], indices[0])
+        return (Tensor(out), Tensor(indices)) if return_indices else Tensor(out)
     fn_out = MaxPool2dFn.apply(x, kernel=kernel, stride=stride, padding=pad, dilation=dil, out_size=out_size)
     indices = fn_out._ctx.indices if fn_out._ctx is not None else None
     if return_indices and indices is None:  # no graph was recorded: compute the indices directly

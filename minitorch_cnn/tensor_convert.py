@@ -1,0 +1,110 @@
+"""Tensor methods that turn a tensor into something else: Python numbers and lists (``item``,
+``tolist``, ``float(t)``, ``bool(t)``...), NumPy arrays (``numpy``), other dtypes (``to``, ``float``,
+``long``...) and copies (``clone``). ``Tensor`` inherits them from :class:`ConversionMixin`.
+
+(This module sits below tensor.py: it gets the Tensor class from autograd.function's registry,
+``tensor_class()``, instead of importing it.)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .autograd.function import tensor_class
+from .device import Device, check_device
+from .dtypes import bool_, float32, float64, int32, int64
+from .ops.elementwise import Cast, Clone
+
+
+class ConversionMixin:
+    """The methods listed in the module docstring; ``self`` is always a Tensor."""
+
+    def numpy(self) -> np.ndarray:
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self.array
+
+    def item(self):
+        if self.array.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar"
+            )
+        return self.array.reshape(()).item()
+
+    def tolist(self):
+        return self.array.tolist()
+
+    def __len__(self) -> int:
+        if self.array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.array.shape[0]
+
+    def __iter__(self):
+        if self.array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.array.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values is ambiguous")
+        return bool(self.array.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.array.dtype.kind not in "iu" or self.array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+
+    def to(self, *args, **kwargs) -> "Tensor":
+        """``t.to(dtype)``, ``t.to("cpu")``, ``t.to(other)``: a differentiable dtype cast."""
+        dtype = kwargs.pop("dtype", None)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, tensor_class()):
+                dtype = a.dtype
+            elif isinstance(a, (str, Device)):
+                device = a
+            else:
+                dtype = a
+        if device is not None:
+            check_device(device)
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self
+        return Cast.apply(self, np.dtype(dtype))
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def float(self) -> "Tensor":
+        return self.to(float32)
+
+    def double(self) -> "Tensor":
+        return self.to(float64)
+
+    def long(self) -> "Tensor":
+        return self.to(int64)
+
+    def int(self) -> "Tensor":
+        return self.to(int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(bool_)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"minitorch_cnn.{self.dtype.name}"
+        return self.to(dtype)
+
+    def clone(self) -> "Tensor":
+        return Clone.apply(self)
+
+    def contiguous(self) -> "Tensor":
+        return self

@@ -1,0 +1,102 @@
+"""Tensor reductions: ``sum``, ``mean``, ``max``/``min`` (whole tensor, or ``(values, indices)``
+along a dimension, like torch's named return types) and ``argmax``/``argmin``. ``Tensor`` inherits
+them from :class:`ReductionMixin`; the differentiable ones apply Functions from
+:mod:`minitorch_cnn.ops.reduction`.
+
+(This module sits below tensor.py: it gets the Tensor class from autograd.function's registry,
+``tensor_class()``, instead of importing it.)
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .autograd.function import tensor_class
+from .dtypes import _dtype_name, int64
+from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
+
+
+class MaxResult(namedtuple("max", ["values", "indices"])):
+    """``(values, indices)`` of ``max``/``min`` along a dimension, printed like torch's return type."""
+
+    def __repr__(self) -> str:
+        return (f"minitorch_cnn.return_types.{self.kind}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+    kind = "max"
+
+
+class MinResult(MaxResult):
+    kind = "min"
+
+
+# named as torch's return types are, so ``type(t.max(0)).__name__ == "max"``
+MaxResult.__name__ = MaxResult.__qualname__ = "max"
+MinResult.__name__ = MinResult.__qualname__ = "min"
+
+
+class ReductionMixin:
+    """The methods listed in the module docstring; ``self`` is always a Tensor."""
+
+    def _check_not_empty(self, name, dim):
+        """max/min/argmax/argmin have no identity: torch refuses an empty input (or reduced dim)."""
+        if dim is None and self.numel() == 0:
+            error = RuntimeError if name in ("max", "min") else IndexError
+            hint = " Specify the reduction dim with the 'dim' argument." if error is RuntimeError else ""
+            raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{hint}")
+        if dim is not None and self.ndim and self.shape[dim] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+    def sum(self, dim=None, keepdim: bool = False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
+            t = t.to(int64)
+        return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
+
+    def mean(self, dim=None, keepdim: bool = False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if t.dtype.kind != "f":
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+                f"or complex dtype. Got: {_dtype_name(t.dtype)}"
+            )
+        return (Mean if dim is None else MeanDim).apply(t, _norm_dims(dim, t.ndim, "mean"), keepdim)
+
+    def _extreme(self, dim, keepdim, take_min):
+        name = "min" if take_min else "max"
+        if dim is None:
+            self._check_not_empty(name, None)
+            return MaxAll.apply(self, take_min)
+        d = _norm_dims(dim, self.ndim, name)[0] if self.ndim else 0
+        self._check_not_empty(name, d)
+        values = MaxAlong.apply(self, d, keepdim, take_min)
+        op = np.argmin if take_min else np.argmax
+        indices = op(self.array, axis=d)
+        if keepdim:
+            indices = np.expand_dims(indices, d)
+        return (MinResult if take_min else MaxResult)(values, tensor_class()(indices.astype(int64)))
+
+    def max(self, dim=None, keepdim: bool = False):
+        """``t.max()`` → the largest value; ``t.max(dim)`` → ``(values, indices)`` like torch."""
+        return self._extreme(dim, keepdim, take_min=False)
+
+    def min(self, dim=None, keepdim: bool = False):
+        return self._extreme(dim, keepdim, take_min=True)
+
+    def _arg_extreme(self, dim, keepdim, take_min) -> "Tensor":
+        """The int64 position of the first maximum (minimum) overall or along ``dim``; no gradient."""
+        name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
+        if dim is None:
+            self._check_not_empty(name, None)
+            return tensor_class()(np.asarray(op(self.array), dtype=int64))
+        d = _norm_dims(dim, self.ndim, name)[0]
+        self._check_not_empty(name, d)
+        out = op(self.array, axis=d)
+        return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))
+
+    def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
+        return self._arg_extreme(dim, keepdim, take_min=False)
+
+    def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
+        return self._arg_extreme(dim, keepdim, take_min=True)
