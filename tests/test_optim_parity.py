@@ -393,6 +393,19 @@ def test_lamb_nan_norm_gives_trust_ratio_one(engine):
         compare_with_torch(LAMB, engine, dtype, kw, inits, grads, set(), 0.5)
 
 
+@pytest.mark.parametrize("engine", ENGINES, ids=ENGINE_IDS)
+def test_lamb_infinite_weight_without_decay(engine):
+    """u = r + λ·w with λ = 0 is still ``+ 0·w``: NaN where w is ±inf (the reference and the Numba twin
+    compute it so; the NumPy update skipped the term when λ = 0). Found by the drawn trajectories:
+    a subnormal update on a one-element tensor makes the ratio ‖w‖/|u| overflow, w becomes −inf,
+    and the next step must give NaN as torch's reference does, not keep −inf."""
+    kw = dict(lr=0.01, betas=(0.0, 0.5), eps=1e-6, weight_decay=0.0, maximize=False)
+    for dtype in (np.float64, np.float32):
+        grads = [[np.array([0.5, 1.0, -1.0], dtype)] * 2, [np.array([1.0], dtype), np.array([0.0], dtype)]]
+        inits = [np.array([np.inf, -2.0, 0.5], dtype), np.array([-np.inf], dtype)]
+        compare_with_torch(LAMB, engine, dtype, kw, inits, grads, set(), 0.5)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("case", OPTIM_CASES, ids=CASE_IDS)
 def test_zero_initialised_parameters_move_like_torch(case, dtype, backend):
