@@ -192,8 +192,10 @@ def _torch_wrap(dtype):
 def reference_kw(case, kw, dtype):
     """The hyperparameters for the float64 reference run of a ``dtype`` run: the same, except a
     default that depends on the dtype (Adafactor's ε₁ = None means finfo(param dtype).eps)."""
-    if case.name == "Adafactor" and kw["eps"][0] is None:
-        return dict(kw, eps=(float(np.finfo(dtype).eps), kw["eps"][1]))
+    if case.name == "Adafactor":
+        eps1, eps2 = kw.get("eps", (None, 1e-3))  # torch's default when left out
+        if eps1 is None:
+            return dict(kw, eps=(float(np.finfo(dtype).eps), eps2))
     return kw
 
 
@@ -288,6 +290,13 @@ MAX_DRAWN = 48
 @st.composite
 def drawn_runs(draw, case, dtype):
     kw = draw(case.hyper, label="hyperparameters")
+    # some hyperparameters left out: our defaults must be torch's (a mutated default survived while every
+    # argument was given). Not lr (the second group's is a multiple of it), nor the SGD family's momentum
+    # and dampening (the lecture's Momentum/NAG default to μ = 0.9 where torch's SGD has 0, and nesterov
+    # needs a momentum).
+    omittable = [k for k in kw if k != "lr" and not (case.oracle is torch.optim.SGD and k in ("momentum", "dampening"))]
+    omitted = draw(st.sets(st.sampled_from(omittable)), label="left at their defaults") if omittable else set()
+    kw = {k: v for k, v in kw.items() if k not in omitted}
     shapes = [draw(param_shapes, label="shape 0"), draw(param_shapes, label="shape 1")]
     n_steps = draw(drawn_steps, label="steps")
     inits = [draw(drawn_params(s, dtype), label=f"initial param {i}") for i, s in enumerate(shapes)]
