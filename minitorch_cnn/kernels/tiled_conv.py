@@ -2,7 +2,7 @@
 
 The im2col path turns a 16→32 3×3 convolution into three skinny matrix products (32 rows, inner
 dimension 144) that BLAS runs far below its speed. This path computes the same sums directly, on
-the image laid out on its zero-padded grid, as the ``direct`` path does, but schedules them so that
+the image laid out on a flat zero-padded grid, like the ``direct`` path, but schedules them so that
 each pass over the grid does many multiply-adds per value it loads and stores.
 
 The grid: each image's rows, each followed by p_w zeros, Wp = W + p_w apart, with p_h rows of zeros
