@@ -269,3 +269,22 @@ def test_int_dtype_and_reproducibility_switches_exist_as_in_torch():
     assert mt.are_deterministic_algorithms_enabled()
     mt.use_deterministic_algorithms(False)
     assert not mt.are_deterministic_algorithms_enabled()
+
+
+# --- state_dict values: tensors sharing the parameters' memory, as torch's -------------------------------------
+def test_state_dict_holds_detached_tensors_that_share_memory_like_torch():
+    def program(lib):
+        model = lib.nn.Linear(2, 1)
+        with lib.no_grad():
+            model.weight.fill_(1.0)
+        sd = model.state_dict()
+        best = {k: v.clone() for k, v in sd.items()}  # the usual "keep the best weights" idiom
+        opt = lib.optim.SGD(model.parameters(), lr=0.5)
+        model(lib.ones(1, 2)).sum().backward()
+        opt.step()
+        kept = model.state_dict(keep_vars=True)["weight"]
+        return (type(sd["weight"]).__name__, sd["weight"].requires_grad, sd["weight"].tolist(),
+                best["weight"].tolist(), kept is model.weight, kept.requires_grad)
+
+    ours, theirs = program(mt), program(torch)
+    assert ours == theirs and ours[0] == "Tensor"
