@@ -288,3 +288,25 @@ def test_state_dict_holds_detached_tensors_that_share_memory_like_torch():
 
     ours, theirs = program(mt), program(torch)
     assert ours == theirs and ours[0] == "Tensor"
+
+
+def test_grad_mode_decorators_work_without_parentheses_like_torch():
+    def program(lib):
+        @lib.no_grad
+        def evaluate(t):
+            return (t * 2).requires_grad, lib.is_grad_enabled()
+
+        @lib.enable_grad
+        def train_step(t):
+            return (t * 2).requires_grad
+
+        @lib.inference_mode
+        def infer(t):
+            return (t * 2).requires_grad
+
+        x = lib.ones(2, requires_grad=True)
+        with lib.no_grad():
+            inside = train_step(x)
+        return evaluate(x), inside, infer(x), lib.is_grad_enabled(), evaluate.__name__
+
+    assert program(mt) == program(torch) == ((False, False), True, False, True, "evaluate")
