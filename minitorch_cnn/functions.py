@@ -109,6 +109,8 @@ var, std, gather, masked_fill, cumsum = (_method("var"), _method("std"), _method
                                          _method("masked_fill"), _method("cumsum"))
 bmm, dot, split, chunk = _method("bmm"), _method("dot"), _method("split"), _method("chunk")
 sort, topk, norm = _method("sort"), _method("topk"), _method("norm")
+eq, ne, lt, le, gt, ge = (_method(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
 def is_tensor(obj) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 from .autograd import engine, function as _function
 from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
+from .autograd.views import AsStrided
 from .device import Device, check_device  # noqa: F401 - check_device: serialization.py's too
 from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype, int64
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
@@ -184,6 +185,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
     # -- autograd attributes ----------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        if self._base is not None:
+            self._sync_view()
         return self._requires_grad
 
     @requires_grad.setter
@@ -222,11 +225,13 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
 
     @property
     def grad_fn(self):
+        if self._base is not None:
+            self._sync_view()
         return self._ctx
 
     @property
     def is_leaf(self) -> bool:
-        return self._ctx is None
+        return self.grad_fn is None
 
     @property
     def retains_grad(self) -> bool:
@@ -266,15 +271,22 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
         self._base = other._base if other._base is not None else other
         self._view_seen = self._version_counter.graph_changes
 
-    def _check_view_is_current(self) -> None:
-        """A view's ``grad_fn`` is stale once its base got a new node from an in-place operation."""
-        if self._base is not None and self._view_seen != self._version_counter.graph_changes:
-            raise RuntimeError(
-                "this tensor is a view (view, reshape, indexing...) whose base was modified by an in-place "
-                "operation recorded in the autograd graph afterwards; torch would rebuild the view's history, "
-                "minitorch_cnn does not: take the view again after the in-place operation, or use "
-                "out-of-place operations"
-            )
+    def _sync_view(self) -> None:
+        """Rebuild a view's history after its base got a new ``grad_fn`` from an in-place operation.
+
+        A view's ``grad_fn`` describes how it was computed from its base's *old* history. Once an
+        in-place operation recorded in the graph changed the base (directly, or through this or another
+        view: autograd/views.py), the view's values are those of the new base at the view's positions,
+        so, as in torch, its ``grad_fn`` becomes ``AsStridedBackward0`` on top of the base's node.
+        Called wherever the view's history is read (``grad_fn``, ``requires_grad``, ``is_leaf``, and
+        when an operation links the view into the graph)."""
+        if self._base is None or self._view_seen == self._version_counter.graph_changes:
+            return
+        self._view_seen = self._version_counter.graph_changes
+        base = self._base
+        if base._ctx is None and not base._requires_grad:
+            return
+        self._ctx, self._output_nr, self._requires_grad = AsStrided(self, base), 0, True
 
     def detach(self) -> "Tensor":
         """A new leaf sharing this tensor's values (and version counter), cut off from the graph."""

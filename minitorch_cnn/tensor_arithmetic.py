@@ -253,3 +253,20 @@ class ArithmeticMixin:
 
     def eq(self, other):
         return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
+    not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge

@@ -18,7 +18,8 @@ import weakref
 import numpy as np
 
 from . import random as _random
-from .autograd.function import tensor_class
+from .autograd.function import edge_of, tensor_class
+from .autograd.views import CopySlices
 from .autograd.grad_mode import is_grad_enabled
 from .ops.inplace import Copy, Fill, SetItem, Zero
 
@@ -33,8 +34,8 @@ class InplaceMixin:
         * Recording with something requiring grad: ``compute`` runs on a private copy of the old
           value that stands in for it in the graph (so a node saving ``self`` keeps the old values),
           then ``self`` takes over the new node (``grad_fn``, ``retain_grad``, the saved-output
-          check). An in-place change to a *view* of a graph tensor is refused (torch rewrites the
-          base's history for it; this engine does not).
+          check). Through a *view* of a graph tensor, the base takes over a CopySlices node
+          instead, as in torch (``_inplace_on_view``, autograd/views.py).
         * Otherwise ``compute`` runs on ``self`` directly (or ``fast()`` writes in place).
         """
         Tensor = tensor_class()
@@ -61,30 +62,44 @@ class InplaceMixin:
             self._version_counter.version += 1
             return self
         if self._base is not None:
-            raise RuntimeError(
-                "in-place operation on a view (view, reshape, indexing...) of a tensor that is part of the "
-                "autograd graph is not supported by minitorch_cnn (torch rewrites the base's history for it); "
-                "use an out-of-place operation (y = y * 2), or clone() the view first"
-            )
+            return self._inplace_on_view(compute, operands)
         old = Tensor(self.array.copy())  # the old value, standing in for ``self`` in the graph
         old._requires_grad, old._ctx, old._output_nr = self._requires_grad, self._ctx, self._output_nr
         out = compute(old, *operands)
         self._write(out.array)
+        self._version_counter.version += 1
+        if out._ctx is not None:  # (None: the operation ignores its inputs' gradients)
+            self._take_over_history(out._ctx, out)
+        return self
+
+    def _inplace_on_view(self, compute, operands) -> "Tensor":
+        """A recorded in-place change through a view (``x[0].mul_(2)``): the view's memory is its base's,
+        so the *base* gets the new history, torch's CopySlices (autograd/views.py); the view, like
+        every other view of that base, then reads its history from the base (``_sync_view``)."""
+        Tensor = tensor_class()
+        base = self._base
+        old = Tensor(self.array.copy(), requires_grad=self.requires_grad)  # stands in for the view's old values
+        out = compute(old, *operands)
+        base_edge = edge_of(base)  # the base's history before the change
+        self._write(out.array)
+        self._version_counter.version += 1
+        if out._ctx is not None:
+            base._take_over_history(CopySlices(base_edge, base, self, out._ctx), out)
+        return self
+
+    def _take_over_history(self, node, out) -> None:
+        """``self`` (whose memory now holds ``out``'s values) gets ``node`` as its ``grad_fn``."""
         counter = self._version_counter
-        counter.version += 1
-        node = out._ctx
-        if node is None:  # e.g. the operation ignores its inputs' gradients
-            return self
         if self._retains_grad and self._ctx is not None and self._ctx._retained:
             self._ctx._retained.pop(self._output_nr, None)
-        self._ctx, self._output_nr, self._requires_grad = node, out._output_nr, True
+        self._ctx, self._output_nr, self._requires_grad = node, 0, True
         if self._retains_grad:
-            node._retained = {self._output_nr: weakref.ref(self)}
-        for record in node._saved:  # the node saved its output: that output now lives in ``self``
+            node._retained = {0: weakref.ref(self)}
+        saved = node.fn._saved if isinstance(node, CopySlices) else node._saved
+        for record in saved:  # the node saved its output: that output now lives in this memory
             if record.counter is out._version_counter:
                 record.counter, record.version = counter, counter.version
-        counter.graph_changes += 1  # views of this memory now have a stale grad_fn
-        return self
+        counter.graph_changes += 1  # views of this memory now have a stale grad_fn (``_sync_view``)
 
     def _write(self, values: np.ndarray) -> None:
         """Copy an operation's result into this tensor's memory, with torch's shape and dtype rules."""

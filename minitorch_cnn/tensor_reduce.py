@@ -84,20 +84,19 @@ class ReductionMixin:
     def min(self, dim=None, keepdim: bool = False):
         return self._extreme(dim, keepdim, take_min=True)
 
-    def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
+    def _arg_extreme(self, dim, keepdim, take_min) -> "Tensor":
+        """The int64 position of the first maximum (minimum) overall or along ``dim``; no gradient."""
+        name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
         if dim is None:
-            self._check_not_empty("argmax", None)
-            return tensor_class()(np.asarray(np.argmax(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, "argmax")[0]
-        self._check_not_empty("argmax", d)
-        out = np.argmax(self.array, axis=d)
+            self._check_not_empty(name, None)
+            return tensor_class()(np.asarray(op(self.array), dtype=int64))
+        d = _norm_dims(dim, self.ndim, name)[0]
+        self._check_not_empty(name, d)
+        out = op(self.array, axis=d)
         return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))
 
+    def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
+        return self._arg_extreme(dim, keepdim, take_min=False)
+
     def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
-        if dim is None:
-            self._check_not_empty("argmin", None)
-            return tensor_class()(np.asarray(np.argmin(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, "argmin")[0]
-        self._check_not_empty("argmin", d)
-        out = np.argmin(self.array, axis=d)
-        return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))
+        return self._arg_extreme(dim, keepdim, take_min=True)

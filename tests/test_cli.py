@@ -208,6 +208,8 @@ def _without_timings(obj):
     ("minitorch", ["--optimizer", "rmsprop", "--lr", "0.01", "--opt-arg", "momentum=0.5",
                    "--scheduler", "OneCycleLR"]),
     ("both", ["--optimizer", "lion", "--lr", "1e-3", "--scheduler", "ExponentialLR"]),
+    # dropout draws from each engine's global generator: the checkpoint must carry both generators' state
+    ("both", ["--model", "cnn_bn", "--optimizer", "adam", "--lr", "1e-3"]),
 ])
 def test_resume_continues_the_same_trajectory(engine, extra, tmp_path, capsys):
     if engine == "both":

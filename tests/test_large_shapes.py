@@ -3,7 +3,8 @@
 * the lecture's real convolutions at batch 64 (float32): 1→16 on 28×28 and 32×32, 16→32 on 14×14
   and 16×16 — the last one has N·H·W·itemsize = 64·16·16·4 = 64 KiB, a multiple of 2 KiB, which is
   where the Numba backend pads the im2col rows (cache aliasing); forward, input/weight/bias grads,
-  under both backends (so the direct-conv, same-conv im2col and padded-row paths all run);
+  under both backends and every conv2d path forced (so the tiled, direct-conv, same-conv im2col and
+  padded-row code all run at the lecture's sizes);
 * the parallel builds of the fused optimizer updates (parameters of ≥ ``PARALLEL_MIN`` = 2²⁰
   elements), each optimizer with non-default hyperparameters (weight decay, maximize, amsgrad,
   nesterov, centered, momentum, …), 2 steps against torch (or reference/ for Lion and LAMB).
@@ -30,19 +31,22 @@ LECTURE_CONVS = [  # (in, out, H = W): conv1 of the 28×28 and 32×32 models, th
 ]
 
 
+@pytest.mark.parametrize("path", dispatch.PATHS["conv2d"])
 @pytest.mark.parametrize("cin,cout,size", LECTURE_CONVS, ids=[f"{a}to{b}-{s}x{s}" for a, b, s in LECTURE_CONVS])
-def test_lecture_conv_at_batch_64_matches_torch(backend, cin, cout, size):
+def test_lecture_conv_at_batch_64_matches_torch(backend, cin, cout, size, path):
     rng = np.random.default_rng(size + cin)
     x = rng.standard_normal((64, cin, size, size)).astype(np.float32)
     ours = nn.Conv2d(cin, cout, 3, padding=1)
     theirs = torch.nn.Conv2d(cin, cout, 3, padding=1)
     copy_params(ours, theirs)
     xm, xt = mt.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    ym, yt = ours(xm), theirs(xt)
-    check("Conv2d output", ym, yt, np.float32)
-    g = rng.standard_normal(tuple(ym.shape)).astype(np.float32)
-    ym.backward(mt.tensor(g))
+    g = rng.standard_normal((64, cout, size, size)).astype(np.float32)
+    with dispatch.force_path("conv2d", path):
+        ym = ours(xm)
+        ym.backward(mt.tensor(g))
+    yt = theirs(xt)
     yt.backward(torch.tensor(g))
+    check("Conv2d output", ym, yt, np.float32)
     check("Conv2d input grad", xm.grad, xt.grad, np.float32)
     check("Conv2d weight grad", ours.weight.grad, theirs.weight.grad, np.float32)
     check("Conv2d bias grad", ours.bias.grad, theirs.bias.grad, np.float32)

@@ -71,8 +71,8 @@ class VersionCounter:
 
     One counter is shared by a tensor and every view or ``detach()`` of it, since they are the same
     memory. ``graph_changes`` counts the in-place operations that were *recorded* in the graph; a
-    view remembers the value it last saw, so that using a view after its base got a new ``grad_fn``
-    is caught (see ``Function.apply``).
+    view remembers the value it last saw, so that a view whose base got a new ``grad_fn`` rebuilds
+    its own history from the base before it is used (``Tensor._sync_view``, autograd/views.py).
     """
 
     __slots__ = ("version", "graph_changes")
@@ -161,6 +161,8 @@ class AccumulateGrad(Node):
 def edge_of(t):
     """The edge a graph node keeps to tensor ``t``: ``(t.grad_fn, output_nr)``, or ``(AccumulateGrad, 0)``
     for a leaf that requires grad, or None when no gradient is wanted."""
+    if t._base is not None:
+        t._sync_view()  # a view whose base changed in place reads from the new base (autograd/views.py)
     if t._ctx is not None:
         return (t._ctx, t._output_nr)
     if not t.requires_grad:
@@ -203,9 +205,6 @@ class Function(Node):
         tensors = [x for x in inputs if isinstance(x, Tensor)]
         fn.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
         track = grad_mode.is_grad_enabled() and any(fn.needs_input_grad)
-        if track:
-            for x in tensors:
-                x._check_view_is_current()
         out = fn.forward(*(x.array if isinstance(x, Tensor) else x for x in inputs), **kwargs)
         result = Tensor(out, requires_grad=track)
         # a result that shares memory with an input is a view of it: one memory, one version counter

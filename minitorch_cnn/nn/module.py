@@ -127,6 +127,14 @@ class Module:
         self._check_new_name(name, "module", self._modules)
         self._modules[name] = module
 
+    def apply(self, fn) -> "Module":
+        """Call ``fn(m)`` on every sub-module, children first, then on ``self`` (torch's order; the usual
+        use is weight initialisation: ``model.apply(init_weights)``). Returns ``self``."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
     # -- traversal ---------------------------------------------------------------------------
     def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
         """(dotted name, module) for this module and every descendant, each module once unless

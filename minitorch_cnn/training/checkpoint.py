@@ -3,7 +3,8 @@
 Arrays are stored as arrays; everything else (hyperparameters, step counters, the scheduler's
 state, the run's config and position) as one JSON string ``__meta__``, see :func:`pack` /
 :func:`unpack`. Every file is written to a temporary file beside its target and renamed into place,
-so a crash or a full disk leaves the previous checkpoint intact.
+so a crash or a full disk leaves the previous checkpoint intact. Each engine's entry also holds its
+global random generator's state (``get_rng_state()``), so a resumed run draws the same dropout masks.
 
 Reading is defensive: a checkpoint comes from disk and may be empty, truncated, another kind of
 file, or made by another run. Every such case is a :class:`TrainingError` of one line that names the

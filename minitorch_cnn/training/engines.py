@@ -74,6 +74,14 @@ class Engine:
     def optimizer_state(self):
         return self.optimizer.state_dict()
 
+    def rng_state(self) -> np.ndarray:
+        """The engine's global random generator (dropout masks draw from it) as uint8 bytes; both
+        libraries spell it ``get_rng_state()``. A checkpoint stores it so a resumed run draws the same masks."""
+        return to_numpy(self.lib.get_rng_state())
+
+    def load_rng_state(self, state: np.ndarray) -> None:
+        self.lib.set_rng_state(self.lib.from_numpy(np.ascontiguousarray(state, dtype=np.uint8)))
+
     def load_optimizer_state(self, sd) -> None:
         self.optimizer.load_state_dict(sd)
 
@@ -113,6 +121,7 @@ class TorchEngine(Engine):
         self.device = pick_device()
         model = build_model("torch", cfg.model)
         copy_to_torch(ours_model, model)          # the same initial weights as ours
+        self.lib.manual_seed(cfg.seed)            # torch's own draws (dropout masks) repeat run to run
         model.to(self.device)
         super().__init__(model, cfg, steps_per_epoch)
 

@@ -284,6 +284,7 @@ class Trainer:
                 "optimizer": pack(eng.optimizer_state(), arrays, f"{name}/optim"),
                 "scheduler": (pack(eng.scheduler.state_dict(), arrays, f"{name}/sched")
                               if eng.scheduler is not None else None),
+                "rng": pack(eng.rng_state(), arrays, f"{name}/rng"),
                 "step_losses": pack(np.asarray(self.step_losses[name], dtype=np.float64), arrays,
                                     f"{name}/step_losses"),
                 "epoch_losses": list(self.epoch_losses[name]),
@@ -336,6 +337,8 @@ class Trainer:
                 raise TrainingError(f"--resume {path}: the {name} scheduler state does not match the config")
             if eng.scheduler is not None:
                 eng.scheduler.load_state_dict(unpack(state["scheduler"], arrays, torch))
+            if state.get("rng") is not None:  # (checkpoints from before it was stored lack it)
+                eng.load_rng_state(unpack(state["rng"], arrays))
             self.step_losses[name] = [float(v) for v in unpack(state["step_losses"], arrays)]
             self.epoch_losses[name] = [float(v) for v in state["epoch_losses"]]
             self.epoch_seconds[name] = float(state.get("epoch_seconds", 0.0))

@@ -11,6 +11,7 @@ from ...errors import ShapeError
 from ...kernels import direct_conv as _direct
 from ...kernels import dispatch as _dispatch
 from ...kernels import im2col as _im2col
+from ...kernels import tiled_conv as _tiled
 from ...kernels.conv_geometry import Conv2dGeometry
 from ...tensor import Tensor
 from ._checks import _check_float, _check_same_dtype, _check_tensor, _pair, _shape
@@ -33,6 +34,9 @@ CONV2D_KERNELS = {
     "direct": (ConvKernels(_direct.conv2d_forward, _direct.conv2d_input_grad, _direct.conv2d_weight_grad),
                ConvKernels(_direct.conv2d_forward_numba, _direct.conv2d_input_grad_numba,
                            _direct.conv2d_weight_grad_numba)),
+    "tiled": (ConvKernels(_tiled.conv2d_forward, _tiled.conv2d_input_grad, _tiled.conv2d_weight_grad),
+              ConvKernels(_tiled.conv2d_forward_numba, _tiled.conv2d_input_grad_numba,
+                          _tiled.conv2d_weight_grad_numba)),
 }
 
 
@@ -49,9 +53,10 @@ class Conv2dFn(Function):
         db[o]            = Σ_(n,oh,ow) dY[n, o, oh, ow]
 
     How the first three are computed is the path :func:`kernels.dispatch.conv2d_path` picks for the
-    geometry: ``"im2col"`` (matrix products over im2col's columns, ``kernels/im2col.py``) or
-    ``"direct"`` (sums over shifted slices, ``kernels/direct_conv.py``). The backend picks the NumPy
-    version or the Numba twin of that path's kernels.
+    geometry: ``"im2col"`` (matrix products over im2col's columns, ``kernels/im2col.py``),
+    ``"direct"`` (sums over shifted slices, ``kernels/direct_conv.py``) or ``"tiled"`` (the same sums
+    in register tiles, ``kernels/tiled_conv.py``). The backend picks the NumPy version or the Numba
+    twin of that path's kernels.
 
     ``extra`` pads the bottom/right of x by one more row/column (``padding='same'`` with an even
     total padding split unevenly, as torch does); backward crops it off again.
