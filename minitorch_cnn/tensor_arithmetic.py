@@ -251,22 +251,29 @@ class ArithmeticMixin:
     def __ge__(self, other):
         return self._compare(np.greater_equal, other)
 
+    def _comparable(self, other, name):
+        """The methods (unlike ``==``, where Python answers False) refuse a str/None/list, as torch's."""
+        if not isinstance(other, (tensor_class(), numbers.Number, np.ndarray, np.generic)):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(other).__name__}), but expected a Tensor or a number")
+        return other
+
     def eq(self, other):
-        return self == other
+        return self == self._comparable(other, "eq")
 
     def ne(self, other):
-        return self != other
+        return self != self._comparable(other, "ne")
 
     def lt(self, other):
-        return self < other
+        return self < self._comparable(other, "lt")
 
     def le(self, other):
-        return self <= other
+        return self <= self._comparable(other, "le")
 
     def gt(self, other):
-        return self > other
+        return self > self._comparable(other, "gt")
 
     def ge(self, other):
-        return self >= other
+        return self >= self._comparable(other, "ge")
 
     not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge

@@ -527,6 +527,9 @@ add("probe", {
     "tensor == None": "A(2) == None",
     "tensor != list": "A(2) != [1.0, 2.0]",
     "tensor >= None": "A(2) >= None",
+    "eq method with str": "A(2).eq('a')",
+    "lt method with None": "A(2).lt(None)",
+    "T.ne with a list": "T.ne(A(2), [1.0, 2.0])",
     # matrix products never promote
     "matmul float32 @ float64": "A(2, 2) @ A(2, 2, dtype='float64')",
     "matmul int @ float": "I([[1, 2]]) @ A(2, 1)",
