@@ -16,8 +16,9 @@ _cache.configure()  # before any kernel is compiled: Numba's cache goes to a per
 from . import random as _random_module
 from ._backend import get_backend, set_backend, backend
 from .random import Generator, get_rng_state, initial_seed, manual_seed, set_rng_state
-from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .accelerators import accelerator, backends, cuda, get_default_device, set_default_device
+from .autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .accelerators import (accelerator, are_deterministic_algorithms_enabled, backends, cuda, get_default_device,
+                           set_default_device, use_deterministic_algorithms)
 from .creation import (
     arange,
     as_tensor,
@@ -61,6 +62,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     isnan, isinf, isfinite, logical_not, logical_and, logical_or, any, all, equal, isclose, allclose, round,
     floor, ceil, trunc, var, std, gather, masked_fill, cumsum, bmm, dot, split, chunk, sort, topk, norm,
     floor_divide, remainder, fmod,
+    eq, ne, lt, le, gt, ge, not_equal, less, less_equal, greater, greater_equal,
 )
 from .tensor import Size, Tensor
 
@@ -70,6 +72,7 @@ bool = bool_  # noqa: A001 - torch.bool
 float = float32  # noqa: A001 - torch.float
 double = float64
 long = int64
+int = int32  # noqa: A001 - torch.int
 
 
 def device(kind: str = "cpu") -> Device:

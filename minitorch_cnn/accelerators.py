@@ -47,7 +47,22 @@ class _MPS:
         return False
 
 
-backends = SimpleNamespace(mps=_MPS(), cuda=SimpleNamespace(is_built=lambda: False))
+# cudnn's switches are set by reproducibility recipes (``torch.backends.cudnn.deterministic = True``):
+# plain attributes here, with nothing to switch (the CPU kernels are deterministic)
+backends = SimpleNamespace(mps=_MPS(), cuda=SimpleNamespace(is_built=lambda: False),
+                           cudnn=SimpleNamespace(is_available=lambda: False, version=lambda: None,
+                                                 enabled=True, deterministic=False, benchmark=False))
+
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Recorded only: every computation of this engine is already deterministic on the CPU."""
+    _deterministic.update(mode=bool(mode), warn_only=bool(warn_only))
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _deterministic["mode"]
 
 
 class accelerator:  # noqa: N801 - mirrors the torch.accelerator namespace

@@ -102,6 +102,8 @@ def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False
 
 
 def _random_like(name, draw, input, dtype, requires_grad, device, generator):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     dt = np.dtype(input.dtype if dtype is None else dtype)
     if dt.kind != "f":
         raise NotImplementedError(f'"{name}" not implemented for {dt.name}: random floats need a floating dtype '
@@ -123,14 +125,23 @@ def randn_like(input: Tensor, dtype=None, requires_grad: bool = False, device=No
 
 def rand(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Uniform samples in [0, 1) from the global generator (seeded by ``manual_seed``)."""
+    _check_random_float("rand", dtype)
     rng = _random.rng_of(generator)
     return _factory(lambda s, dt: rng.random(s).astype(dt), size, dtype, requires_grad, device)
 
 
 def randn(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Standard normal samples from the global generator."""
+    _check_random_float("randn", dtype)
     rng = _random.rng_of(generator)
     return _factory(lambda s, dt: rng.standard_normal(s).astype(dt), size, dtype, requires_grad, device)
+
+
+def _check_random_float(name, dtype) -> None:
+    """torch draws rand/randn only in floating dtypes (an int or bool dtype is a NotImplementedError)."""
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise NotImplementedError(f'"{name}" not implemented for {np.dtype(dtype).name}: random floats need a '
+                                  "floating dtype (use randint for integers)")
 
 
 def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
@@ -148,7 +159,12 @@ def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
 
 
 def randperm(n: int, generator=None) -> Tensor:
-    return Tensor(_random.rng_of(generator).permutation(n).astype(int64))
+    """A random permutation of ``0 … n-1`` (int64)."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    return Tensor(_random.rng_of(generator).permutation(int(n)).astype(int64))
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:

@@ -8,6 +8,8 @@ the Tensor class from autograd.function's registry, ``tensor_class()``, instead 
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .autograd.function import tensor_class
@@ -153,6 +155,9 @@ class ArithmeticMixin:
     def __matmul__(self, other):
         if not isinstance(other, tensor_class()):
             raise TypeError(f"matmul: expected a Tensor operand, got {type(other).__name__}")
+        if self.dtype != other.dtype:  # torch never promotes in a matrix product (mm/dot/mv all refuse)
+            raise RuntimeError(f"matmul: expected both operands to have the same dtype, but got "
+                               f"{self.dtype.name} and {other.dtype.name} (convert one, e.g. with .float())")
         a, b = _as_operands(self, other)
         if a.ndim == 0 or b.ndim == 0:
             raise RuntimeError("matmul: both arguments need at least 1 dimension, got a 0-d tensor")
@@ -222,6 +227,9 @@ class ArithmeticMixin:
     # comparisons: no gradient, bool results
     def _compare(self, op, other):
         Tensor = tensor_class()
+        if not isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic)):
+            # a str, None, list …: as torch, Python decides (``t == 'a'`` is False, ``t < 'a'`` a TypeError)
+            return NotImplemented
         o = other.array if isinstance(other, Tensor) else other
         return Tensor(op(self.array, o))
 
@@ -243,5 +251,29 @@ class ArithmeticMixin:
     def __ge__(self, other):
         return self._compare(np.greater_equal, other)
 
+    def _comparable(self, other, name):
+        """The methods (unlike ``==``, where Python answers False) refuse a str/None/list, as torch's."""
+        if not isinstance(other, (tensor_class(), numbers.Number, np.ndarray, np.generic)):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(other).__name__}), but expected a Tensor or a number")
+        return other
+
     def eq(self, other):
-        return self == other
+        return self == self._comparable(other, "eq")
+
+    def ne(self, other):
+        return self != self._comparable(other, "ne")
+
+    def lt(self, other):
+        return self < self._comparable(other, "lt")
+
+    def le(self, other):
+        return self <= self._comparable(other, "le")
+
+    def gt(self, other):
+        return self > self._comparable(other, "gt")
+
+    def ge(self, other):
+        return self >= self._comparable(other, "ge")
+
+    not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge

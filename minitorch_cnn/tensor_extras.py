@@ -104,14 +104,18 @@ class TensorExtrasMixin:
     # -- statistics ------------------------------------------------------------------------------------
     def _dims(self, dim, name):
         nd = max(self.ndim, 1)
-        dims = range(self.ndim) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else dim
+        dims = range(self.ndim) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        if not dims:  # torch: an empty dim list means every dimension
+            dims = range(self.ndim)
         out = []
         for d in dims:
             if not -nd <= d < nd:
                 raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
                                  f"but got {d})")
+            if int(d) % nd in out:
+                raise RuntimeError(f"{name}: dim {int(d) % nd} appears multiple times in the list of dims")
             out.append(int(d) % nd)
-        return tuple(sorted(set(out))) if self.ndim else ()
+        return tuple(sorted(out)) if self.ndim else ()
 
     def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Variance over ``dim`` (all elements by default) with Bessel's correction unless
@@ -140,7 +144,17 @@ class TensorExtrasMixin:
         if index.numel() and (index.array.min() < 0 or index.array.max() >= self.shape[d]):
             raise RuntimeError(f"gather(): index {int(index.array.max())} is out of bounds for dimension {d} "
                                f"with size {self.shape[d]}")
-        return S.Gather.apply(self, index.array, d)
+        # torch: the output has index's shape; along every other dim the index may be shorter than the
+        # input (only its first index.shape[k] entries are read), never longer
+        for k in range(self.ndim):
+            if k != d and index.shape[k] > self.shape[k]:
+                raise RuntimeError(f"gather(): Size does not match at dimension {k} expected index "
+                                   f"{list(index.shape)} to be no larger than self {list(self.shape)} apart from "
+                                   f"dimension {d}")
+        src = self
+        if any(k != d and index.shape[k] < self.shape[k] for k in range(self.ndim)):
+            src = self[tuple(slice(None) if k == d else slice(0, index.shape[k]) for k in range(self.ndim))]
+        return S.Gather.apply(src, index.array, d)
 
     def masked_fill(self, mask, value):
         """``value`` where ``mask`` (a bool tensor that broadcasts) is True, the input elsewhere."""
@@ -208,6 +222,10 @@ class TensorExtrasMixin:
         idx = np.argsort(key, axis=d, kind="stable") if self.ndim else np.zeros((), int64)
         if descending and self.dtype.kind == "b":
             idx = np.argsort(~key, axis=d, kind="stable")
+        elif descending and self.dtype.kind == "f" and self.ndim:
+            # torch orders NaN above +inf: first when descending (NumPy would leave -NaN last).
+            # Stable sort on (is-not-NaN, -x): NaNs first, in their original order, then the rest.
+            idx = np.lexsort((key, ~np.isnan(self.array)), axis=d)
         index = type(self)(np.asarray(idx, dtype=int64))
         return SortResult(self.gather(d, index) if self.ndim else self.clone(), index)
 

@@ -40,6 +40,9 @@ class ShapeMixin:
     def reshape(self, *shape) -> "Tensor":
         return self.view(*shape)
 
+    def expand_as(self, other) -> "Tensor":
+        return self.expand(*other.shape)
+
     def view_as(self, other) -> "Tensor":
         return self.view(*other.shape)
 

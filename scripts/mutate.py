@@ -46,7 +46,7 @@ PKG = "minitorch_cnn"
 
 # area → engine source globs
 AREAS = {
-    "autograd": ["tensor.py", "creation.py", "functions.py", "autograd/*.py", "ops/*.py"],
+    "autograd": ["tensor*.py", "creation.py", "functions.py", "autograd/*.py", "ops/*.py"],
     "nn": ["nn/*.py", "nn/functional/*.py"],
     "optim": ["optim/*.py", "optim/lr_scheduler/*.py", "optim/lr_scheduler.py"],
     "kernels": ["kernels/*.py"],

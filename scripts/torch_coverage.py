@@ -34,10 +34,14 @@ TUTORIALS = {
     "BM": "Build the Neural Network", "AG": "Automatic Differentiation", "OP": "Optimization",
     "SL": "Save & Load", "BT": "Blitz: Tensors", "BA": "Blitz: Autograd", "BN": "Blitz: Neural Networks",
     "BC": "Blitz: Training a Classifier (CIFAR-10)", "LE": "the lecture (DESIGN.md)",
+    "NR": "What is torch.nn really?", "MN": "pytorch/examples mnist/main.py",
+    "PE": "Learning PyTorch with Examples",
 }
 
 # why a name is missing, where that is a decision rather than work left to do
 WHY_MISSING = {
+    "torchvision.datasets.MNIST": "not shipped: tests/test_program_mnist_example.py runs the program on FashionMNIST "
+                                  "(the same file format and shapes)",
     "torchvision.datasets.CIFAR10": "not shipped: tests may not download; the CIFAR-10 chapter runs on random images",
     "torchvision.models.vgg16": "no model zoo: pretrained weights would need a download",
     "torchvision.utils.make_grid": "a plotting helper; the engine's figures are in viz.py",

@@ -13,7 +13,7 @@ The differentiable operations themselves live in :mod:`minitorch_cnn.ops` and
 from .custom_function import BackwardCFunction, Function
 from .gradcheck import GradcheckError, gradcheck
 from .gradients import backward, grad
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = ["Function", "BackwardCFunction", "GradcheckError", "backward", "enable_grad", "grad", "gradcheck",
-           "is_grad_enabled", "no_grad", "set_grad_enabled"]
+           "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import random as _random
 from ..tensor import Tensor
 
 
@@ -54,3 +55,46 @@ class TensorDataset(Dataset):
     def __repr__(self) -> str:
         shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
         return f"TensorDataset({shapes})"
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order: ``Subset(ds, idx)[i] == ds[idx[i]]``
+    (torch's ``torch.utils.data.Subset``; a shortened dataset for a quick run, or a split)."""
+
+    def __init__(self, dataset, indices):
+        self.dataset, self.indices = dataset, indices
+
+    def __getitem__(self, i):
+        if isinstance(i, list):
+            return [self.dataset[self.indices[j]] for j in i]
+        return self.dataset[self.indices[i]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def random_split(dataset, lengths, generator=None) -> list:
+    """Split ``dataset`` into non-overlapping Subsets of the given ``lengths`` (counts, or fractions that
+    sum to 1), after one random permutation of all indices (torch's rule for fractions: each part gets
+    ``floor(n·fraction)``, and the remainder is handed out one by one from the first part on).
+
+    The permutation comes from this engine's generator, so the same seed splits differently than torch.
+    """
+    n = len(dataset)
+    lengths = list(lengths)
+    if np.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        for i, frac in enumerate(lengths):
+            if frac < 0 or frac > 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+        counts = [int(np.floor(n * frac)) for frac in lengths]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        lengths = counts
+    if sum(lengths) != n:
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    order = _random.rng_of(generator).permutation(n).tolist()
+    parts, start = [], 0
+    for length in lengths:
+        parts.append(Subset(dataset, order[start:start + length]))
+        start += length
+    return parts

@@ -13,7 +13,7 @@ import math
 import numba
 import numpy as np
 
-from .optim_kernels import _check, _Fused, _flat, _lerp, _lerp_weights, _pjit, _read
+from .optim_kernels import _check, _Fused, _flat, _jit, _lerp, _lerp_weights, _pjit, _read
 from .optim_scalars import trust_ratio
 
 
@@ -25,6 +25,12 @@ def _pjit_sum(py_func):
 
 
 # ---------------------------------------------------------------- LAMB (optim/lamb.py)
+@_jit
+def _lamb_direction(p, m, v, bc1, bc2, eps, weight_decay):
+    """u = m̂/(√v̂ + ε) + wd·w for one element (3), (4)."""
+    return (m / bc1) / (math.sqrt(v / bc2) + eps) + weight_decay * p
+
+
 @_pjit_sum
 def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp_1mw, beta2, one_minus_beta2, eps,
                             weight_decay, maximize):
@@ -35,7 +41,7 @@ def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp
         g = -grad[i] if maximize else grad[i]  # (1)
         exp_avg[i] = _lerp(exp_avg[i], g, lerp_w, lerp_1mw)  # (2)
         exp_avg_sq[i] = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g
-        u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]  # (3), (4)
+        u = _lamb_direction(p[i], exp_avg[i], exp_avg_sq[i], bc1, bc2, eps, weight_decay)  # (3), (4)
         w_sq += p[i] * p[i]
         u_sq += u * u
     return w_sq, u_sq
@@ -45,8 +51,7 @@ def _lamb_moments_and_norms(p, grad, exp_avg, exp_avg_sq, bc1, bc2, lerp_w, lerp
 def _lamb_step(p, exp_avg, exp_avg_sq, bc1, bc2, eps, weight_decay, scale):
     """Pass 2: recompute u and take the step w −= (lr·trust)·u (5)."""
     for i in numba.prange(p.size):
-        u = (exp_avg[i] / bc1) / (math.sqrt(exp_avg_sq[i] / bc2) + eps) + weight_decay * p[i]
-        p[i] = p[i] - scale * u
+        p[i] = p[i] - scale * _lamb_direction(p[i], exp_avg[i], exp_avg_sq[i], bc1, bc2, eps, weight_decay)
 
 
 def lamb_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
@@ -57,7 +62,12 @@ def lamb_update_numba(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta
     bc1, bc2 = dt(1 - beta1**step), dt(1 - beta2**step)
     w_sq, u_sq = _lamb_moments_and_norms(flat, _read(grad), m, v, bc1, bc2, *_lerp_weights(1 - beta1, dt), dt(beta2),
                                          dt(1 - beta2), dt(eps), dt(weight_decay), bool(maximize))
-    trust = trust_ratio(math.sqrt(w_sq), math.sqrt(u_sq))
+    if flat.size == 1:  # torch's vector_norm (optim.lamb.tensor_norm): a one-element tensor's norm is |x|
+        w_norm = abs(float(flat[0]))
+        u_norm = abs(float(_lamb_direction(flat[0], m[0], v[0], bc1, bc2, dt(eps), dt(weight_decay))))
+    else:
+        w_norm, u_norm = math.sqrt(w_sq), math.sqrt(u_sq)
+    trust = trust_ratio(w_norm, u_norm)
     _lamb_step(flat, m, v, bc1, bc2, dt(eps), dt(weight_decay), dt(lr) * dt(trust))
 
 

@@ -26,11 +26,13 @@ def radam_rectification(step, beta2):
 
 
 def trust_ratio(param_norm, update_norm):
-    """``‖w‖/‖u‖`` for one tensor — taken as 1 when either norm is 0.
+    """``‖w‖/‖u‖`` for one tensor — taken as 1 unless both norms are > 0.
 
     ``‖w‖ = 0`` (e.g. a zero-initialised bias) would freeze the tensor forever, and ``‖u‖ = 0`` would
-    divide by zero; in both cases LAMB falls back to the plain (Adam + decay) step.
+    divide by zero; in both cases LAMB falls back to the plain (Adam + decay) step. So does a NaN norm
+    (a NaN in w or u: ``NaN > 0`` is false): the NaN stays in its own elements instead of spreading
+    through the ratio to the whole tensor.
     """
-    if param_norm == 0.0 or update_norm == 0.0:
-        return 1.0
-    return param_norm / update_norm
+    if param_norm > 0.0 and update_norm > 0.0:
+        return param_norm / update_norm
+    return 1.0

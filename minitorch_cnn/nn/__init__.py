@@ -16,10 +16,12 @@ from .dropout import Dropout, Dropout2d
 from .relu_family import ELU, GELU, LeakyReLU, SiLU
 from .regression_loss import HuberLoss, L1Loss, SmoothL1Loss
 from .avg_pooling import AdaptiveAvgPool2d, AvgPool2d
+from .containers import ModuleDict, ModuleList
+from . import utils
 
 __all__ = [
-    "Parameter", "Module", "Sequential",
-    "functional", "init",
+    "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict",
+    "functional", "init", "utils",
     "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
     "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Identity",

@@ -16,6 +16,16 @@ from .adam import adam_moments_
 from .optimizer import Optimizer, check_adam_hyperparameters
 
 
+def tensor_norm(a):
+    """‖a‖₂ of one tensor, computed as ``torch.linalg.vector_norm`` computes it: √(Σa²) with the
+    squares in a's dtype (a square below the dtype's range is 0, as in torch), except that the norm
+    of a one-element tensor is its magnitude ``|a₀|`` (its square may underflow: a one-element
+    bias whose update is 10⁻¹⁶⁶ has the norm 10⁻¹⁶⁶, not 0)."""
+    if a.size == 1:
+        return abs(float(a.flat[0]))
+    return math.sqrt(float(np.sum(a * a)))
+
+
 def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps, weight_decay, maximize):
     """One LAMB step in place on one parameter tensor.
 
@@ -25,7 +35,7 @@ def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps
         (2) m = β1·m + (1 − β1)·g ;  v = β2·v + (1 − β2)·g²       (Adam's moments)
         (3) r = m̂ / (√v̂ + ε),  m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
         (4) u = r + wd·w
-        (5) w = w − lr · trust_ratio(‖w‖, ‖u‖) · u
+        (5) w = w − lr · trust_ratio(‖w‖, ‖u‖) · u       (norms: tensor_norm)
     """
     g = -grad if maximize else grad  # (1)
     adam_moments_(exp_avg, exp_avg_sq, g, beta1, beta2)  # (2)
@@ -34,7 +44,7 @@ def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps
     update = m_hat / (np.sqrt(v_hat) + eps)
     if weight_decay != 0:  # (4)
         update = update + weight_decay * param
-    trust = trust_ratio(math.sqrt(float(np.sum(param * param))), math.sqrt(float(np.sum(update * update))))
+    trust = trust_ratio(tensor_norm(param), tensor_norm(update))
     param -= (lr * trust) * update  # (5)
 
 

@@ -150,6 +150,15 @@ class Optimizer:
                 )
             if not p.is_leaf:  # its update would be lost: the graph recomputes it from the leaves
                 raise ValueError("can't optimize a non-leaf Tensor")
+        first = {}
+        for i, p in enumerate(param_group["params"]):
+            if id(p) in first:
+                # torch warns ("in future, this will cause an error") and then updates the tensor twice per
+                # step, each algorithm in its own way (SGD's momentum restarts from the gradient); we refuse
+                raise ValueError("optimizer contains a parameter group with duplicate parameters: "
+                                 f"params[{first[id(p)]}] and params[{i}] are the same tensor (list each "
+                                 "parameter once, e.g. model.parameters())")
+            first[id(p)] = i
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
         _check_group_numbers(param_group, self.defaults)

@@ -1,0 +1,312 @@
+"""APIs that real training programs beyond the tutorials use, each against torch 2.13: ``Module.apply``,
+``nn.ModuleList``/``nn.ModuleDict``, ``nn.utils.clip_grad_norm_``/``clip_grad_value_``/
+``parameters_to_vector``, ``data.Subset``/``random_split``, ``inference_mode``, the comparison methods and
+functions (``ne lt le gt ge`` and torch's aliases), ``F.one_hot``, ``expand_as``, ``torch.int``, and the
+reproducibility switches (``backends.cudnn.deterministic``, ``use_deterministic_algorithms``)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import minitorch_cnn as mt
+from api_helpers import assert_close, run_both, to_numpy
+
+LIBS = (mt, torch)
+
+
+def small_net(lib):
+    class Net(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = lib.nn.ModuleList([lib.nn.Linear(4, 4) for _ in range(2)])
+            self.heads = lib.nn.ModuleDict({"cls": lib.nn.Linear(4, 3), "reg": lib.nn.Linear(4, 1)})
+            self.act = lib.nn.ReLU()
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = self.act(block(x))
+            return self.heads["cls"](x), self.heads["reg"](x)
+
+    return Net()
+
+
+# --- Module.apply, ModuleList, ModuleDict ------------------------------------------------------------------------
+def test_apply_visits_children_first_then_the_module_like_torch():
+    orders = []
+    for lib in LIBS:
+        seen = []
+        net = small_net(lib)
+        assert net.apply(lambda m: seen.append(type(m).__name__)) is net
+        orders.append(seen)
+    assert orders[0] == orders[1]
+
+
+def test_apply_initialises_weights_like_torch():
+    def init(lib):
+        def init_weights(m):
+            if isinstance(m, lib.nn.Linear):
+                lib.nn.init.constant_(m.weight, 0.25)
+                lib.nn.init.zeros_(m.bias)
+        return init_weights
+
+    ours, theirs = (small_net(lib).apply(init(lib)).state_dict() for lib in LIBS)
+    assert list(ours) == list(theirs)
+    for k in ours:
+        np.testing.assert_array_equal(to_numpy(ours[k]), to_numpy(theirs[k]), err_msg=k)
+
+
+def test_containers_register_parameters_and_print_like_torch():
+    ours, theirs = small_net(mt), small_net(torch)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert str(ours) == str(theirs)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    for o, t in zip(ours(mt.tensor(x)), theirs(torch.tensor(x))):
+        assert_close(o, t, np.float32, "forward through ModuleList/ModuleDict")
+
+
+def test_module_list_behaves_like_a_list_like_torch():
+    def program(lib):
+        ml = lib.nn.ModuleList([lib.nn.ReLU(), lib.nn.Tanh()])
+        ml.append(lib.nn.Sigmoid())
+        ml.extend([lib.nn.Identity()])
+        ml.insert(1, lib.nn.Flatten())
+        ml[0] = lib.nn.Softmax(dim=0)
+        part = ml[1:3]
+        return ([type(m).__name__ for m in ml], len(ml), type(part).__name__, [type(m).__name__ for m in part],
+                type(ml[-1]).__name__, str(ml))
+
+    assert program(mt) == program(torch)
+    for lib in LIBS:
+        with pytest.raises(TypeError):
+            lib.nn.ModuleList([lambda x: x])
+        with pytest.raises(IndexError):
+            lib.nn.ModuleList([lib.nn.ReLU()])[3]
+
+
+def test_module_dict_behaves_like_a_dict_like_torch():
+    def program(lib):
+        md = lib.nn.ModuleDict({"b": lib.nn.ReLU(), "a": lib.nn.Tanh()})
+        md["c"] = lib.nn.Sigmoid()
+        md.update([("d", lib.nn.Identity())])
+        popped = md.pop("b")
+        return (list(md.keys()), [type(m).__name__ for m in md.values()], "a" in md, len(md),
+                type(popped).__name__, [k for k in md], str(md))
+
+    assert program(mt) == program(torch)
+
+
+# --- gradient clipping -------------------------------------------------------------------------------------------
+def grads_strategy():
+    return st.lists(st.tuples(st.integers(1, 4), st.integers(1, 5)), min_size=1, max_size=3).flatmap(
+        lambda shapes: st.tuples(*(hnp.arrays(np.float64, s, elements=st.floats(-5, 5)) for s in shapes)))
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@given(grads=grads_strategy(), max_norm=st.floats(0.01, 20))
+def test_clip_grad_norm_matches_torch(norm_type, dtype, grads, max_norm):
+    results = []
+    for lib in LIBS:
+        params = [lib.zeros(*g.shape, dtype=lib.float32 if dtype == np.float32 else lib.float64,
+                            requires_grad=True) for g in grads]
+        for p, g in zip(params, grads):
+            p.grad = lib.tensor(g.astype(dtype))
+        total = lib.nn.utils.clip_grad_norm_(params, max_norm, norm_type=norm_type)
+        results.append((total, [p.grad for p in params]))
+    (ours_total, ours_grads), (their_total, their_grads) = results
+    assert_close(ours_total, their_total, dtype, "total norm")
+    for o, t in zip(ours_grads, their_grads):
+        assert_close(o, t, dtype, "clipped grad")
+
+
+def test_clip_grad_norm_skips_missing_grads_and_takes_one_tensor_like_torch():
+    outcomes = []
+    for lib in LIBS:
+        a, b = lib.ones(3, requires_grad=True), lib.ones(2, requires_grad=True)
+        a.grad = lib.tensor([3.0, 4.0, 0.0])
+        total = lib.nn.utils.clip_grad_norm_([a, b], 1.0)
+        single = lib.nn.utils.clip_grad_norm_(a, 0.5)
+        outcomes.append((round(total.item(), 6), b.grad is None, round(single.item(), 6), np.round(to_numpy(a.grad), 6).tolist()))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_clip_grad_value_and_parameter_vectors_match_torch():
+    outcomes = []
+    for lib in LIBS:
+        net = lib.nn.Linear(3, 2)
+        with lib.no_grad():
+            for i, p in enumerate(net.parameters()):
+                p.copy_(lib.arange(p.numel(), dtype=lib.float32).reshape(p.shape) - 2.5 * i)
+        net(lib.ones(4, 3) * lib.arange(3.0)).pow(2).sum().backward()
+        lib.nn.utils.clip_grad_value_(net.parameters(), 5.0)
+        vec = lib.nn.utils.parameters_to_vector(net.parameters())
+        lib.nn.utils.vector_to_parameters(vec * 2, net.parameters())
+        outcomes.append(([to_numpy(p.grad).tolist() for p in net.parameters()], to_numpy(vec).tolist(),
+                         [to_numpy(p).tolist() for p in net.parameters()]))
+    assert outcomes[0] == outcomes[1]
+
+
+# --- Subset and random_split -------------------------------------------------------------------------------------------
+def test_subset_indexes_its_dataset_like_torch():
+    outcomes = []
+    for lib in LIBS:
+        ds = lib.utils.data.TensorDataset(lib.arange(10) * 3, lib.arange(10))
+        sub = lib.utils.data.Subset(ds, [7, 2, 5])
+        loader = lib.utils.data.DataLoader(sub, batch_size=2)
+        outcomes.append((len(sub), [tuple(x.item() for x in sub[i]) for i in range(3)],
+                         [[b.tolist() for b in batch] for batch in loader]))
+    assert outcomes[0] == outcomes[1]
+
+
+@given(n=st.integers(1, 40), weights=st.lists(st.integers(1, 10), min_size=1, max_size=4))
+def test_random_split_lengths_like_torch(n, weights):
+    fractions = [w / sum(weights) for w in weights]
+    fractions[-1] = 1 - sum(fractions[:-1])  # sums to 1 in floating point as a user would write it
+
+    def program(lib):
+        ds = lib.utils.data.TensorDataset(lib.arange(n))
+        try:
+            parts = lib.utils.data.random_split(ds, fractions)
+        except ValueError as exc:
+            return ("ValueError", str(exc))
+        ids = sorted(int(p[i][0].item()) for p in parts for i in range(len(p)))
+        assert ids == list(range(n))  # disjoint, and every sample in one part
+        return [len(p) for p in parts]
+
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch warns about empty parts
+        assert program(mt) == program(torch)
+
+
+def test_random_split_with_counts_and_bad_lengths_like_torch():
+    for lib in LIBS:
+        ds = lib.utils.data.TensorDataset(lib.arange(10))
+        assert [len(p) for p in lib.utils.data.random_split(ds, [7, 3])] == [7, 3]
+        with pytest.raises(ValueError, match="Sum of input lengths does not equal the length of the input dataset!"):
+            lib.utils.data.random_split(ds, [7, 4])
+    ds = mt.utils.data.TensorDataset(mt.arange(10))
+    parts = mt.utils.data.random_split(ds, [3, 7], generator=mt.Generator().manual_seed(1))
+    assert [len(p) for p in parts] == [3, 7]
+
+
+# --- inference_mode -----------------------------------------------------------------------------------------------
+def test_inference_mode_turns_recording_off_like_torch():
+    def program(lib):
+        x = lib.ones(2, requires_grad=True)
+        with lib.inference_mode():
+            inside = (x * 2).requires_grad, lib.is_grad_enabled()
+        with lib.inference_mode(False):
+            off = (x * 2).requires_grad
+
+        @lib.inference_mode()
+        def evaluate(t):
+            return (t * 3).requires_grad
+
+        return inside, off, evaluate(x), lib.is_grad_enabled()
+
+    assert program(mt) == program(torch) == ((False, False), True, False, True)
+
+
+# --- comparisons, one_hot, expand_as ---------------------------------------------------------------------------------
+COMPARE = ["eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal"]
+
+
+@pytest.mark.parametrize("name", COMPARE)
+@given(ab=st.integers(1, 6).flatmap(lambda n: st.tuples(*(hnp.arrays(
+    np.float64, n, elements=st.one_of(st.sampled_from([0.0, 1.0, float("nan"), float("inf")]), st.floats(-2, 2)))
+    for _ in range(2)))))
+def test_comparison_methods_and_functions_match_torch(name, ab):
+    a, b = ab
+    for form in (lambda lib, x, y: getattr(x, name)(y), lambda lib, x, y: getattr(lib, name)(x, y),
+                 lambda lib, x, y: getattr(x, name)(0.5)):
+        ours, theirs = (form(lib, lib.tensor(a), lib.tensor(b)) for lib in LIBS)
+        assert_close(ours, theirs, np.float64, name)
+
+
+@pytest.mark.parametrize("num_classes", [-1, 5])
+@given(labels=hnp.arrays(np.int64, st.tuples(st.integers(1, 4), st.integers(1, 3)), elements=st.integers(0, 4)))
+def test_one_hot_matches_torch(num_classes, labels):
+    ours, theirs = (lib.nn.functional.one_hot(lib.tensor(labels), num_classes) for lib in LIBS)
+    assert_close(ours, theirs, np.int64, "one_hot")
+
+
+@pytest.mark.parametrize("bad", ["negative", "too large", "float", "empty inferred"])
+def test_one_hot_errors_like_torch(bad):
+    def call(lib):
+        args = {"negative": (lib.tensor([-1, 0]), 3), "too large": (lib.tensor([3]), 3),
+                "float": (lib.tensor([1.0]), 3), "empty inferred": (lib.zeros(0, dtype=lib.int64), -1)}[bad]
+        with pytest.raises(RuntimeError) as info:
+            lib.nn.functional.one_hot(*args)
+        return str(info.value)
+
+    assert call(mt) == call(torch)
+
+
+def test_expand_as_matches_torch_with_gradients():
+    x = np.random.default_rng(0).standard_normal((1, 3))
+    run_both(lambda lib, a: a.expand_as(lib.zeros(4, 3)) * lib.arange(12.0, dtype=a.dtype).reshape(4, 3),
+             [x], np.float64)
+    run_both(lambda lib, a: a.expand_as(lib.zeros(2, 1, 3)), [x], np.float64)
+
+
+# --- dtypes and reproducibility switches -------------------------------------------------------------------------
+def test_int_dtype_and_reproducibility_switches_exist_as_in_torch():
+    assert mt.tensor([1, 2], dtype=mt.int).dtype == mt.int32
+    assert torch.tensor([1, 2], dtype=torch.int).dtype == torch.int32
+    for lib in LIBS:
+        assert lib.backends.cudnn.is_available() in (False, True)
+    mt.backends.cudnn.deterministic = True
+    mt.backends.cudnn.benchmark = False
+    mt.use_deterministic_algorithms(True)
+    assert mt.are_deterministic_algorithms_enabled()
+    mt.use_deterministic_algorithms(False)
+    assert not mt.are_deterministic_algorithms_enabled()
+
+
+# --- state_dict values: tensors sharing the parameters' memory, as torch's -------------------------------------
+def test_state_dict_holds_detached_tensors_that_share_memory_like_torch():
+    def program(lib):
+        model = lib.nn.Linear(2, 1)
+        with lib.no_grad():
+            model.weight.fill_(1.0)
+        sd = model.state_dict()
+        best = {k: v.clone() for k, v in sd.items()}  # the usual "keep the best weights" idiom
+        opt = lib.optim.SGD(model.parameters(), lr=0.5)
+        model(lib.ones(1, 2)).sum().backward()
+        opt.step()
+        kept = model.state_dict(keep_vars=True)["weight"]
+        return (type(sd["weight"]).__name__, sd["weight"].requires_grad, sd["weight"].tolist(),
+                best["weight"].tolist(), kept is model.weight, kept.requires_grad)
+
+    ours, theirs = program(mt), program(torch)
+    assert ours == theirs and ours[0] == "Tensor"
+
+
+def test_grad_mode_decorators_work_without_parentheses_like_torch():
+    def program(lib):
+        @lib.no_grad
+        def evaluate(t):
+            return (t * 2).requires_grad, lib.is_grad_enabled()
+
+        @lib.enable_grad
+        def train_step(t):
+            return (t * 2).requires_grad
+
+        @lib.inference_mode
+        def infer(t):
+            return (t * 2).requires_grad
+
+        x = lib.ones(2, requires_grad=True)
+        with lib.no_grad():
+            inside = train_step(x)
+        return evaluate(x), inside, infer(x), lib.is_grad_enabled(), evaluate.__name__
+
+    assert program(mt) == program(torch) == ((False, False), True, False, True, "evaluate")
