@@ -1,7 +1,8 @@
-"""Register-tiled direct convolution for "same" convolutions with many input channels (C_in ≥ 4).
+"""Register-tiled direct convolution for "same" convolutions (the lecture's 3×3 layers, any channel count).
 
 The im2col path turns a 16→32 3×3 convolution into three skinny matrix products (32 rows, inner
-dimension 144) that BLAS runs far below its speed. This path computes the same sums directly, on
+dimension 144) that BLAS runs far below its speed; ``direct_conv.py`` does 3 multiply-adds per
+4 loads and a pass per tap for dX. This path computes the same sums directly, on
 the image laid out on a flat zero-padded grid, like the ``direct`` path, but schedules them so that
 each pass over the grid does many multiply-adds per value it loads and stores.
 
@@ -56,7 +57,8 @@ import numpy as np
 from .conv_geometry import Conv2dGeometry
 from .direct_conv import _in_parallel, _spread_grad
 
-#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L)
+#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L; the passes
+#: below are written out for 4)
 TILE_OUT = 4
 
 
