@@ -18,7 +18,8 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__ = ["Compose", "ToImage", "ToDtype", "Normalize", "ToTensor", "Lambda"]
+__all__ = ["Compose", "ToImage", "ToDtype", "Normalize", "ToTensor", "Lambda", "RandomHorizontalFlip",
+           "RandomVerticalFlip", "RandomCrop", "CenterCrop"]
 
 
 def _array_of(inpt, who: str) -> np.ndarray:
@@ -233,3 +234,7 @@ class Lambda(Transform):
 
     def __call__(self, inpt):
         return self.lambd(inpt)
+
+
+# random augmentation (and CenterCrop) live in augment.py; imported last, since augment.py uses Transform
+from .augment import CenterCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip  # noqa: E402
