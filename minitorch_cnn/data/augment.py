@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import random as _random
 from ..tensor import Tensor
-from .transforms import Transform
+from .transform_base import Transform
 
 
 def _hw_axes(inpt):

@@ -17,6 +17,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..tensor import Tensor
+from .augment import CenterCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip  # augment.py
+from .transform_base import Transform
 
 __all__ = ["Compose", "ToImage", "ToDtype", "Normalize", "ToTensor", "Lambda", "RandomHorizontalFlip",
            "RandomVerticalFlip", "RandomCrop", "CenterCrop"]
@@ -28,19 +30,6 @@ def _array_of(inpt, who: str) -> np.ndarray:
     if isinstance(inpt, np.ndarray):
         return inpt
     raise TypeError(f"{who}: expected a Tensor or a NumPy array, got {type(inpt).__name__}")
-
-
-class Transform:
-    """Base class: a callable with a torch-like ``repr`` built from :meth:`extra_repr`."""
-
-    def __call__(self, inpt):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def extra_repr(self) -> str:
-        return ""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.extra_repr()})"
 
 
 class Compose(Transform):
@@ -235,6 +224,3 @@ class Lambda(Transform):
     def __call__(self, inpt):
         return self.lambd(inpt)
 
-
-# random augmentation (and CenterCrop) live in augment.py; imported last, since augment.py uses Transform
-from .augment import CenterCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip  # noqa: E402
