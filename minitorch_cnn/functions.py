@@ -111,6 +111,8 @@ bmm, dot, split, chunk = _method("bmm"), _method("dot"), _method("split"), _meth
 sort, topk, norm = _method("sort"), _method("topk"), _method("norm")
 eq, ne, lt, le, gt, ge = (_method(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+prod, logsumexp, index_select = _method("prod"), _method("logsumexp"), _method("index_select")
+tril, triu, unflatten = _method("tril"), _method("triu"), _method("unflatten")
 
 
 def is_tensor(obj) -> bool:

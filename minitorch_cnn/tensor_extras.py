@@ -1,6 +1,7 @@
 """More Tensor methods that small image and MLP programs reach for: logical and bitwise operators
 (``~ & | ^``), NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
-masked_fill, cumsum, bmm/dot, chunk/split, sort/topk. ``Tensor`` inherits them from
+masked_fill, cumsum, bmm/dot, chunk/split, sort/topk; and prod, logsumexp, index_select, tril/triu,
+unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
 :class:`TensorExtrasMixin`; the differentiable ones apply Functions from :mod:`minitorch_cnn.ops.selection`.
 """
 from __future__ import annotations
@@ -9,8 +10,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from .dtypes import bool_, int64
-from .ops import selection as S
+from .dtypes import bool_, get_default_dtype, int64
+from .ops import more_ops as M, selection as S
+from .ops.reduction import _norm_dims
 
 
 def _named(kind):
@@ -22,7 +24,61 @@ def _named(kind):
 SortResult, TopkResult = _named("sort"), _named("topk")
 
 
-class TensorExtrasMixin:
+def _index_vector(index, dim_size: int, who: str) -> np.ndarray:
+    arr = getattr(index, "array", None)
+    if arr is None or arr.dtype not in (np.int64, np.int32) or arr.ndim > 1:
+        raise (IndexError if arr is not None and arr.ndim > 1 else RuntimeError)(
+            f"{who}(): Expected a 1-D index tensor of dtype int32 or int64"
+            + ("" if arr is None else f", got {arr.dtype.name} with {arr.ndim} dims"))
+    if arr.size and (arr.min() < -dim_size or arr.max() >= dim_size):
+        raise IndexError("index out of range in self")
+    return arr.reshape(-1)
+
+
+class TensorMoreMixin:
+    """prod, logsumexp, index_select, tril/triu, unflatten (ops/more_ops.py); ``self`` is a Tensor."""
+
+    def prod(self, dim=None, keepdim: bool = False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if t.dtype.kind in "biu" and dtype is None:  # torch multiplies bool and ints in int64
+            t = t.to(int64)
+        if dim is None:
+            return M.Prod.apply(t)
+        return M.ProdDim.apply(t, _norm_dims(dim, t.ndim, "prod")[0] if t.ndim else 0, keepdim)
+
+    def logsumexp(self, dim, keepdim: bool = False):
+        t = self if self.dtype.kind == "f" else self.to(get_default_dtype())
+        return M.LogSumExp.apply(t, _norm_dims(dim, t.ndim, "logsumexp") if t.ndim else (), keepdim)
+
+    def index_select(self, dim: int, index):
+        d = _norm_dims(dim, self.ndim, "index_select")[0] if self.ndim else 0
+        idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select")
+        return M.IndexSelect.apply(self, idx, d)
+
+    def _triangle(self, fn, diagonal, name):
+        if self.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return fn.apply(self, int(diagonal))
+
+    def tril(self, diagonal: int = 0):
+        return self._triangle(M.Tril, diagonal, "tril")
+
+    def triu(self, diagonal: int = 0):
+        return self._triangle(M.Triu, diagonal, "triu")
+
+    def unflatten(self, dim: int, sizes):
+        """Split dimension ``dim`` into ``sizes`` (one entry may be -1): a view, as torch."""
+        d = _norm_dims(dim, self.ndim, "unflatten")[0]
+        sizes = tuple(int(s) for s in sizes)
+        known = int(np.prod([s for s in sizes if s != -1]))
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[d]) or (
+                -1 in sizes and (known == 0 or self.shape[d] % known)):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                               f"({self.shape[d]}) in the input tensor")
+        return self.view(*self.shape[:d], *sizes, *self.shape[d + 1:])
+
+
+class TensorExtrasMixin(TensorMoreMixin):
     """The methods listed in the module docstring; ``self`` is always a Tensor."""
 
     # -- logical / bitwise (no gradient) ------------------------------------------------------------
@@ -240,3 +296,4 @@ class TensorExtrasMixin:
         values, indices = self.sort(d, descending=largest)
         index = (slice(None),) * d + (slice(0, k),)
         return TopkResult(values[index], type(self)(indices.array[index]))
+

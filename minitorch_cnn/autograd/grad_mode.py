@@ -43,6 +43,12 @@ class _GradMode(contextlib.ContextDecorator):
 
     mode = True
 
+    def __new__(cls, *args, **kwargs):
+        # ``@no_grad`` without parentheses (torch allows it): called with the function to decorate
+        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], bool):
+            return cls()(args[0])
+        return super().__new__(cls)
+
     def __enter__(self):
         self.prev = _grad_enabled
         global_set(self.mode)

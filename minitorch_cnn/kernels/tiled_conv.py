@@ -2,7 +2,7 @@
 
 The im2col path turns a 16→32 3×3 convolution into three skinny matrix products (32 rows, inner
 dimension 144) that BLAS runs far below its speed. This path computes the same sums directly, on
-the image laid out on its zero-padded grid, as the ``direct`` path does, but schedules them so that
+the image laid out on a flat zero-padded grid, like the ``direct`` path, but schedules them so that
 each pass over the grid does many multiply-adds per value it loads and stores.
 
 The grid: each image's rows, each followed by p_w zeros, Wp = W + p_w apart, with p_h rows of zeros
@@ -127,12 +127,15 @@ def conv2d_weight_grad(x, dy, geo):
 # ---------------------------------------------------------------------------------------------
 # Numba twins: the register tile
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True, nogil=True, inline="always")
-def _run_length(length):
-    """The passes run over ``length`` grid positions rounded up to a multiple of 8 (a vector of 8
-    float32), so the vectorised loop has no scalar remainder; the extra positions are garbage like
-    the padding columns (14×14: 210 → 216 positions; without the rounding it ran 5 % slower)."""
-    return -(-length // 8) * 8
+def _run_length(geo):
+    """The length L of a pass: the grid positions of the H output rows, H·Wp, rounded up to a
+    multiple of 8 (a vector of 8 float32), so the vectorised loop has no scalar remainder; the extra
+    positions are garbage like the padding columns (14×14: 210 → 216; without the rounding it ran
+    5 % slower). The kernels allocate their buffers themselves, with ``np.empty`` only (each other
+    allocation function costs the first compile ~0.3 s): passed in from NumPy instead (arrays that may
+    start 16 bytes into a cache line, and that LLVM cannot tell apart) the same buffers ran 2–5 %
+    slower, though the forward kernel compiled ~0.4 s faster."""
+    return -(-geo.h * (geo.w + geo.padding[1]) // 8) * 8
 
 
 @numba.njit(cache=True, nogil=True)
@@ -151,10 +154,9 @@ def _grid_image(src, b, ph, pw, dst):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4):
-    """a_k[q] += Σ_j w4[k, j] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 accumulator rows
-    a_0..a_3: one kernel row of a 3-wide kernel in one pass, its 12 weights in registers."""
-    L = a0.size
+def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4, L):
+    """a_k[q] += Σ_j w4[k, j] · xrow[q + r + j·col_step], j = 0, 1, 2, q < L, for the 4 accumulator
+    rows a_0..a_3: one kernel row of a 3-wide kernel in one pass, its 12 weights in registers."""
     w00, w01, w02 = w4[0, 0], w4[0, 1], w4[0, 2]
     w10, w11, w12 = w4[1, 0], w4[1, 1], w4[1, 2]
     w20, w21, w22 = w4[2, 0], w4[2, 1], w4[2, 2]
@@ -171,10 +173,9 @@ def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _tile_row_any(a0, a1, a2, a3, xrow, r, col_step, w4):
+def _tile_row_any(a0, a1, a2, a3, xrow, r, col_step, w4, L):
     """The same for a kernel row of any width, one tap per pass (a 4 × 1 tile). (A separate function:
     with both loops in one body LLVM compiled the 3-tap loop ~20 % slower.)"""
-    L = a0.size
     for j in range(w4.shape[1]):
         w0, w1, w2, w3 = w4[0, j], w4[1, j], w4[2, j], w4[3, j]
         x0 = xrow[r + j * col_step:r + j * col_step + L]
@@ -187,15 +188,16 @@ def _tile_row_any(a0, a1, a2, a3, xrow, r, col_step, w4):
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
-def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi):
+def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi, length):
     """y[b] for images [b_lo, b_hi). ``tiles[t, c, i]`` is the (4, kw) block of weights of output
     channels 4t..4t+3 (padded with zeros past C_out), input channel c, kernel row i; ``bias4`` is
-    padded likewise; the first ``c_out`` channels are written."""
+    padded likewise; the first ``c_out`` channels are written. ``length``: :func:`_run_length`."""
     n, c, h, w = x.shape
     n_tiles, _, kh, _, kw = tiles.shape
     wp = w + pw
-    L = _run_length(h * wp)
-    xp = np.zeros((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)  # zeros never overwritten
+    L = length // 8 * 8  # = length; written so that LLVM knows the loops have no remainder
+    xp = np.empty((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
+    xp[:] = 0  # only the pixels are written below
     acc = np.empty((4, L), dtype=x.dtype)
     for b in range(b_lo, b_hi):
         _grid_image(x, b, ph, pw, xp)
@@ -205,9 +207,9 @@ def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi):
             for ci in range(c):
                 for i in range(kh):
                     if kw == 3:
-                        _tile_row3(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i])
+                        _tile_row3(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i], L)
                     else:
-                        _tile_row_any(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i])
+                        _tile_row_any(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i], L)
             for k in range(min(4, c_out - 4 * t)):
                 yo = y[b, 4 * t + k]
                 for oh in range(h):
@@ -241,7 +243,8 @@ def conv2d_forward_numba(x, weight, bias, geo):
     bias4 = _padded_out(bias if bias is not None else np.zeros(geo.c_out, dtype=x.dtype), 4 * tiles.shape[0])
     x = np.ascontiguousarray(x)
     y = np.empty(geo.out_shape, dtype=x.dtype)
-    _in_parallel(lambda lo, hi: _forward_images(x, tiles, bias4, geo.c_out, ph, pw, dh, dw, y, lo, hi), geo.n)
+    length = _run_length(geo)
+    _in_parallel(lambda lo, hi: _forward_images(x, tiles, bias4, geo.c_out, ph, pw, dh, dw, y, lo, hi, length), geo.n)
     return y
 
 
@@ -251,11 +254,10 @@ def conv2d_input_grad_numba(dy, weight, geo):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
-    """out4[k, j] += Σ_q g_k[q] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 gradient rows
+def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
+    """out4[k, j] += Σ_(q<L) g_k[q] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 gradient rows
     g_0..g_3 (out4: (4, 3) float64): 12 running sums in one pass, reassociated into vectorised
     partial sums in the dtype of g (``zero`` is a 0 of it)."""
-    L = g0.size
     x0 = xrow[r:r + L]
     x1 = xrow[r + col_step:r + col_step + L]
     x2 = xrow[r + 2 * col_step:r + 2 * col_step + L]
@@ -290,9 +292,8 @@ def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _dots_tile_row_any(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
+def _dots_tile_row_any(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
     """The same for a kernel row of any width, one tap per pass (4 running sums)."""
-    L = g0.size
     for j in range(out4.shape[1]):
         x0 = xrow[r + j * col_step:r + j * col_step + L]
         s0 = s1 = s2 = s3 = zero
@@ -309,14 +310,15 @@ def _dots_tile_row_any(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
-def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi):
-    """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW."""
+def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi, length, zero):
+    """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW. ``length``:
+    :func:`_run_length`; ``zero``: a 0 of x's dtype (the dot products' partial sums)."""
     n, c, h, w = x.shape
     wp = w + pw
-    L = _run_length(h * wp)
-    xp = np.zeros((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
-    dyp = np.empty((c_out4, L), dtype=dy.dtype)  # 0 past the grid and in rows past dy's C_out
-    zero = np.zeros(1, dtype=x.dtype)[0]
+    L = length // 8 * 8  # = length; written so that LLVM knows the loops have no remainder
+    xp = np.empty((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
+    xp[:] = 0  # only the pixels are written below
+    dyp = np.empty((c_out4, L), dtype=dy.dtype)  # each image's dy on the grid: 0 in the garbage and past C_out
     for b in range(b_lo, b_hi):
         _grid_image(x, b, ph, pw, xp)
         _spread_grad(dy, b, wp, dyp)
@@ -325,10 +327,10 @@ def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi)
                 for i in range(kh):
                     if kw == 3:
                         _dots_tile_row3(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
-                                        dw64[o0:o0 + 4, ci, i], zero)
+                                        dw64[o0:o0 + 4, ci, i], zero, L)
                     else:
                         _dots_tile_row_any(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
-                                           dw64[o0:o0 + 4, ci, i], zero)
+                                           dw64[o0:o0 + 4, ci, i], zero, L)
 
 
 def conv2d_weight_grad_numba(x, dy, geo):
@@ -338,10 +340,11 @@ def conv2d_weight_grad_numba(x, dy, geo):
     (ph, pw), (dh, dw) = geo.padding, geo.dilation
     c_out4 = -(-geo.c_out // 4) * 4
     x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    length = _run_length(geo)
 
     def part(lo, hi):
         dw64 = np.zeros((c_out4, geo.c_in, geo.kh, geo.kw))
-        _weight_grad_images(x, dy, c_out4, geo.kh, geo.kw, ph, pw, dh, dw, dw64, lo, hi)
+        _weight_grad_images(x, dy, c_out4, geo.kh, geo.kw, ph, pw, dh, dw, dw64, lo, hi, length, x.dtype.type(0))
         return dw64
 
     return sum(_in_parallel(part, geo.n))[:geo.c_out].astype(x.dtype)

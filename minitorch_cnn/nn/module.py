@@ -272,13 +272,17 @@ class Module:
         check_device("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
 
     # -- state -------------------------------------------------------------------------------
-    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
-        """Every parameter and persistent buffer by dotted name (torch's keys and order), as NumPy
-        array copies."""
+    def state_dict(self, *, keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
+        """Every parameter and persistent buffer by dotted name (torch's keys and order).
+
+        As in torch, the values are ``detach()``-ed tensors that *share memory* with the parameters: a
+        later ``optimizer.step()`` changes them too, which is why "keep the best weights" code copies
+        (``{k: v.clone() for k, v in model.state_dict().items()}`` or ``copy.deepcopy``).
+        ``keep_vars=True`` gives the Parameters themselves."""
         out = OrderedDict()
         for name, t in self._named_state():
             if name not in out:
-                out[name] = t.array.copy()
+                out[name] = t if keep_vars else t.detach()
         return out
 
     def load_state_dict(self, state_dict, strict: bool = True):
