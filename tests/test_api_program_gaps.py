@@ -415,3 +415,22 @@ def test_new_ops_name_their_nodes_like_torch(expr):
                 "triu": lambda: x.triu(1)}[expr]().grad_fn
 
     assert structure_of(build(mt)) == structure_of(build(torch))
+
+
+def test_concat_dataset_and_dataset_addition_like_torch():
+    def program(lib):
+        a = lib.utils.data.TensorDataset(lib.arange(3), lib.arange(3) * 10)
+        b = lib.utils.data.TensorDataset(lib.arange(5, 7), lib.arange(5, 7) * 10)
+        both = lib.utils.data.ConcatDataset([a, b, a])
+        added = a + b
+        loader = lib.utils.data.DataLoader(both, batch_size=4)
+        errors = []
+        for i in (-9, 8):
+            try:
+                both[i]
+            except (ValueError, IndexError) as exc:
+                errors.append(type(exc).__name__)
+        return (len(both), both.cumulative_sizes, [int(both[i][1].item()) for i in range(-8, 8)],
+                type(added).__name__, len(added), [[t.tolist() for t in batch] for batch in loader], errors)
+
+    assert program(mt) == program(torch)
