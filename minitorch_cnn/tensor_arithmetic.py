@@ -86,6 +86,13 @@ class ArithmeticMixin:
     """The arithmetic and comparison methods of Tensor (``self`` is always a Tensor)."""
 
     def _binary(self, fn, other, reverse=False):
+        if fn in (Sub, Rsub):
+            bools = (self.dtype == bool_) + (isinstance(other, (bool, np.bool_))
+                                             or getattr(other, "dtype", None) == bool_)
+            if bools:  # torch: `-` with a bool is refused (NumPy would subtract as ints or floats)
+                what = "two bool tensors" if bools == 2 else "a bool tensor"
+                raise RuntimeError(f"Subtraction, the `-` operator, with {what} is not supported. If you are trying "
+                                   "to invert a mask, use the `~` or `logical_not()` operator instead.")
         a, b = _as_operands(self, other)
         if reverse:
             a, b = b, a
@@ -130,6 +137,8 @@ class ArithmeticMixin:
         return Div.apply(a, b)
 
     def __pow__(self, other):
+        if self.dtype == bool_ and getattr(other, "dtype", None) == bool_:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if isinstance(other, int) and other < 0 and self.dtype.kind in "iub":
                 raise RuntimeError("Integers to negative integer powers are not allowed.")

@@ -142,7 +142,9 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     # -- rounding (zero gradient) ----------------------------------------------------------------------
     def _round(self, how):
-        return self if self.dtype.kind in "iub" else S.Round.apply(self, how)
+        if self.dtype.kind == "b":  # torch rounds ints (to themselves) but has no bool kernel
+            raise NotImplementedError(f'"{how}" not implemented for \'Bool\'')
+        return self if self.dtype.kind in "iu" else S.Round.apply(self, how)
 
     def round(self):
         """Round half to even, as torch and NumPy."""

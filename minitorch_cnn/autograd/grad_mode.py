@@ -18,7 +18,10 @@ class set_grad_enabled(contextlib.ContextDecorator):
     """Turn graph recording on or off inside a ``with`` block (or for a decorated function)."""
 
     def __init__(self, mode: bool):
-        self.mode = bool(mode)
+        if not isinstance(mode, bool):  # torch: 'no' or 1 is a TypeError (bool('no') would be True)
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{type(mode).__name__}")
+        self.mode = mode
         self.prev = _grad_enabled
         global_set(self.mode)
 

@@ -108,19 +108,24 @@ def can_direct_conv2d(geometry: Conv2dGeometry) -> bool:
     return geometry.groups == 1 and geometry.is_same
 
 
+def can_tiled_conv2d(geometry: Conv2dGeometry) -> bool:
+    """The tiled kernels handle the "same" convolutions of groups 1 whose kernel is 3 wide."""
+    return can_direct_conv2d(geometry) and geometry.kw == 3
+
+
 def conv2d_path(geometry: Conv2dGeometry) -> str:
     """``"tiled"`` for a "same" convolution with a 3-wide kernel on images of at least
     ``TILED_MIN_PIXELS`` pixels (the lecture's 3×3 layers, any channel count);
     else ``"direct"`` for a skinny "same" convolution (C_in·kh·kw ≤ ``DIRECT_MAX_TAPS``); else
-    ``"im2col"`` (any geometry). Both direct kernels take exactly the "same" convolutions of groups 1."""
-    direct = can_direct_conv2d(geometry)
-    if direct and geometry.kw == 3 and geometry.h * geometry.w >= TILED_MIN_PIXELS:
+    ``"im2col"`` (any geometry)."""
+    direct, tiled = can_direct_conv2d(geometry), can_tiled_conv2d(geometry)
+    if tiled and geometry.h * geometry.w >= TILED_MIN_PIXELS:
         natural = "tiled"
     elif direct and geometry.taps <= DIRECT_MAX_TAPS:
         natural = "direct"
     else:
         natural = "im2col"
-    return _decide("conv2d", natural, {"direct": direct, "tiled": direct}, lambda: f"the convolution {geometry}")
+    return _decide("conv2d", natural, {"direct": direct, "tiled": tiled}, lambda: f"the convolution {geometry}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ def check_adam_hyperparameters(lr, betas, weight_decay, eps=None) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
     if eps is not None and not 0.0 <= eps:
         raise ValueError(f"Invalid epsilon value: {eps}")
+    if isinstance(betas, str) or any(not (_is_real(b) or hasattr(b, "item")) for b in list(betas)[:2]):
+        raise TypeError(f"betas must be a pair of numbers, e.g. (0.9, 0.999), got {betas!r}")
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")

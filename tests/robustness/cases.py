@@ -562,6 +562,35 @@ add("probe", {
     "load_state_dict strict=False names": "m = nn.Linear(3, 2)\nsd = dict(m.state_dict())\ndel sd['bias']\n"
                                           "sd['x'] = A(1)\nr = m.load_state_dict(sd, strict=False)\n"
                                           "result = [list(r.missing_keys), list(r.unexpected_keys)]",
+    # bool tensors: torch has no `-`, rounding, relu, argmax or bool**bool for them (NumPy computed them)
+    "float - bool 0-d": "A(3) - T.tensor(True)",
+    "bool - int": "T.tensor([True, False]) - 1",
+    "int - bool": "1 - T.tensor([True, False])",
+    "float - True": "A(2) - True",
+    "bool - bool": "T.tensor([True]) - T.tensor([False])",
+    "bool sub method": "T.tensor([True]).sub(T.tensor([True]))",
+    "bool ** bool": "T.tensor([True, False]) ** T.tensor([True, True])",
+    "bool ** 2": "T.tensor([True, False]) ** 2",
+    "2 ** bool": "2 ** T.tensor([True, False])",
+    "float ** bool": "A(2) ** T.tensor([True, False])",
+    "floor of bool": "T.floor(T.tensor([True, False]))",
+    "round of bool": "T.tensor([True]).round()",
+    "trunc of int": "T.trunc(I([3, -2]))",
+    "ceil of uint8": "T.ceil(T.tensor([7], dtype=T.uint8))",
+    "relu of bool": "F.relu(T.tensor([True, False]))",
+    "ReLU module of bool": "nn.ReLU()(T.tensor([True, False]))",
+    "argmax of bool": "T.argmax(T.tensor([False, True]))",
+    "argmin of bool, dim": "T.tensor([[False, True]]).argmin(dim=1)",
+    "max of bool": "T.tensor([False, True]).max()",
+    # grad mode and optimizer hyperparameters of the wrong type
+    "set_grad_enabled('no')": "T.set_grad_enabled('no')",
+    "set_grad_enabled(1)": "T.set_grad_enabled(1)",
+    "set_grad_enabled(False) then True": "T.set_grad_enabled(False)\nT.set_grad_enabled(True)\n"
+                                         "result = (A(2, requires_grad=True) * 2).requires_grad",
+    "Adam betas str": "optim.Adam([Param(A(2))], betas='ab')",
+    "Adam betas with a str": "optim.Adam([Param(A(2))], betas=(0.9, 'x'))",
+    "Adam betas list": "p = Param(A(2))\nopt = optim.Adam([p], lr=0.1, betas=[0.8, 0.9])\np.grad = A(2, seed=4)\n"
+                       "opt.step()\nresult = p",
     # an optimizer given one parameter twice (torch warns, then updates it twice its own way)
     "Momentum duplicate param step": "p = Param(A(2))\nopt = optim.SGD([p, p], lr=0.1, momentum=0.9)\n"
                                      "p.grad = A(2, seed=4)\nopt.step()\nresult = p",
