@@ -415,3 +415,38 @@ def test_new_ops_name_their_nodes_like_torch(expr):
                 "triu": lambda: x.triu(1)}[expr]().grad_fn
 
     assert structure_of(build(mt)) == structure_of(build(torch))
+
+
+def test_concat_dataset_and_dataset_addition_like_torch():
+    def program(lib):
+        a = lib.utils.data.TensorDataset(lib.arange(3), lib.arange(3) * 10)
+        b = lib.utils.data.TensorDataset(lib.arange(5, 7), lib.arange(5, 7) * 10)
+        both = lib.utils.data.ConcatDataset([a, b, a])
+        added = a + b
+        loader = lib.utils.data.DataLoader(both, batch_size=4)
+        errors = []
+        for i in (-9, 8):
+            try:
+                both[i]
+            except (ValueError, IndexError) as exc:
+                errors.append(type(exc).__name__)
+        return (len(both), both.cumulative_sizes, [int(both[i][1].item()) for i in range(-8, 8)],
+                type(added).__name__, len(added), [[t.tolist() for t in batch] for batch in loader], errors)
+
+    assert program(mt) == program(torch)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@given(x=hnp.arrays(np.float64, (3, 4), elements=st.one_of(st.just(0.0), st.floats(0.1, 3), st.floats(-3, -0.1))),
+       y=hnp.arrays(np.float64, (3, 4), elements=st.one_of(st.floats(0.1, 3), st.floats(-3, -0.1))))
+def test_normalize_and_cosine_similarity_match_torch_with_gradients(dim, x, y):
+    run_both(lambda lib, a: lib.nn.functional.normalize(a, dim=dim), [x], np.float64)
+    run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b, dim=dim), [x, y], np.float64)
+    # (magnitudes ≥ 0.1 or exactly 0: vectors with norms near eps have gradients ~1e6, whose float64
+    # rounding would need a looser tolerance; the zero rows exercise the clamps)
+
+
+def test_cosine_similarity_differentiates_the_unclamped_norm_like_torch():
+    x = np.full((2, 3), 4.8e-9)
+    y = np.ones((2, 3))
+    ours, theirs = run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b), [x, y], np.float64)
