@@ -51,10 +51,10 @@ PATHS: dict[str, tuple[str, ...]] = {
 #: pay for itself.
 TILED_MIN_PIXELS = 100
 
-#: conv2d: direct (where tiled is not chosen) when ``C_in·kh·kw`` (im2col's rows) is at most this — 1
-#: or 3 channels at 3×3: such skinny matrices run far below BLAS's speed. Conv2d fwd+bwd, batch 64, vs im2col + BLAS: 1 thread,
-#: 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms, 3→16 32×32 1.79–2.01 vs 1.90–2.08 ms; 2 threads
-#: 1.18 → 0.55 ms and 2.21 → 1.20 ms.
+#: conv2d: direct (where tiled is not chosen) when ``C_in·kh·kw`` (im2col's rows) is at most this —
+#: 1 or 3 channels at 3×3: such skinny matrices run far below BLAS's speed. Conv2d fwd+bwd, batch 64,
+#: vs im2col + BLAS: 1 thread, 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms, 3→16 32×32 1.79–2.01 vs
+#: 1.90–2.08 ms; 2 threads 1.18 → 0.55 ms and 2.21 → 1.20 ms.
 DIRECT_MAX_TAPS = 27
 
 #: optimizer_update: parameters of at least this many elements take the parallel build (memory-bound;
