@@ -450,3 +450,18 @@ def test_cosine_similarity_differentiates_the_unclamped_norm_like_torch():
     x = np.full((2, 3), 4.8e-9)
     y = np.ones((2, 3))
     ours, theirs = run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b), [x, y], np.float64)
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_factories_take_the_shape_as_size_keyword_like_torch(name):
+    def program(lib):
+        f = getattr(lib, name)
+        made = [f(size=(2, 3)), f(size=[4]), f(size=()), f(2, 3), f((2, 3)), f(size=(2, 1), dtype=lib.float64)]
+        try:
+            f(2, size=(2,))
+            both = "ok"
+        except TypeError:
+            both = "TypeError"
+        return [(tuple(t.shape), str(t.dtype).replace("torch.", "")) for t in made], both
+
+    assert program(mt) == program(torch)
