@@ -1,7 +1,7 @@
 """More Tensor methods that small image and MLP programs reach for: logical and bitwise operators
 (``~ & | ^``), NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
 masked_fill, cumsum, bmm/dot, chunk/split, sort/topk; and prod, logsumexp, index_select, tril/triu,
-unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
+outer, unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
 :class:`TensorExtrasMixin`; the differentiable ones apply Functions from :mod:`minitorch_cnn.ops.selection`.
 """
 from __future__ import annotations
@@ -65,6 +65,15 @@ class TensorMoreMixin:
 
     def triu(self, diagonal: int = 0):
         return self._triangle(M.Triu, diagonal, "triu")
+
+    def outer(self, vec2):
+        """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.view(-1, 1) * vec2``, as torch builds it."""
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+        return self.view(self.shape[0], 1) * vec2
+
+    ger = outer
 
     def unflatten(self, dim: int, sizes):
         """Split dimension ``dim`` into ``sizes`` (one entry may be -1): a view, as torch."""

@@ -465,3 +465,19 @@ def test_factories_take_the_shape_as_size_keyword_like_torch(name):
         return [(tuple(t.shape), str(t.dtype).replace("torch.", "")) for t in made], both
 
     assert program(mt) == program(torch)
+
+
+def test_outer_matches_torch_with_gradients_and_nodes():
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal(3), rng.standard_normal(4)
+    run_both(lambda lib, x, y: lib.outer(x, y), [a, b], np.float64)
+    run_both(lambda lib, x, y: x.outer(y), [a, b], np.float64)
+    run_both(lambda lib, x, y: lib.ger(x, y), [a, b], np.float64)
+    ours, theirs = (structure_of(lib.outer(lib.ones(2, requires_grad=True), lib.ones(3, requires_grad=True)).grad_fn)
+                    for lib in LIBS)
+    assert ours == theirs
+    ours, theirs = (lib.outer(lib.tensor([1, 2]), lib.tensor([1.5])) for lib in LIBS)
+    assert_close(ours, theirs, np.float32, "outer promotes like *")
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="Expected 1-D argument self, but got 2-D"):
+            lib.outer(lib.ones(2, 2), lib.ones(2))
