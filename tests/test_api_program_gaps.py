@@ -481,3 +481,38 @@ def test_outer_matches_torch_with_gradients_and_nodes():
     for lib in LIBS:
         with pytest.raises(RuntimeError, match="Expected 1-D argument self, but got 2-D"):
             lib.outer(lib.ones(2, 2), lib.ones(2))
+
+
+@given(x=hnp.arrays(np.int64, st.integers(1, 12), elements=st.integers(0, 6)), minlength=st.integers(0, 9))
+def test_unique_and_bincount_match_torch(x, minlength):
+    def program(lib):
+        t = lib.tensor(x)
+        u, inv, counts = lib.unique(t, return_inverse=True, return_counts=True)
+        w = lib.arange(len(x), dtype=lib.float32) / 2
+        return [a.tolist() for a in (t.unique(), u, inv, counts, lib.bincount(t), t.bincount(minlength=minlength),
+                                     lib.bincount(t, weights=w))] + [str(lib.bincount(t, weights=w).dtype)[-7:]]
+
+    assert program(mt) == program(torch)
+
+
+def test_unique_of_floats_rows_and_nans_like_torch():
+    def program(lib):
+        f = lib.tensor([2.0, float("nan"), 1.0, float("nan"), 2.0], requires_grad=True)
+        u = f.unique()
+        rows = lib.tensor([[1, 2], [1, 2], [3, 4]]).unique(dim=0, return_counts=True)
+        try:
+            u.sum().backward()
+            err = None
+        except RuntimeError as exc:
+            err = str(exc)
+        return (str(u.detach().tolist()), u.requires_grad, u.grad_fn.name(), [r.tolist() for r in rows], err)
+
+    assert program(mt) == program(torch)
+
+
+def test_bincount_errors_like_torch():
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral inputs."):
+            lib.bincount(lib.tensor([-1, 2]))
+        with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Float'"):
+            lib.bincount(lib.tensor([1.0]))
