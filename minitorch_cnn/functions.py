@@ -8,6 +8,7 @@ import functools
 
 from .autograd.grad_mode import is_grad_enabled
 from .creation import tensor
+from .dtypes import _promote
 from .ops.reduction import _norm_dims
 from .ops.shape import Cat, Stack
 from .tensor import Tensor
@@ -21,9 +22,21 @@ def _empty_list(name):
     return ShapeError(f"{name}: expected a non-empty list of Tensors")
 
 
+def _joined(tensors, name):
+    """The tensors to join, each in the dtype torch gives the result (``torch.result_type`` over all of
+    them: ``cat([float32, int64])`` is float32, where NumPy's concatenate would make float64)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
+    dt = None
+    for t in tensors:
+        dt = _promote(dt, t.dtype)
+    return [t if t.dtype == dt else t.to(dt) for t in tensors]
+
+
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new axis ``dim`` (differentiable)."""
-    tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
+    tensors = _joined(tensors, "stack")
     if not tensors:
         raise _empty_list("stack")
     shapes = {tuple(t.shape) for t in tensors}
@@ -37,7 +50,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing axis ``dim`` (differentiable)."""
-    tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
+    tensors = _joined(tensors, "cat")
     if not tensors:
         raise _empty_list("cat")
     d = _norm_dims(dim, tensors[0].ndim, "cat")[0]
@@ -98,6 +111,10 @@ bmm, dot, split, chunk = _method("bmm"), _method("dot"), _method("split"), _meth
 sort, topk, norm = _method("sort"), _method("topk"), _method("norm")
 eq, ne, lt, le, gt, ge = (_method(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+prod, logsumexp, index_select = _method("prod"), _method("logsumexp"), _method("index_select")
+tril, triu, unflatten = _method("tril"), _method("triu"), _method("unflatten")
+outer, ger = _method("outer"), _method("ger")
+unique, bincount = _method("unique"), _method("bincount")
 
 
 def is_tensor(obj) -> bool:

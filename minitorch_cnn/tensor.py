@@ -41,7 +41,7 @@ def check_numpy_array(a: np.ndarray) -> None:
     arrays (TypeError), and arrays in the non-native byte order (ValueError: the Numba kernels would
     fail to compile for them, and NumPy arithmetic on them is slow). Complex arrays are refused too
     (torch accepts them; this engine has no complex arithmetic)."""
-    if a.dtype.kind not in "fiub":
+    if a.dtype.kind not in "fiub" or (a.dtype.kind == "f" and a.dtype.itemsize > 8):  # > 8: np.longdouble
         raise TypeError(f"can't convert np.ndarray of type numpy.{a.dtype.type.__name__}. "
                         f"The only supported types are: {_SUPPORTED}.")
     if not a.dtype.isnative:
@@ -66,7 +66,29 @@ def _python_to_array(data) -> np.ndarray:
                 raise ValueError(f"Overflow when unpacking long long ({x} does not fit in int64)")
             if not isinstance(x, (float, int, np.number, np.bool_)):
                 raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    if arr.dtype == np.uint64 and arr.size and int(arr.max()) >= 2**63:  # NumPy's type for Python ints ≥ 2**63
+        raise ValueError(f"Overflow when unpacking long long ({int(arr.max())} does not fit in int64)")
     return arr
+
+
+def _check_fits(arr: np.ndarray, dtype) -> None:
+    """torch refuses Python numbers that an integer dtype cannot hold (``tensor([300], dtype=uint8)``,
+    ``tensor([inf], dtype=int64)``) instead of wrapping them; NumPy's ``astype`` would wrap silently."""
+    target = np.dtype(dtype)
+    if target.kind not in "iu" or arr.size == 0 or arr.dtype.kind not in "fiu":
+        return
+    info = np.iinfo(target)
+    # torch's range check (c10::overflows): an unsigned dtype also takes -max … -1, which wrap
+    # (tensor([-1], dtype=uint8) is 255), but 300 or -300 do not fit
+    lo = -int(info.max) if target.kind == "u" else int(info.min)
+    vals = arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+    if arr.dtype.kind == "f" and not np.isfinite(vals).all():
+        bad = vals[~np.isfinite(vals)].flat[0]
+    elif vals.min() < lo or vals.max() > info.max:
+        bad = vals.min() if vals.min() < lo else vals.max()
+    else:
+        return
+    raise RuntimeError(f"value cannot be converted to type {target.name} without overflow (got {bad})")
 
 
 def _to_array(data, dtype=None) -> np.ndarray:
@@ -80,6 +102,8 @@ def _to_array(data, dtype=None) -> np.ndarray:
         check_numpy_array(arr)
     else:
         arr = _python_to_array(data)
+        if dtype is not None:
+            _check_fits(arr, dtype)
     if dtype is not None:
         return arr.astype(np.dtype(dtype), copy=False)
     if not isinstance(data, (np.ndarray, Tensor, np.generic)):

@@ -8,6 +8,8 @@ the Tensor class from autograd.function's registry, ``tensor_class()``, instead 
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .autograd.function import tensor_class
@@ -84,6 +86,13 @@ class ArithmeticMixin:
     """The arithmetic and comparison methods of Tensor (``self`` is always a Tensor)."""
 
     def _binary(self, fn, other, reverse=False):
+        if fn in (Sub, Rsub):
+            bools = (self.dtype == bool_) + (isinstance(other, (bool, np.bool_))
+                                             or getattr(other, "dtype", None) == bool_)
+            if bools:  # torch: `-` with a bool is refused (NumPy would subtract as ints or floats)
+                what = "two bool tensors" if bools == 2 else "a bool tensor"
+                raise RuntimeError(f"Subtraction, the `-` operator, with {what} is not supported. If you are trying "
+                                   "to invert a mask, use the `~` or `logical_not()` operator instead.")
         a, b = _as_operands(self, other)
         if reverse:
             a, b = b, a
@@ -128,6 +137,8 @@ class ArithmeticMixin:
         return Div.apply(a, b)
 
     def __pow__(self, other):
+        if self.dtype == bool_ and getattr(other, "dtype", None) == bool_:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if isinstance(other, int) and other < 0 and self.dtype.kind in "iub":
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -153,6 +164,9 @@ class ArithmeticMixin:
     def __matmul__(self, other):
         if not isinstance(other, tensor_class()):
             raise TypeError(f"matmul: expected a Tensor operand, got {type(other).__name__}")
+        if self.dtype != other.dtype:  # torch never promotes in a matrix product (mm/dot/mv all refuse)
+            raise RuntimeError(f"matmul: expected both operands to have the same dtype, but got "
+                               f"{self.dtype.name} and {other.dtype.name} (convert one, e.g. with .float())")
         a, b = _as_operands(self, other)
         if a.ndim == 0 or b.ndim == 0:
             raise RuntimeError("matmul: both arguments need at least 1 dimension, got a 0-d tensor")
@@ -222,6 +236,9 @@ class ArithmeticMixin:
     # comparisons: no gradient, bool results
     def _compare(self, op, other):
         Tensor = tensor_class()
+        if not isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic)):
+            # a str, None, list …: as torch, Python decides (``t == 'a'`` is False, ``t < 'a'`` a TypeError)
+            return NotImplemented
         o = other.array if isinstance(other, Tensor) else other
         return Tensor(op(self.array, o))
 
@@ -243,22 +260,29 @@ class ArithmeticMixin:
     def __ge__(self, other):
         return self._compare(np.greater_equal, other)
 
+    def _comparable(self, other, name):
+        """The methods (unlike ``==``, where Python answers False) refuse a str/None/list, as torch's."""
+        if not isinstance(other, (tensor_class(), numbers.Number, np.ndarray, np.generic)):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(other).__name__}), but expected a Tensor or a number")
+        return other
+
     def eq(self, other):
-        return self == other
+        return self == self._comparable(other, "eq")
 
     def ne(self, other):
-        return self != other
+        return self != self._comparable(other, "ne")
 
     def lt(self, other):
-        return self < other
+        return self < self._comparable(other, "lt")
 
     def le(self, other):
-        return self <= other
+        return self <= self._comparable(other, "le")
 
     def gt(self, other):
-        return self > other
+        return self > self._comparable(other, "gt")
 
     def ge(self, other):
-        return self >= other
+        return self >= self._comparable(other, "ge")
 
     not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge

@@ -107,4 +107,5 @@ class ConversionMixin:
         return Clone.apply(self)
 
     def contiguous(self) -> "Tensor":
-        return self
+        """This tensor if its memory is in row-major order, else a row-major copy (so ``view`` works)."""
+        return self if self.array.flags.c_contiguous else self.clone()

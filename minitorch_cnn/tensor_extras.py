@@ -1,6 +1,7 @@
 """More Tensor methods that small image and MLP programs reach for: logical and bitwise operators
 (``~ & | ^``), NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
-masked_fill, cumsum, bmm/dot, chunk/split, sort/topk. ``Tensor`` inherits them from
+masked_fill, cumsum, bmm/dot, chunk/split, sort/topk; and prod, logsumexp, index_select, tril/triu,
+outer, unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
 :class:`TensorExtrasMixin`; the differentiable ones apply Functions from :mod:`minitorch_cnn.ops.selection`.
 """
 from __future__ import annotations
@@ -9,8 +10,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from .dtypes import bool_, int64
-from .ops import selection as S
+from .dtypes import bool_, get_default_dtype, int64
+from .ops import more_ops as M, selection as S
+from .ops.reduction import _norm_dims
 
 
 def _named(kind):
@@ -20,9 +22,106 @@ def _named(kind):
 
 
 SortResult, TopkResult = _named("sort"), _named("topk")
+_SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half"}
 
 
-class TensorExtrasMixin:
+def _index_vector(index, dim_size: int, who: str) -> np.ndarray:
+    arr = getattr(index, "array", None)
+    if arr is None or arr.dtype not in (np.int64, np.int32) or arr.ndim > 1:
+        raise (IndexError if arr is not None and arr.ndim > 1 else RuntimeError)(
+            f"{who}(): Expected a 1-D index tensor of dtype int32 or int64"
+            + ("" if arr is None else f", got {arr.dtype.name} with {arr.ndim} dims"))
+    if arr.size and (arr.min() < -dim_size or arr.max() >= dim_size):
+        raise IndexError("index out of range in self")
+    return arr.reshape(-1)
+
+
+class TensorMoreMixin:
+    """prod, logsumexp, index_select, tril/triu, unflatten (ops/more_ops.py); ``self`` is a Tensor."""
+
+    def prod(self, dim=None, keepdim: bool = False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if t.dtype.kind in "biu" and dtype is None:  # torch multiplies bool and ints in int64
+            t = t.to(int64)
+        if dim is None:
+            return M.Prod.apply(t)
+        return M.ProdDim.apply(t, _norm_dims(dim, t.ndim, "prod")[0] if t.ndim else 0, keepdim)
+
+    def logsumexp(self, dim, keepdim: bool = False):
+        t = self if self.dtype.kind == "f" else self.to(get_default_dtype())
+        return M.LogSumExp.apply(t, _norm_dims(dim, t.ndim, "logsumexp") if t.ndim else (), keepdim)
+
+    def index_select(self, dim: int, index):
+        d = _norm_dims(dim, self.ndim, "index_select")[0] if self.ndim else 0
+        idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select")
+        return M.IndexSelect.apply(self, idx, d)
+
+    def _triangle(self, fn, diagonal, name):
+        if self.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return fn.apply(self, int(diagonal))
+
+    def tril(self, diagonal: int = 0):
+        return self._triangle(M.Tril, diagonal, "tril")
+
+    def triu(self, diagonal: int = 0):
+        return self._triangle(M.Triu, diagonal, "triu")
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+               dim=None):
+        """The distinct values in ascending order (each NaN kept apart, as torch); optionally the index of
+        each input element in them (``return_inverse``) and how often each occurs (``return_counts``).
+        ``sorted=False`` gives them sorted too (torch promises no order then)."""
+        d = None if dim is None else _norm_dims(dim, self.ndim, "unique")[0]
+        values = M.Unique.apply(self, d)
+        if not (return_inverse or return_counts):
+            return values
+        _, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=d, equal_nan=False)
+        out = [values]
+        if return_inverse:
+            shape = self.shape if d is None else (self.shape[d],)
+            out.append(type(self)(np.asarray(inverse, dtype=np.int64).reshape(shape)))
+        if return_counts:
+            out.append(type(self)(np.asarray(counts, dtype=np.int64)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def bincount(self, weights=None, minlength: int = 0):
+        """``out[k]`` = how many elements equal k (or the sum of their ``weights``), for k < max + 1 (at least
+        ``minlength`` entries). Only 1-D non-negative integer tensors, as torch."""
+        a = self.array
+        if a.dtype.kind not in "iub":
+            raise NotImplementedError(f'"bincount_cpu" not implemented for '
+                                      f"'{_SCALAR.get(a.dtype.name, a.dtype.name)}'")
+        if a.ndim != 1 or (a.size and a.min() < 0):
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if weights is None:
+            return type(self)(np.bincount(a, minlength=minlength).astype(np.int64))
+        w = weights.array
+        dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+        return type(self)(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dtype))
+
+    def outer(self, vec2):
+        """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.view(-1, 1) * vec2``, as torch builds it."""
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+        return self.view(self.shape[0], 1) * vec2
+
+    ger = outer
+
+    def unflatten(self, dim: int, sizes):
+        """Split dimension ``dim`` into ``sizes`` (one entry may be -1): a view, as torch."""
+        d = _norm_dims(dim, self.ndim, "unflatten")[0]
+        sizes = tuple(int(s) for s in sizes)
+        known = int(np.prod([s for s in sizes if s != -1]))
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[d]) or (
+                -1 in sizes and (known == 0 or self.shape[d] % known)):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                               f"({self.shape[d]}) in the input tensor")
+        return self.view(*self.shape[:d], *sizes, *self.shape[d + 1:])
+
+
+class TensorExtrasMixin(TensorMoreMixin):
     """The methods listed in the module docstring; ``self`` is always a Tensor."""
 
     # -- logical / bitwise (no gradient) ------------------------------------------------------------
@@ -86,7 +185,9 @@ class TensorExtrasMixin:
 
     # -- rounding (zero gradient) ----------------------------------------------------------------------
     def _round(self, how):
-        return self if self.dtype.kind in "iub" else S.Round.apply(self, how)
+        if self.dtype.kind == "b":  # torch rounds ints (to themselves) but has no bool kernel
+            raise NotImplementedError(f'"{how}" not implemented for \'Bool\'')
+        return self if self.dtype.kind in "iu" else S.Round.apply(self, how)
 
     def round(self):
         """Round half to even, as torch and NumPy."""
@@ -104,14 +205,18 @@ class TensorExtrasMixin:
     # -- statistics ------------------------------------------------------------------------------------
     def _dims(self, dim, name):
         nd = max(self.ndim, 1)
-        dims = range(self.ndim) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else dim
+        dims = range(self.ndim) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        if not dims:  # torch: an empty dim list means every dimension
+            dims = range(self.ndim)
         out = []
         for d in dims:
             if not -nd <= d < nd:
                 raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
                                  f"but got {d})")
+            if int(d) % nd in out:
+                raise RuntimeError(f"{name}: dim {int(d) % nd} appears multiple times in the list of dims")
             out.append(int(d) % nd)
-        return tuple(sorted(set(out))) if self.ndim else ()
+        return tuple(sorted(out)) if self.ndim else ()
 
     def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Variance over ``dim`` (all elements by default) with Bessel's correction unless
@@ -140,7 +245,17 @@ class TensorExtrasMixin:
         if index.numel() and (index.array.min() < 0 or index.array.max() >= self.shape[d]):
             raise RuntimeError(f"gather(): index {int(index.array.max())} is out of bounds for dimension {d} "
                                f"with size {self.shape[d]}")
-        return S.Gather.apply(self, index.array, d)
+        # torch: the output has index's shape; along every other dim the index may be shorter than the
+        # input (only its first index.shape[k] entries are read), never longer
+        for k in range(self.ndim):
+            if k != d and index.shape[k] > self.shape[k]:
+                raise RuntimeError(f"gather(): Size does not match at dimension {k} expected index "
+                                   f"{list(index.shape)} to be no larger than self {list(self.shape)} apart from "
+                                   f"dimension {d}")
+        src = self
+        if any(k != d and index.shape[k] < self.shape[k] for k in range(self.ndim)):
+            src = self[tuple(slice(None) if k == d else slice(0, index.shape[k]) for k in range(self.ndim))]
+        return S.Gather.apply(src, index.array, d)
 
     def masked_fill(self, mask, value):
         """``value`` where ``mask`` (a bool tensor that broadcasts) is True, the input elsewhere."""
@@ -208,6 +323,10 @@ class TensorExtrasMixin:
         idx = np.argsort(key, axis=d, kind="stable") if self.ndim else np.zeros((), int64)
         if descending and self.dtype.kind == "b":
             idx = np.argsort(~key, axis=d, kind="stable")
+        elif descending and self.dtype.kind == "f" and self.ndim:
+            # torch orders NaN above +inf: first when descending (NumPy would leave -NaN last).
+            # Stable sort on (is-not-NaN, -x): NaNs first, in their original order, then the rest.
+            idx = np.lexsort((key, ~np.isnan(self.array)), axis=d)
         index = type(self)(np.asarray(idx, dtype=int64))
         return SortResult(self.gather(d, index) if self.ndim else self.clone(), index)
 
@@ -220,3 +339,4 @@ class TensorExtrasMixin:
         values, indices = self.sort(d, descending=largest)
         index = (slice(None),) * d + (slice(0, k),)
         return TopkResult(values[index], type(self)(indices.array[index]))
+

@@ -87,6 +87,8 @@ class ReductionMixin:
     def _arg_extreme(self, dim, keepdim, take_min) -> "Tensor":
         """The int64 position of the first maximum (minimum) overall or along ``dim``; no gradient."""
         name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
+        if self.dtype.kind == "b":
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             self._check_not_empty(name, None)
             return tensor_class()(np.asarray(op(self.array), dtype=int64))

@@ -35,6 +35,7 @@ TUTORIALS = {
     "SL": "Save & Load", "BT": "Blitz: Tensors", "BA": "Blitz: Autograd", "BN": "Blitz: Neural Networks",
     "BC": "Blitz: Training a Classifier (CIFAR-10)", "LE": "the lecture (DESIGN.md)",
     "NR": "What is torch.nn really?", "MN": "pytorch/examples mnist/main.py",
+    "PE": "Learning PyTorch with Examples",
 }
 
 # why a name is missing, where that is a decision rather than work left to do

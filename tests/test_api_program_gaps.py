@@ -269,3 +269,250 @@ def test_int_dtype_and_reproducibility_switches_exist_as_in_torch():
     assert mt.are_deterministic_algorithms_enabled()
     mt.use_deterministic_algorithms(False)
     assert not mt.are_deterministic_algorithms_enabled()
+
+
+# --- state_dict values: tensors sharing the parameters' memory, as torch's -------------------------------------
+def test_state_dict_holds_detached_tensors_that_share_memory_like_torch():
+    def program(lib):
+        model = lib.nn.Linear(2, 1)
+        with lib.no_grad():
+            model.weight.fill_(1.0)
+        sd = model.state_dict()
+        best = {k: v.clone() for k, v in sd.items()}  # the usual "keep the best weights" idiom
+        opt = lib.optim.SGD(model.parameters(), lr=0.5)
+        model(lib.ones(1, 2)).sum().backward()
+        opt.step()
+        kept = model.state_dict(keep_vars=True)["weight"]
+        return (type(sd["weight"]).__name__, sd["weight"].requires_grad, sd["weight"].tolist(),
+                best["weight"].tolist(), kept is model.weight, kept.requires_grad)
+
+    ours, theirs = program(mt), program(torch)
+    assert ours == theirs and ours[0] == "Tensor"
+
+
+def test_grad_mode_decorators_work_without_parentheses_like_torch():
+    def program(lib):
+        @lib.no_grad
+        def evaluate(t):
+            return (t * 2).requires_grad, lib.is_grad_enabled()
+
+        @lib.enable_grad
+        def train_step(t):
+            return (t * 2).requires_grad
+
+        @lib.inference_mode
+        def infer(t):
+            return (t * 2).requires_grad
+
+        x = lib.ones(2, requires_grad=True)
+        with lib.no_grad():
+            inside = train_step(x)
+        return evaluate(x), inside, infer(x), lib.is_grad_enabled(), evaluate.__name__
+
+    assert program(mt) == program(torch) == ((False, False), True, False, True, "evaluate")
+
+
+# --- pad, prod, logsumexp, index_select, tril/triu, unflatten --------------------------------------------------------
+def drawn(shape_min=1, shape_max=4, ndim=(1, 3), lo=-3.0, hi=3.0):
+    return hnp.array_shapes(min_dims=ndim[0], max_dims=ndim[1], min_side=shape_min, max_side=shape_max).flatmap(
+        lambda s: hnp.arrays(np.float64, s, elements=st.floats(lo, hi)))
+
+
+@given(x=drawn(ndim=(2, 4)), pads=st.lists(st.integers(-1, 2), min_size=2, max_size=4), value=st.floats(-2, 2))
+def test_pad_matches_torch_with_gradients(x, pads, value):
+    pads = pads[: len(pads) // 2 * 2]
+    if any(x.shape[x.ndim - 1 - k] + pads[2 * k] + pads[2 * k + 1] <= 0 for k in range(len(pads) // 2)):
+        return  # an empty or negative result: torch's errors are checked below
+    run_both(lambda lib, a: lib.nn.functional.pad(a, tuple(pads), value=value), [x], np.float64)
+
+
+def test_pad_errors_like_torch():
+    for lib in LIBS:
+        x = lib.zeros(2, 3)
+        with pytest.raises(RuntimeError, match="divisible by 2"):
+            lib.nn.functional.pad(x, (1,))
+        with pytest.raises(RuntimeError):  # (torch: "narrow(): length must be non-negative.")
+            lib.nn.functional.pad(x, (-2, -2))
+    with pytest.raises(NotImplementedError, match="reflect"):
+        mt.nn.functional.pad(mt.zeros(1, 2, 3), (1, 1), mode="reflect")
+
+
+@pytest.mark.parametrize("dim", [None, 0, -1])
+@given(x=drawn(ndim=(1, 3), lo=-2, hi=2).map(lambda a: np.where(np.abs(a) < 0.3, 0.0, a)))
+def test_prod_matches_torch_with_gradients_through_zeros(dim, x):
+    if dim is not None and x.ndim == 0:
+        return
+    run_both(lambda lib, a: a.prod() if dim is None else lib.prod(a, dim, keepdim=True), [x], np.float64)
+
+
+def test_prod_of_integers_is_int64_like_torch():
+    for dtype in (np.int32, np.uint8, np.bool_):
+        ours, theirs = (lib.tensor(np.array([1, 2, 3]).astype(dtype)).prod() for lib in LIBS)
+        assert_close(ours, theirs, np.int64, f"prod of {dtype.__name__}")
+
+
+@pytest.mark.parametrize("dim", [0, -1, (0, 1)])
+@given(x=drawn(ndim=(2, 3), lo=-30, hi=30))
+def test_logsumexp_matches_torch_with_gradients(dim, x):
+    run_both(lambda lib, a: lib.logsumexp(a, dim), [x], np.float64)
+    run_both(lambda lib, a: a.logsumexp(dim, keepdim=True), [x], np.float64)
+
+
+def test_logsumexp_of_infinities_like_torch():
+    x = np.array([[-np.inf, -np.inf], [np.inf, 1.0], [1000.0, 1000.0]])
+    ours, theirs = (lib.logsumexp(lib.tensor(x), 1) for lib in LIBS)
+    assert_close(ours, theirs, np.float64, "logsumexp at ±inf")
+
+
+@given(x=drawn(ndim=(1, 3)), data=st.data())
+def test_index_select_matches_torch_with_gradients(x, data):
+    dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    n = x.shape[dim]
+    index = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=0, max_size=5)), dtype=np.int64)
+    run_both(lambda lib, a: a.index_select(dim, lib.tensor(index)), [x], np.float64)
+    run_both(lambda lib, a: lib.index_select(a, dim, lib.tensor(index)), [x], np.float64)
+
+
+def test_index_select_errors_like_torch():
+    for lib in LIBS:
+        with pytest.raises(IndexError, match="index out of range in self"):
+            lib.zeros(3).index_select(0, lib.tensor([3]))
+        with pytest.raises((RuntimeError, IndexError)):
+            lib.zeros(3).index_select(0, lib.tensor([0.0]))
+
+
+@pytest.mark.parametrize("name", ["tril", "triu"])
+@given(x=drawn(ndim=(2, 3)), diagonal=st.integers(-3, 3))
+def test_tril_triu_match_torch_with_gradients(name, x, diagonal):
+    run_both(lambda lib, a: getattr(a, name)(diagonal), [x], np.float64)
+    run_both(lambda lib, a: getattr(lib, name)(a, diagonal=diagonal), [x], np.float64)
+
+
+def test_unflatten_matches_torch():
+    x = np.arange(24.0).reshape(2, 12)
+    run_both(lambda lib, a: a.unflatten(1, (3, -1)), [x], np.float64)
+    run_both(lambda lib, a: lib.nn.Unflatten(1, (2, 2, 3))(a), [x], np.float64)
+    assert repr(mt.nn.Unflatten(1, (2, 2))) == repr(torch.nn.Unflatten(1, (2, 2)))
+    for lib in LIBS:
+        with pytest.raises(RuntimeError):
+            lib.zeros(2, 12).unflatten(1, (5, 2))
+    ours, theirs = (structure_of(lib.nn.Unflatten(1, (3, 4))(lib.ones(2, 12, requires_grad=True)).grad_fn)
+                    for lib in LIBS)
+    assert ours == theirs
+
+
+def structure_of(node):
+    return None if node is None else (node.name(), [structure_of(n) for n, _ in node.next_functions])
+
+
+@pytest.mark.parametrize("expr", ["pad", "prod", "prod dim", "logsumexp", "index_select", "tril", "triu"])
+def test_new_ops_name_their_nodes_like_torch(expr):
+    def build(lib):
+        x = lib.ones(3, 4, dtype=lib.float64, requires_grad=True)
+        return {"pad": lambda: lib.nn.functional.pad(x, (1, 1)), "prod": lambda: x.prod(),
+                "prod dim": lambda: x.prod(1), "logsumexp": lambda: x.logsumexp(1),
+                "index_select": lambda: x.index_select(0, lib.tensor([0, 2])), "tril": lambda: x.tril(),
+                "triu": lambda: x.triu(1)}[expr]().grad_fn
+
+    assert structure_of(build(mt)) == structure_of(build(torch))
+
+
+def test_concat_dataset_and_dataset_addition_like_torch():
+    def program(lib):
+        a = lib.utils.data.TensorDataset(lib.arange(3), lib.arange(3) * 10)
+        b = lib.utils.data.TensorDataset(lib.arange(5, 7), lib.arange(5, 7) * 10)
+        both = lib.utils.data.ConcatDataset([a, b, a])
+        added = a + b
+        loader = lib.utils.data.DataLoader(both, batch_size=4)
+        errors = []
+        for i in (-9, 8):
+            try:
+                both[i]
+            except (ValueError, IndexError) as exc:
+                errors.append(type(exc).__name__)
+        return (len(both), both.cumulative_sizes, [int(both[i][1].item()) for i in range(-8, 8)],
+                type(added).__name__, len(added), [[t.tolist() for t in batch] for batch in loader], errors)
+
+    assert program(mt) == program(torch)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@given(x=hnp.arrays(np.float64, (3, 4), elements=st.one_of(st.just(0.0), st.floats(0.1, 3), st.floats(-3, -0.1))),
+       y=hnp.arrays(np.float64, (3, 4), elements=st.one_of(st.floats(0.1, 3), st.floats(-3, -0.1))))
+def test_normalize_and_cosine_similarity_match_torch_with_gradients(dim, x, y):
+    run_both(lambda lib, a: lib.nn.functional.normalize(a, dim=dim), [x], np.float64)
+    run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b, dim=dim), [x, y], np.float64)
+    # (magnitudes ≥ 0.1 or exactly 0: vectors with norms near eps have gradients ~1e6, whose float64
+    # rounding would need a looser tolerance; the zero rows exercise the clamps)
+
+
+def test_cosine_similarity_differentiates_the_unclamped_norm_like_torch():
+    x = np.full((2, 3), 4.8e-9)
+    y = np.ones((2, 3))
+    ours, theirs = run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b), [x, y], np.float64)
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_factories_take_the_shape_as_size_keyword_like_torch(name):
+    def program(lib):
+        f = getattr(lib, name)
+        made = [f(size=(2, 3)), f(size=[4]), f(size=()), f(2, 3), f((2, 3)), f(size=(2, 1), dtype=lib.float64)]
+        try:
+            f(2, size=(2,))
+            both = "ok"
+        except TypeError:
+            both = "TypeError"
+        return [(tuple(t.shape), str(t.dtype).replace("torch.", "")) for t in made], both
+
+    assert program(mt) == program(torch)
+
+
+def test_outer_matches_torch_with_gradients_and_nodes():
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal(3), rng.standard_normal(4)
+    run_both(lambda lib, x, y: lib.outer(x, y), [a, b], np.float64)
+    run_both(lambda lib, x, y: x.outer(y), [a, b], np.float64)
+    run_both(lambda lib, x, y: lib.ger(x, y), [a, b], np.float64)
+    ours, theirs = (structure_of(lib.outer(lib.ones(2, requires_grad=True), lib.ones(3, requires_grad=True)).grad_fn)
+                    for lib in LIBS)
+    assert ours == theirs
+    ours, theirs = (lib.outer(lib.tensor([1, 2]), lib.tensor([1.5])) for lib in LIBS)
+    assert_close(ours, theirs, np.float32, "outer promotes like *")
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="Expected 1-D argument self, but got 2-D"):
+            lib.outer(lib.ones(2, 2), lib.ones(2))
+
+
+@given(x=hnp.arrays(np.int64, st.integers(1, 12), elements=st.integers(0, 6)), minlength=st.integers(0, 9))
+def test_unique_and_bincount_match_torch(x, minlength):
+    def program(lib):
+        t = lib.tensor(x)
+        u, inv, counts = lib.unique(t, return_inverse=True, return_counts=True)
+        w = lib.arange(len(x), dtype=lib.float32) / 2
+        return [a.tolist() for a in (t.unique(), u, inv, counts, lib.bincount(t), t.bincount(minlength=minlength),
+                                     lib.bincount(t, weights=w))] + [str(lib.bincount(t, weights=w).dtype)[-7:]]
+
+    assert program(mt) == program(torch)
+
+
+def test_unique_of_floats_rows_and_nans_like_torch():
+    def program(lib):
+        f = lib.tensor([2.0, float("nan"), 1.0, float("nan"), 2.0], requires_grad=True)
+        u = f.unique()
+        rows = lib.tensor([[1, 2], [1, 2], [3, 4]]).unique(dim=0, return_counts=True)
+        try:
+            u.sum().backward()
+            err = None
+        except RuntimeError as exc:
+            err = str(exc)
+        return (str(u.detach().tolist()), u.requires_grad, u.grad_fn.name(), [r.tolist() for r in rows], err)
+
+    assert program(mt) == program(torch)
+
+
+def test_bincount_errors_like_torch():
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral inputs."):
+            lib.bincount(lib.tensor([-1, 2]))
+        with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Float'"):
+            lib.bincount(lib.tensor([1.0]))

@@ -18,7 +18,10 @@ class set_grad_enabled(contextlib.ContextDecorator):
     """Turn graph recording on or off inside a ``with`` block (or for a decorated function)."""
 
     def __init__(self, mode: bool):
-        self.mode = bool(mode)
+        if not isinstance(mode, bool):  # torch: 'no' or 1 is a TypeError (bool('no') would be True)
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{type(mode).__name__}")
+        self.mode = mode
         self.prev = _grad_enabled
         global_set(self.mode)
 
@@ -39,6 +42,12 @@ class _GradMode(contextlib.ContextDecorator):
     """Set grad mode to ``self.mode`` inside a ``with`` block or a decorated function, then restore it."""
 
     mode = True
+
+    def __new__(cls, *args, **kwargs):
+        # ``@no_grad`` without parentheses (torch allows it): called with the function to decorate
+        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], bool):
+            return cls()(args[0])
+        return super().__new__(cls)
 
     def __enter__(self):
         self.prev = _grad_enabled

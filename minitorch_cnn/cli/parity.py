@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from .train import _seed  # the same seed range as train's --seed
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -20,7 +22,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
         description="Compare every layer, loss, optimizer and scheduler with torch on random inputs and "
                     "print one row each: the worst relative error and PASS/FAIL against the parity "
                     "tolerances (float64: 1e-10; float32: 1e-4). Exit code 1 if anything fails.")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed, 0 to 2**32-1 (default 0)")
     p.add_argument("--trials", type=_positive_int, default=3, help="random cases per row (default 3)")
     p.add_argument("--dtype", choices=["float64", "float32", "both"], default="both",
                    help="which precision to check (default both)")

@@ -17,8 +17,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..tensor import Tensor
+from .augment import CenterCrop, RandomCrop, RandomHorizontalFlip, RandomVerticalFlip  # augment.py
+from .transform_base import Transform
 
-__all__ = ["Compose", "ToImage", "ToDtype", "Normalize", "ToTensor", "Lambda"]
+__all__ = ["Compose", "ToImage", "ToDtype", "Normalize", "ToTensor", "Lambda", "RandomHorizontalFlip",
+           "RandomVerticalFlip", "RandomCrop", "CenterCrop"]
 
 
 def _array_of(inpt, who: str) -> np.ndarray:
@@ -27,19 +30,6 @@ def _array_of(inpt, who: str) -> np.ndarray:
     if isinstance(inpt, np.ndarray):
         return inpt
     raise TypeError(f"{who}: expected a Tensor or a NumPy array, got {type(inpt).__name__}")
-
-
-class Transform:
-    """Base class: a callable with a torch-like ``repr`` built from :meth:`extra_repr`."""
-
-    def __call__(self, inpt):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def extra_repr(self) -> str:
-        return ""
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.extra_repr()})"
 
 
 class Compose(Transform):
@@ -233,3 +223,4 @@ class Lambda(Transform):
 
     def __call__(self, inpt):
         return self.lambd(inpt)
+

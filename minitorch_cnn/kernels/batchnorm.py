@@ -78,7 +78,9 @@ def batch_norm_backward(g, xhat, weight, invstd):
 # ---------------------------------------------------------------------------------------------
 # Numba twins: one channel at a time, the sums in float64
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True)
+# error_model="numpy": with eps=0 a constant channel has 1/√0 = inf (NaN out, as torch and the NumPy
+# twin), not a Python ZeroDivisionError
+@numba.njit(cache=True, error_model="numpy")
 def _batch_norm_forward_loops(x, weight, bias, eps, y, xhat, mean, var, invstd):
     n, c, l = x.shape
     m = n * l
@@ -119,7 +121,7 @@ def batch_norm_forward_numba(x, weight, bias, eps):
     return y, xhat, mean, var, invstd
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _batch_norm_backward_loops(g, xhat, weight, invstd, dx, dgamma, dbeta):
     n, c, l = g.shape
     m = n * l

@@ -6,7 +6,7 @@ whose bounds the compiler knows. Each such choice is a *dispatch point* with a c
 ``PATHS`` lists every path of every point::
 
     point                    paths                 chosen by
-    conv2d                   direct, tiled, im2col geometry: "same" conv, groups 1, 3 wide, H·(W + 2p) ≥ 120 → tiled;
+    conv2d                   direct, tiled, im2col geometry: "same" conv, groups 1, 3 wide, H·W ≥ 100 → tiled;
                                                    other "same" convs with C_in·kh·kw ≤ 27 → direct
     max_pool2d               2x2, general          a 2×2 window, no padding/dilation, windows inside → 2x2
     optimizer_update         serial, parallel      parameter size ≥ PARALLEL_MIN elements → parallel
@@ -42,19 +42,19 @@ PATHS: dict[str, tuple[str, ...]] = {
     "softmax_cross_entropy": ("numba", "numpy"),
 }
 
-#: conv2d: tiled for a "same" 3-wide convolution whose flat grid run ``H·(W + 2p_w)`` (the length of
-#: one pass of the register tile, ``kernels/tiled_conv.py``) is at least this. Conv2d fwd+bwd, batch 64,
-#: 1 thread, CPU-time medians, tiled ÷ torch vs im2col ÷ torch in the same run: 16→32 14×14 1.09 vs
-#: 1.46, 16×16 1.05 vs 1.61, 12×12 1.14 vs 1.41, 10×10 (run 120) 1.26 vs 1.46, 64→64 32×32 0.94 vs
-#: 1.28; 1→16 28×28 0.36 vs direct 0.53, 3→16 32×32 0.71 vs direct 1.05; but 32→64 7×7 (run 63)
-#: 2.54 vs 1.18 and 64→128 8×8 (run 80) 1.90 vs 1.13: on small images each pass is too short to
-#: pay for itself. (notes2/conv3.md has the commands.)
-TILED_MIN_RUN = 120
+#: conv2d: tiled for a "same" 3-wide convolution on images of at least this many pixels H·W (a pass
+#: of the register tile, ``kernels/tiled_conv.py``, runs over H·(W + p_w)). Conv2d fwd+bwd, batch 64,
+#: 1 thread, CPU-time medians, ÷ torch in the same run (interleaved): 16→32 14×14 tiled 1.08 vs im2col
+#: 1.50, 16×16 0.99 vs 1.62; 1→16 28×28 0.39 vs direct 0.48, 3→16 32×32 0.74 vs direct 1.05; with the
+#: first layout, 12×12 1.14 vs im2col 1.41, 10×10 1.26 vs 1.46, 64→64 32×32 0.94 vs 1.28, but
+#: 32→64 7×7 2.54 vs 1.18 and 64→128 8×8 1.90 vs 1.13: on small images each pass is too short to
+#: pay for itself.
+TILED_MIN_PIXELS = 100
 
-#: conv2d: direct (for kernels the tiled path does not take) when ``C_in·kh·kw`` (im2col's rows) is at most this — 1 or 3 channels at 3×3: such
-#: skinny matrices run far below BLAS's speed. Conv2d fwd+bwd, batch 64, vs im2col + BLAS: 1 thread,
-#: 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms, 3→16 32×32 1.79–2.01 vs 1.90–2.08 ms; 2 threads
-#: 1.18 → 0.55 ms and 2.21 → 1.20 ms.
+#: conv2d: direct (where tiled is not chosen) when ``C_in·kh·kw`` (im2col's rows) is at most this —
+#: 1 or 3 channels at 3×3: such skinny matrices run far below BLAS's speed. Conv2d fwd+bwd, batch 64,
+#: vs im2col + BLAS: 1 thread, 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms, 3→16 32×32 1.79–2.01 vs
+#: 1.90–2.08 ms; 2 threads 1.18 → 0.55 ms and 2.21 → 1.20 ms.
 DIRECT_MAX_TAPS = 27
 
 #: optimizer_update: parameters of at least this many elements take the parallel build (memory-bound;
@@ -108,20 +108,24 @@ def can_direct_conv2d(geometry: Conv2dGeometry) -> bool:
     return geometry.groups == 1 and geometry.is_same
 
 
+def can_tiled_conv2d(geometry: Conv2dGeometry) -> bool:
+    """The tiled kernels handle the "same" convolutions of groups 1 whose kernel is 3 wide."""
+    return can_direct_conv2d(geometry) and geometry.kw == 3
+
+
 def conv2d_path(geometry: Conv2dGeometry) -> str:
-    """``"tiled"`` for a "same" convolution with a 3-wide kernel on an image whose grid run
-    ``H·(W + 2p_w)`` is at least ``TILED_MIN_RUN`` (the lecture's 3×3 layers, any channel count);
+    """``"tiled"`` for a "same" convolution with a 3-wide kernel on images of at least
+    ``TILED_MIN_PIXELS`` pixels (the lecture's 3×3 layers, any channel count);
     else ``"direct"`` for a skinny "same" convolution (C_in·kh·kw ≤ ``DIRECT_MAX_TAPS``); else
-    ``"im2col"`` (any geometry). Both direct kernels take exactly the "same" convolutions of groups 1."""
-    direct = can_direct_conv2d(geometry)
-    run = geometry.h * (geometry.w + 2 * geometry.padding[1])
-    if direct and geometry.kw == 3 and run >= TILED_MIN_RUN:
+    ``"im2col"`` (any geometry)."""
+    direct, tiled = can_direct_conv2d(geometry), can_tiled_conv2d(geometry)
+    if tiled and geometry.h * geometry.w >= TILED_MIN_PIXELS:
         natural = "tiled"
     elif direct and geometry.taps <= DIRECT_MAX_TAPS:
         natural = "direct"
     else:
         natural = "im2col"
-    return _decide("conv2d", natural, {"direct": direct, "tiled": direct}, lambda: f"the convolution {geometry}")
+    return _decide("conv2d", natural, {"direct": direct, "tiled": tiled}, lambda: f"the convolution {geometry}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ def log_softmax(x, axis=1):
     overflow). An all −∞ slice keeps a 0 shift, so it gives nan/−∞ as torch; a +∞ entry makes the whole
     slice NaN (∞ − ∞), as torch's. Also the
     forward of ``Tensor.log_softmax`` / ``F.log_softmax`` / ``F.softmax`` (ops/activation.py)."""
+    if x.size == 0:  # an empty input gives an empty output, as torch (np.max has no identity to reduce with)
+        return x.copy()
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(m == -np.inf, 0, m)
     z = x - m

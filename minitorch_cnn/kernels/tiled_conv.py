@@ -1,8 +1,10 @@
-"""Register-tiled direct convolution for "same" convolutions with many input channels (C_in ≥ 4).
+"""Register-tiled direct convolution for "same" convolutions with 3-wide kernels (the lecture's 3×3
+layers, any channel count).
 
 The im2col path turns a 16→32 3×3 convolution into three skinny matrix products (32 rows, inner
-dimension 144) that BLAS runs far below its speed. This path computes the same sums directly, on
-the image laid out on its zero-padded grid, as the ``direct`` path does, but schedules them so that
+dimension 144) that BLAS runs far below its speed; ``direct_conv.py`` does 3 multiply-adds per
+4 loads and a pass per tap for dX. This path computes the same sums directly, on
+the image laid out on a flat zero-padded grid, like the ``direct`` path, but schedules them so that
 each pass over the grid does many multiply-adds per value it loads and stores.
 
 The grid: each image's rows, each followed by p_w zeros, Wp = W + p_w apart, with p_h rows of zeros
@@ -14,7 +16,7 @@ one contiguous shifted slice of length L = H·Wp (the last p_w entries of each o
 garbage, cropped at the end)::
 
     y[n, o, q]  = b[o] + Σ_(c, i, j) W[o, c, i, j] · x_flat[n, c, q + i·d_h·Wp + j·d_w]     (forward)
-    dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]        (dy_flat: 0 in the garbage)
+    dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]   (dy_flat: 0 in garbage)
     dX = the same forward sum applied to dY with W' = W flipped in (i, j) and transposed (o ↔ c)
 
 The last line is the adjoint of a "same" convolution: ``dX[n, c, ih, iw] = Σ W[o, c, i, j] ·
@@ -36,9 +38,12 @@ lecture's shapes spend their time in::
 
 The 12 weights stay in registers for the whole pass; each step loads 3 input vectors and 4
 accumulators and does 12 fused multiply-adds (``direct_conv.py`` does 3 per 4 loads, and im2col's
-BLAS call is starved by the 144-long inner dimension). Kernels that are not 3 wide go one tap per
-pass (4 × 1 tile). dW tiles the same way: 4 output channels × 3 taps = 12 running dot products
-per pass over one image's grid, each image's sums added up in float64. The batch is split over
+BLAS call is starved by the 144-long inner dimension). The kernel may be any height (one pass per
+kernel row) but must be 3 wide: a 4 × 1 tile for other widths, inlined as well, cost each kernel's
+first compile 0.2–0.4 s more and no model of the lecture uses it (they go to ``direct`` or
+``im2col``; the NumPy versions below take any width, the path only 3). dW tiles the same way:
+4 output channels × 3 taps = 12 running dot products per pass over one image's grid, each image's
+sums added up in float64. The batch is split over
 Python threads like ``direct_conv.py`` (the kernels release the GIL). The twins add the terms in
 another order than the NumPy versions (equal to rounding; ``tests/test_kernels_tiled_conv.py``).
 
@@ -56,7 +61,8 @@ import numpy as np
 from .conv_geometry import Conv2dGeometry
 from .direct_conv import _in_parallel, _spread_grad
 
-#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L)
+#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L; the passes
+#: below are written out for 4)
 TILE_OUT = 4
 
 
@@ -127,12 +133,15 @@ def conv2d_weight_grad(x, dy, geo):
 # ---------------------------------------------------------------------------------------------
 # Numba twins: the register tile
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True, nogil=True, inline="always")
-def _run_length(length):
-    """The passes run over ``length`` grid positions rounded up to a multiple of 8 (a vector of 8
-    float32), so the vectorised loop has no scalar remainder; the extra positions are garbage like
-    the padding columns (14×14: 210 → 216 positions; without the rounding it ran 5 % slower)."""
-    return -(-length // 8) * 8
+def _run_length(geo):
+    """The length L of a pass: the grid positions of the H output rows, H·Wp, rounded up to a
+    multiple of 8 (a vector of 8 float32), so the vectorised loop has no scalar remainder; the extra
+    positions are garbage like the padding columns (14×14: 210 → 216; without the rounding it ran
+    5 % slower). The kernels allocate their buffers themselves, with ``np.empty`` only (each other
+    allocation function costs the first compile ~0.3 s): passed in from NumPy instead (arrays that may
+    start 16 bytes into a cache line, and that LLVM cannot tell apart) the same buffers ran 2–5 %
+    slower, though the forward kernel compiled ~0.4 s faster."""
+    return -(-geo.h * (geo.w + geo.padding[1]) // 8) * 8
 
 
 @numba.njit(cache=True, nogil=True)
@@ -151,10 +160,9 @@ def _grid_image(src, b, ph, pw, dst):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4):
-    """a_k[q] += Σ_j w4[k, j] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 accumulator rows
-    a_0..a_3: one kernel row of a 3-wide kernel in one pass, its 12 weights in registers."""
-    L = a0.size
+def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4, L):
+    """a_k[q] += Σ_j w4[k, j] · xrow[q + r + j·col_step], j = 0, 1, 2, q < L, for the 4 accumulator
+    rows a_0..a_3: one kernel row of a 3-wide kernel in one pass, its 12 weights in registers."""
     w00, w01, w02 = w4[0, 0], w4[0, 1], w4[0, 2]
     w10, w11, w12 = w4[1, 0], w4[1, 1], w4[1, 2]
     w20, w21, w22 = w4[2, 0], w4[2, 1], w4[2, 2]
@@ -170,32 +178,17 @@ def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4):
         a3[q] = a3[q] + w30 * t0 + w31 * t1 + w32 * t2
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _tile_row_any(a0, a1, a2, a3, xrow, r, col_step, w4):
-    """The same for a kernel row of any width, one tap per pass (a 4 × 1 tile). (A separate function:
-    with both loops in one body LLVM compiled the 3-tap loop ~20 % slower.)"""
-    L = a0.size
-    for j in range(w4.shape[1]):
-        w0, w1, w2, w3 = w4[0, j], w4[1, j], w4[2, j], w4[3, j]
-        x0 = xrow[r + j * col_step:r + j * col_step + L]
-        for q in range(L):
-            t0 = x0[q]
-            a0[q] = a0[q] + w0 * t0
-            a1[q] = a1[q] + w1 * t0
-            a2[q] = a2[q] + w2 * t0
-            a3[q] = a3[q] + w3 * t0
-
-
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
-def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi):
+def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi, length):
     """y[b] for images [b_lo, b_hi). ``tiles[t, c, i]`` is the (4, kw) block of weights of output
     channels 4t..4t+3 (padded with zeros past C_out), input channel c, kernel row i; ``bias4`` is
-    padded likewise; the first ``c_out`` channels are written."""
+    padded likewise; the first ``c_out`` channels are written. ``length``: :func:`_run_length`."""
     n, c, h, w = x.shape
     n_tiles, _, kh, _, kw = tiles.shape
     wp = w + pw
-    L = _run_length(h * wp)
-    xp = np.zeros((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)  # zeros never overwritten
+    L = length // 8 * 8  # = length; written so that LLVM knows the loops have no remainder
+    xp = np.empty((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
+    xp[:] = 0  # only the pixels are written below
     acc = np.empty((4, L), dtype=x.dtype)
     for b in range(b_lo, b_hi):
         _grid_image(x, b, ph, pw, xp)
@@ -204,10 +197,7 @@ def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi):
                 acc[k, :] = bias4[4 * t + k]
             for ci in range(c):
                 for i in range(kh):
-                    if kw == 3:
-                        _tile_row3(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i])
-                    else:
-                        _tile_row_any(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i])
+                    _tile_row3(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i], L)
             for k in range(min(4, c_out - 4 * t)):
                 yo = y[b, 4 * t + k]
                 for oh in range(h):
@@ -233,15 +223,22 @@ def weight_tiles(weight):
                                 .transpose(0, 2, 3, 1, 4))
 
 
+def _check_three_wide(geo):
+    if geo.kw != 3:
+        raise ValueError(f"tiled conv2d: the Numba kernels take kernels 3 wide, got {geo.kh}×{geo.kw}")
+
+
 def conv2d_forward_numba(x, weight, bias, geo):
     """Numba twin of :func:`conv2d_forward`: 4 output channels × a kernel row per pass; the batch
     split over :func:`numba.get_num_threads` Python threads."""
+    _check_three_wide(geo)
     (ph, pw), (dh, dw) = geo.padding, geo.dilation
     tiles = weight_tiles(weight)
     bias4 = _padded_out(bias if bias is not None else np.zeros(geo.c_out, dtype=x.dtype), 4 * tiles.shape[0])
     x = np.ascontiguousarray(x)
     y = np.empty(geo.out_shape, dtype=x.dtype)
-    _in_parallel(lambda lo, hi: _forward_images(x, tiles, bias4, geo.c_out, ph, pw, dh, dw, y, lo, hi), geo.n)
+    length = _run_length(geo)
+    _in_parallel(lambda lo, hi: _forward_images(x, tiles, bias4, geo.c_out, ph, pw, dh, dw, y, lo, hi, length), geo.n)
     return y
 
 
@@ -251,11 +248,10 @@ def conv2d_input_grad_numba(dy, weight, geo):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
-    """out4[k, j] += Σ_q g_k[q] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 gradient rows
+def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
+    """out4[k, j] += Σ_(q<L) g_k[q] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 gradient rows
     g_0..g_3 (out4: (4, 3) float64): 12 running sums in one pass, reassociated into vectorised
     partial sums in the dtype of g (``zero`` is a 0 of it)."""
-    L = g0.size
     x0 = xrow[r:r + L]
     x1 = xrow[r + col_step:r + col_step + L]
     x2 = xrow[r + 2 * col_step:r + 2 * col_step + L]
@@ -289,59 +285,39 @@ def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
     out4[3, 2] += s32
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _dots_tile_row_any(g0, g1, g2, g3, xrow, r, col_step, out4, zero):
-    """The same for a kernel row of any width, one tap per pass (4 running sums)."""
-    L = g0.size
-    for j in range(out4.shape[1]):
-        x0 = xrow[r + j * col_step:r + j * col_step + L]
-        s0 = s1 = s2 = s3 = zero
-        for q in range(L):
-            t0 = x0[q]
-            s0 += g0[q] * t0
-            s1 += g1[q] * t0
-            s2 += g2[q] * t0
-            s3 += g3[q] * t0
-        out4[0, j] += s0
-        out4[1, j] += s1
-        out4[2, j] += s2
-        out4[3, j] += s3
-
-
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
-def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi):
-    """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW."""
+def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi, length, zero):
+    """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW. ``length``:
+    :func:`_run_length`; ``zero``: a 0 of x's dtype (the dot products' partial sums)."""
     n, c, h, w = x.shape
     wp = w + pw
-    L = _run_length(h * wp)
-    xp = np.zeros((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
-    dyp = np.empty((c_out4, L), dtype=dy.dtype)  # 0 past the grid and in rows past dy's C_out
-    zero = np.zeros(1, dtype=x.dtype)[0]
+    L = length // 8 * 8  # = length; written so that LLVM knows the loops have no remainder
+    xp = np.empty((c, pw + (h + 2 * ph) * wp + pw + L - h * wp), dtype=x.dtype)
+    xp[:] = 0  # only the pixels are written below
+    dyp = np.empty((c_out4, L), dtype=dy.dtype)  # each image's dy on the grid: 0 in the garbage and past C_out
     for b in range(b_lo, b_hi):
         _grid_image(x, b, ph, pw, xp)
         _spread_grad(dy, b, wp, dyp)
         for o0 in range(0, c_out4, 4):
             for ci in range(c):
                 for i in range(kh):
-                    if kw == 3:
-                        _dots_tile_row3(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
-                                        dw64[o0:o0 + 4, ci, i], zero)
-                    else:
-                        _dots_tile_row_any(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
-                                           dw64[o0:o0 + 4, ci, i], zero)
+                    _dots_tile_row3(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
+                                    dw64[o0:o0 + 4, ci, i], zero, L)
 
 
 def conv2d_weight_grad_numba(x, dy, geo):
     """Numba twin of :func:`conv2d_weight_grad`: per image, 4 output channels × a kernel row of dot
     products per pass; images add up in float64 (each thread's range in its own sums, added in
     range order)."""
+    _check_three_wide(geo)
     (ph, pw), (dh, dw) = geo.padding, geo.dilation
     c_out4 = -(-geo.c_out // 4) * 4
     x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    length = _run_length(geo)
 
     def part(lo, hi):
         dw64 = np.zeros((c_out4, geo.c_in, geo.kh, geo.kw))
-        _weight_grad_images(x, dy, c_out4, geo.kh, geo.kw, ph, pw, dh, dw, dw64, lo, hi)
+        _weight_grad_images(x, dy, c_out4, geo.kh, geo.kw, ph, pw, dh, dw, dw64, lo, hi, length, x.dtype.type(0))
         return dw64
 
     return sum(_in_parallel(part, geo.n))[:geo.c_out].astype(x.dtype)

@@ -6,7 +6,7 @@ from .linear import Linear
 from .conv import Conv2d
 from .pooling import MaxPool2d
 from .activation import ReLU
-from .flatten import Flatten
+from .flatten import Flatten, Unflatten
 from .loss import CrossEntropyLoss, MSELoss, NLLLoss
 from .bce import BCELoss, BCEWithLogitsLoss
 from .elementwise import Identity, Sigmoid, Tanh
@@ -22,7 +22,7 @@ from . import utils
 __all__ = [
     "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict",
     "functional", "init", "utils",
-    "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten",
+    "Linear", "Conv2d", "MaxPool2d", "ReLU", "Flatten", "Unflatten",
     "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Identity",
     "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",

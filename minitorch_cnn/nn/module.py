@@ -6,7 +6,7 @@ saved arrays in ``_buffers``; assigning ``self.fc = Linear(...)`` or ``self.w = 
 """
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 import numpy as np
@@ -14,6 +14,9 @@ import numpy as np
 from ..device import Device, check_device
 from ..tensor import Tensor
 from .parameter import Parameter
+
+# what load_state_dict returns, as torch: a (missing_keys, unexpected_keys) tuple with names
+_IncompatibleKeys = namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
 class Module:
@@ -41,6 +44,9 @@ class Module:
                                 f"(torch Tensor or None required)")
             self._buffers[name] = value
             return
+        if name in self._parameters and value is not None and not isinstance(value, Parameter):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                            "(torch.nn.Parameter or None expected)")
         for store in (self._parameters, self._modules, self._buffers):
             store.pop(name, None)
         self._non_persistent_buffers_set.discard(name)
@@ -67,7 +73,24 @@ class Module:
                 return
         object.__delattr__(self, name)
 
+    def _check_new_name(self, name, kind: str, store: dict) -> None:
+        """torch's checks on a name given to register_parameter/add_module (KeyError/TypeError)."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if name not in store and (name in self.__dict__ or name in self._parameters or name in self._modules
+                                  or name in self._buffers):
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_parameter(self, name: str, param) -> None:
+        """Add ``param`` (an ``nn.Parameter``, or None for an absent optional one such as a bias)."""
+        self._check_new_name(name, "parameter", self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                            "(torch.nn.Parameter or None required)")
         if param is None:
             self._parameters[name] = None
         else:
@@ -98,6 +121,10 @@ class Module:
             self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module) -> None:
+        """Add a child module (or None) under ``name``, as ``setattr`` would."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._check_new_name(name, "module", self._modules)
         self._modules[name] = module
 
     def apply(self, fn) -> "Module":
@@ -109,15 +136,19 @@ class Module:
         return self
 
     # -- traversal ---------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "", memo=None):
+    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+        """(dotted name, module) for this module and every descendant, each module once unless
+        ``remove_duplicate=False`` (then a module reused under two names comes under both, as
+        torch's ``state_dict`` needs: ``Sequential(l, l)`` has ``0.weight`` and ``1.weight``)."""
         memo = set() if memo is None else memo
-        if id(self) in memo:
-            return
-        memo.add(id(self))
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, m in self._modules.items():
             if m is not None:
-                yield from m.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from m.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self):
         for _, m in self.named_modules():
@@ -134,7 +165,7 @@ class Module:
 
     def named_parameters(self, prefix: str = "", recurse: bool = True):
         seen = set()
-        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for mod_prefix, m in mods:
             for name, p in m._parameters.items():
                 if p is None or id(p) in seen:
@@ -148,7 +179,7 @@ class Module:
 
     def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
         seen = set()
-        mods = self.named_modules(prefix) if recurse else [(prefix, self)]
+        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for mod_prefix, m in mods:
             for name, b in m._buffers.items():
                 if b is None or (remove_duplicate and id(b) in seen):
@@ -164,7 +195,7 @@ class Module:
         """(dotted name, tensor) of every parameter and persistent buffer, module by module in
         registration order: a module's parameters, then its buffers, then its children (torch's
         ``state_dict`` order)."""
-        for mod_prefix, m in self.named_modules():
+        for mod_prefix, m in self.named_modules(remove_duplicate=False):
             for name, p in m._parameters.items():
                 if p is not None:
                     yield (f"{mod_prefix}.{name}" if mod_prefix else name), p
@@ -241,13 +272,17 @@ class Module:
         check_device("cuda" if device is None else device if isinstance(device, str) else f"cuda:{device}")
 
     # -- state -------------------------------------------------------------------------------
-    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
-        """Every parameter and persistent buffer by dotted name (torch's keys and order), as NumPy
-        array copies."""
+    def state_dict(self, *, keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
+        """Every parameter and persistent buffer by dotted name (torch's keys and order).
+
+        As in torch, the values are ``detach()``-ed tensors that *share memory* with the parameters: a
+        later ``optimizer.step()`` changes them too, which is why "keep the best weights" code copies
+        (``{k: v.clone() for k, v in model.state_dict().items()}`` or ``copy.deepcopy``).
+        ``keep_vars=True`` gives the Parameters themselves."""
         out = OrderedDict()
         for name, t in self._named_state():
             if name not in out:
-                out[name] = t.array.copy()
+                out[name] = t if keep_vars else t.detach()
         return out
 
     def load_state_dict(self, state_dict, strict: bool = True):
@@ -274,7 +309,7 @@ class Module:
                 )
             target.array[...] = arr.astype(target.dtype, copy=False)
             target._version_counter.version += 1  # an in-place copy, as torch's param.copy_(value)
-        return missing, unexpected
+        return _IncompatibleKeys(missing, unexpected)
 
     # -- calling -----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):

@@ -10,6 +10,8 @@ def _norm_dims(dim, ndim: int, op: str) -> tuple:
     if dim is None:
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if not dims:  # torch: an empty dim list reduces over every dimension (sum(dim=[]) is the full sum)
+        return tuple(range(ndim))
     out = []
     for d in dims:
         if not -max(ndim, 1) <= d < max(ndim, 1):
@@ -17,8 +19,10 @@ def _norm_dims(dim, ndim: int, op: str) -> tuple:
                 f"{op}: dimension out of range (expected to be in range of "
                 f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})"
             )
+        if int(d) % max(ndim, 1) in out:
+            raise RuntimeError(f"{op}: dim {int(d) % max(ndim, 1)} appears multiple times in the list of dims")
         out.append(int(d) % max(ndim, 1))
-    return tuple(sorted(set(out))) if ndim else ()
+    return tuple(sorted(out)) if ndim else ()
 
 
 def _expand_back(g: np.ndarray, shape: tuple, dims: tuple, keepdim: bool) -> np.ndarray:

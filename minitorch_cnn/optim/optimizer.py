@@ -76,6 +76,8 @@ def check_adam_hyperparameters(lr, betas, weight_decay, eps=None) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
     if eps is not None and not 0.0 <= eps:
         raise ValueError(f"Invalid epsilon value: {eps}")
+    if isinstance(betas, str) or any(not (_is_real(b) or hasattr(b, "item")) for b in list(betas)[:2]):
+        raise TypeError(f"betas must be a pair of numbers, e.g. (0.9, 0.999), got {betas!r}")
     for i in (0, 1):
         if not 0.0 <= betas[i] < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
@@ -150,6 +152,15 @@ class Optimizer:
                 )
             if not p.is_leaf:  # its update would be lost: the graph recomputes it from the leaves
                 raise ValueError("can't optimize a non-leaf Tensor")
+        first = {}
+        for i, p in enumerate(param_group["params"]):
+            if id(p) in first:
+                # torch warns ("in future, this will cause an error") and then updates the tensor twice per
+                # step, each algorithm in its own way (SGD's momentum restarts from the gradient); we refuse
+                raise ValueError("optimizer contains a parameter group with duplicate parameters: "
+                                 f"params[{first[id(p)]}] and params[{i}] are the same tensor (list each "
+                                 "parameter once, e.g. model.parameters())")
+            first[id(p)] = i
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
         _check_group_numbers(param_group, self.defaults)

@@ -106,7 +106,7 @@ def run_sweep(seed: int = 0, trials: int = 3, dtype: str = "both", only: str | N
     print("-" * len(HEADER))
     print(f"{len(rows) - len(failed)} of {len(rows)} rows passed in {time.perf_counter() - start:.1f} s"
           + (f"; FAILED: {', '.join(f'{r.name} ({r.dtype})' for r in failed)}" if failed else ""))
-    if not rows:
-        print("no rows matched --only", file=sys.stderr)
-        return 1
+    if not rows:  # a usage error (exit code 2), not a failed check
+        print(f"minitorch-cnn parity: error: no rows matched --only {only!r}", file=sys.stderr)
+        return 2
     return 1 if failed else 0

@@ -463,6 +463,141 @@ add("state_dict", {
 
 
 # ---------------------------------------------------------------------------------------------
+# found by the independent probe of issue 9 (/work/notes2/probe.md: 2,322 API cases on both engines);
+# each row failed before its fix, and its neighbours keep the class covered
+add("probe", {
+    # NaN sorts above +inf in torch: first when descending (NumPy's -x left it last)
+    "sort descending with NaN": "T.sort(T.tensor([3.0, nan, 1.0, nan, 5.0]), descending=True)",
+    "sort 2-d dim 0 descending with NaN": "T.sort(T.tensor([[1.0, nan], [nan, 2.0], [3.0, 0.0]]), dim=0, "
+                                          "descending=True)",
+    "sort ascending with NaN": "T.sort(T.tensor([nan, 3.0, -inf, 1.0]))",
+    "topk with NaN": "T.topk(T.tensor([[3.0, nan, 1.0], [1.0, 2.0, 0.5]]), 2)",
+    "topk smallest with NaN": "T.topk(T.tensor([3.0, nan, 1.0]), 2, largest=False)",
+    "max with NaN": "T.tensor([3.0, nan, 1.0]).max(dim=0)",
+    # gather: the output has the index's shape; the index may be shorter than the input elsewhere
+    "gather index shorter than input": "T.gather(A(3, 4), 1, I([[0, 1]]))",
+    "gather index shorter, dim 0": "T.gather(A(3, 4), 0, I([[2], [1]]))",
+    "gather index longer than input": "T.gather(A(3, 4), 1, I([[0]] * 5))",
+    "gather shorter index backward": "x = X(3, 4)\ny = T.gather(x, 1, I([[3, 0]]))\ny.sum().backward()\n"
+                                     "result = [y, x.grad]",
+    # an empty dim list reduces everything; a repeated dim is an error
+    "sum dim=[]": "A(2, 3).sum(dim=[])",
+    "mean dim=()": "A(2, 3).mean(dim=())",
+    "sum repeated dim": "A(2, 3).sum(dim=(0, 0))",
+    "sum repeated dim, negative": "A(2, 3).sum(dim=[1, -1])",
+    "var repeated dim": "A(2, 3).var(dim=(1, -1))",
+    # Python numbers that the dtype cannot hold are refused, never wrapped
+    "tensor(2**63)": "T.tensor(2**63)",
+    "tensor(2**63 - 1)": "T.tensor(2**63 - 1)",
+    "tensor 300 as uint8": "T.tensor([300, 1], dtype=T.uint8)",
+    "tensor -1 as uint8": "T.tensor([-1], dtype=T.uint8)",
+    "tensor -300 as uint8": "T.tensor([-300], dtype=T.uint8)",
+    "tensor 2**31 as int32": "T.tensor([2**31], dtype=T.int32)",
+    "tensor 255 as uint8": "T.tensor([255, 0], dtype=T.uint8)",
+    "tensor inf as int64": "T.tensor([inf], dtype=T.int64)",
+    "tensor NaN as int32": "T.tensor([nan], dtype=T.int32)",
+    "tensor floats as int64 truncate": "T.tensor([1.7, -2.7], dtype=T.int64)",
+    "from_numpy longdouble": "T.from_numpy(np.ones(2, dtype=np.longdouble))",
+    "tensor of a longdouble array": "T.tensor(np.ones(2, dtype=np.longdouble))",
+    # joining tensors of different dtypes: torch's promotion, not NumPy's
+    "cat float32 with int64": "T.cat([A(2), I([1, 2])])",
+    "stack 0-d float and int": "T.stack([T.tensor(1.5), T.tensor(2)])",
+    "cat bool with uint8": "T.cat([T.tensor([True]), T.tensor([7], dtype=T.uint8)])",
+    "cat float32 with float64, backward": "x = X(2)\ny = T.cat([x, A(3, dtype='float64')])\n(y * y).sum().backward()\n"
+                                         "result = [y, x.grad]",
+    "cat of a tensor": "T.cat(A(2, 3))",
+    "stack of a tensor": "T.stack(A(2, 3))",
+    # empty inputs and eps=0: torch's values, never an internal NumPy/Numba error
+    "softmax of empty, its empty dim": "F.softmax(A(0, 3), dim=0)",
+    "log_softmax of empty": "T.log_softmax(A(0, 3), dim=0)",
+    "softmax of empty, backward": "x = X(0, 3)\ny = F.softmax(x, dim=0)\ny.sum().backward()\nresult = [y, x.grad]",
+    "BatchNorm1d eps=0 constant channel": "run_layer(nn.BatchNorm1d(3, eps=0.0), X(4, 3, fill=1.0))",
+    "BatchNorm2d eps=0 constant channel": "run_layer(nn.BatchNorm2d(2, eps=0.0), X(2, 2, 3, 3, fill=0.5))",
+    # factories: clear errors
+    "randperm(-1)": "T.randperm(-1)",
+    "randperm(2.5)": "T.randperm(2.5)",
+    "randperm(0)": "T.randperm(0)",
+    "rand_like of a list": "T.rand_like([1.0, 2.0])",
+    "randn_like of a list": "T.randn_like([1.0, 2.0])",
+    "rand int64": "T.rand(2, dtype=T.int64)",
+    "randn bool": "T.randn(2, dtype=T.bool)",
+    # comparisons with what is not a number: Python's answer, as torch
+    "tensor < str": "A(2) < 'a'",
+    "tensor == str": "A(2) == 'a'",
+    "tensor == None": "A(2) == None",
+    "tensor != list": "A(2) != [1.0, 2.0]",
+    "tensor >= None": "A(2) >= None",
+    "eq method with str": "A(2).eq('a')",
+    "lt method with None": "A(2).lt(None)",
+    "T.ne with a list": "T.ne(A(2), [1.0, 2.0])",
+    # matrix products never promote
+    "matmul float32 @ float64": "A(2, 2) @ A(2, 2, dtype='float64')",
+    "matmul int @ float": "I([[1, 2]]) @ A(2, 1)",
+    "matmul int @ int": "I([[1, 2]]) @ I([[3], [4]])",
+    "mm float32, float64": "T.mm(A(2, 2), A(2, 2, dtype='float64'))",
+    "dot int, float": "T.dot(I([1, 2]), A(2))",
+    # BCE targets: float, and within [0, 1] for the probability form
+    "BCE target above 1": "F.binary_cross_entropy(T.tensor([0.3, 0.5]), T.tensor([1.5, 0.0]))",
+    "BCE target NaN": "F.binary_cross_entropy(T.tensor([0.3, 0.5]), T.tensor([nan, 0.0]))",
+    "BCE int target": "F.binary_cross_entropy(T.tensor([0.3, 0.5]), I([1, 0]))",
+    "BCELoss bool target": "nn.BCELoss()(T.tensor([0.3]), T.tensor([True]))",
+    "BCEWithLogits int target": "F.binary_cross_entropy_with_logits(A(2), I([1, 0]))",
+    "BCEWithLogits target above 1": "F.binary_cross_entropy_with_logits(A(2), T.tensor([1.5, -0.5]))",
+    # Module registration: torch's checks
+    "register_parameter plain tensor": "m = nn.Module()\nm.register_parameter('p', A(1))\nresult = 'ok'",
+    "register_parameter dotted name": "m = nn.Module()\nm.register_parameter('a.b', Param(A(1)))\nresult = 'ok'",
+    "register_parameter empty name": "m = nn.Module()\nm.register_parameter('', Param(A(1)))\nresult = 'ok'",
+    "register_parameter over an attribute": "m = nn.Module()\nm.x = 1\nm.register_parameter('x', Param(A(1)))\n"
+                                            "result = 'ok'",
+    "register_parameter None": "m = nn.Module()\nm.register_parameter('p', None)\nresult = sorted(m.state_dict())",
+    "add_module an int": "m = nn.Module()\nm.add_module('a', 3)\nresult = 'ok'",
+    "add_module dotted name": "m = nn.Module()\nm.add_module('a.b', nn.ReLU())\nresult = 'ok'",
+    "assign a tensor to a parameter": "m = nn.Linear(2, 1)\nm.weight = A(1, 2)\nresult = 'ok'",
+    "assign None to a parameter": "m = nn.Linear(2, 1)\nm.bias = None\nresult = sorted(m.state_dict())",
+    "Sequential reusing a layer: state_dict keys": "l = nn.Linear(2, 2)\nresult = list(nn.Sequential(l, l).state_dict())",
+    "Sequential reusing a layer: parameters": "l = nn.Linear(2, 2)\nresult = len(list(nn.Sequential(l, l).parameters()))",
+    "Sequential reusing a layer: load": "l = seeded(nn.Linear(2, 2))\nm = nn.Sequential(l, l)\n"
+                                        "src = seeded(nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2)), seed=5)\n"
+                                        "m.load_state_dict(src.state_dict())\nresult = m(A(1, 2))",
+    "load_state_dict strict=False names": "m = nn.Linear(3, 2)\nsd = dict(m.state_dict())\ndel sd['bias']\n"
+                                          "sd['x'] = A(1)\nr = m.load_state_dict(sd, strict=False)\n"
+                                          "result = [list(r.missing_keys), list(r.unexpected_keys)]",
+    # bool tensors: torch has no `-`, rounding, relu, argmax or bool**bool for them (NumPy computed them)
+    "float - bool 0-d": "A(3) - T.tensor(True)",
+    "bool - int": "T.tensor([True, False]) - 1",
+    "int - bool": "1 - T.tensor([True, False])",
+    "float - True": "A(2) - True",
+    "bool - bool": "T.tensor([True]) - T.tensor([False])",
+    "bool sub method": "T.tensor([True]).sub(T.tensor([True]))",
+    "bool ** bool": "T.tensor([True, False]) ** T.tensor([True, True])",
+    "bool ** 2": "T.tensor([True, False]) ** 2",
+    "2 ** bool": "2 ** T.tensor([True, False])",
+    "float ** bool": "A(2) ** T.tensor([True, False])",
+    "floor of bool": "T.floor(T.tensor([True, False]))",
+    "round of bool": "T.tensor([True]).round()",
+    "trunc of int": "T.trunc(I([3, -2]))",
+    "ceil of uint8": "T.ceil(T.tensor([7], dtype=T.uint8))",
+    "relu of bool": "F.relu(T.tensor([True, False]))",
+    "ReLU module of bool": "nn.ReLU()(T.tensor([True, False]))",
+    "argmax of bool": "T.argmax(T.tensor([False, True]))",
+    "argmin of bool, dim": "T.tensor([[False, True]]).argmin(dim=1)",
+    "max of bool": "T.tensor([False, True]).max()",
+    # grad mode and optimizer hyperparameters of the wrong type
+    "set_grad_enabled('no')": "T.set_grad_enabled('no')",
+    "set_grad_enabled(1)": "T.set_grad_enabled(1)",
+    "set_grad_enabled(False) then True": "T.set_grad_enabled(False)\nT.set_grad_enabled(True)\n"
+                                         "result = (A(2, requires_grad=True) * 2).requires_grad",
+    "Adam betas str": "optim.Adam([Param(A(2))], betas='ab')",
+    "Adam betas with a str": "optim.Adam([Param(A(2))], betas=(0.9, 'x'))",
+    "Adam betas list": "p = Param(A(2))\nopt = optim.Adam([p], lr=0.1, betas=[0.8, 0.9])\np.grad = A(2, seed=4)\n"
+                       "opt.step()\nresult = p",
+    # an optimizer given one parameter twice (torch warns, then updates it twice its own way)
+    "Momentum duplicate param step": "p = Param(A(2))\nopt = optim.SGD([p, p], lr=0.1, momentum=0.9)\n"
+                                     "p.grad = A(2, seed=4)\nopt.step()\nresult = p",
+})
+
+
+# ---------------------------------------------------------------------------------------------
 # Where we deliberately differ from torch: case id → reason. The test checks the difference holds.
 EARLY = ("we refuse the argument when the layer is built, naming it; torch builds the layer and raises a "
          "RuntimeError at its first forward")
@@ -535,6 +670,10 @@ DIFFERENT: dict[str, str] = {
                                          "otherwise); ours raises a ValueError naming the shapes in every mode",
     "data: TensorDataset no tensors": "torch fails by accident (IndexError: tuple index out of range); ours says a "
                                       "tensor is needed (ValueError)",
+    "optim: SGD duplicate param": "a parameter listed twice in one group is a ValueError naming both positions; "
+                                  "torch warns that this will become an error and meanwhile updates it twice, "
+                                  "each algorithm its own way (SGD's momentum restarts from the gradient)",
+    "probe: Momentum duplicate param step": "see 'optim: SGD duplicate param'",
     "data: DataLoader batch_size None": "unbatched loading (batch_size=None) is not implemented: a ValueError says "
                                         "batch_size must be a positive int",
 }

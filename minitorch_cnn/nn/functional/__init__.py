@@ -24,6 +24,8 @@ from .regularization import DropoutFn, dropout, dropout2d
 from .relu_family import ELUFn, GELUFn, LeakyReLUFn, SiLUFn, elu, gelu, leaky_relu, silu
 from .regression_loss import L1LossFn, SmoothL1LossFn, huber_loss, l1_loss, smooth_l1_loss
 from .one_hot import one_hot
+from .padding import pad
+from .distance import cosine_similarity, normalize
 from .avg_pooling import AdaptiveAvgPool2dFn, AvgPool2dFn, adaptive_avg_pool2d, avg_pool2d
 
 __all__ = [
@@ -32,5 +34,5 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "batch_norm", "dropout", "dropout2d",
     "leaky_relu", "elu", "gelu", "silu", "l1_loss", "smooth_l1_loss", "huber_loss",
-    "avg_pool2d", "adaptive_avg_pool2d", "one_hot",
+    "avg_pool2d", "adaptive_avg_pool2d", "one_hot", "pad", "normalize", "cosine_similarity",
 ]

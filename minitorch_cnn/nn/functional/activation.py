@@ -2,7 +2,7 @@
 :mod:`minitorch_cnn.ops.activation` (which Tensor's methods of the same names share)."""
 from __future__ import annotations
 
-from ...ops.activation import LogSoftmaxFn, ReLU as _ReLU, SoftmaxFn, _softmax_dim
+from ...ops.activation import LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from ...tensor import Tensor
 from ._checks import _check_float, _check_tensor
 
@@ -11,7 +11,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(x, 0)``; backward passes dY where x > 0 (see ``ops/activation.py``). ``inplace`` is accepted
     for torch compatibility; the result is always a new tensor."""
     _check_tensor(input, "relu")
-    return _ReLU.apply(input)
+    return input.relu()  # Tensor.relu: torch's check (a bool input is refused), then the same Function
 
 def log_softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
     """``log(softmax(x))`` computed stably as ``x − max − log Σ exp(x − max)``."""

@@ -128,6 +128,9 @@ def _check_pair(layer, input, target, reduction, deprecated):
     if _shape(target) != _shape(input):
         raise ValueError(f"{layer}: Using a target size ({_shape(target)}) that is different to the input size "
                          f"({_shape(input)}) is not allowed; make them the same shape")
+    if target.dtype.kind != "f":  # torch refuses an int/bool target (its dtype check), never casts it
+        raise RuntimeError(f"{layer}: expected a floating point target (a probability per element), got dtype "
+                           f"{target.dtype.name} (convert it with .float())")
     return target if target.dtype == input.dtype else target.to(input.dtype)
 
 
@@ -142,6 +145,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise RuntimeError(f"{layer}: all elements of input should be between 0 and 1 (got values from "
                            f"{np.nanmin(x) if x.size else 0} to {np.nanmax(x) if x.size else 0}; pass "
                            "probabilities, e.g. sigmoid(logits), or use binary_cross_entropy_with_logits)")
+    t = target.array
+    if not np.all((t >= 0) & (t <= 1)):
+        raise RuntimeError(f"{layer}: all elements of target should be between 0 and 1 (got values from "
+                           f"{np.nanmin(t) if t.size else 0} to {np.nanmax(t) if t.size else 0})")
     (w,) = _weights(layer, input, weight=weight)
     return BinaryCrossEntropyFn.apply(input, target, w, reduction)
 

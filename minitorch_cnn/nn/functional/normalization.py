@@ -115,6 +115,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     m = input.numel() // c if c else 0
     if m <= 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {_shape(input)}")
+    if not eps > 0:  # a constant channel would divide by √(0 + eps) = 0
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     stats: dict = {}
     out = BatchNormFn.apply(input, weight, bias, eps=float(eps), stats=stats)
     mean, var = stats["mean"], stats["var"]
