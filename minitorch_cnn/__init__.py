@@ -63,7 +63,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     floor, ceil, trunc, var, std, gather, masked_fill, cumsum, bmm, dot, split, chunk, sort, topk, norm,
     floor_divide, remainder, fmod,
     eq, ne, lt, le, gt, ge, not_equal, less, less_equal, greater, greater_equal,
-    prod, logsumexp, index_select, tril, triu, unflatten,
+    prod, logsumexp, index_select, tril, triu, unflatten, outer, ger, unique, bincount,
 )
 from .tensor import Size, Tensor
 

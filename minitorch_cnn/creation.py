@@ -53,17 +53,27 @@ def _factory(fill, size, dtype, requires_grad, device=None):
     return Tensor(fill(shape, dt), requires_grad=requires_grad)
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    return _factory(np.zeros, size, dtype, requires_grad, device)
+def _sizes(size_args: tuple, size, name: str):
+    """The shape, given positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as ``size=`` (not both), as torch."""
+    if size is None:
+        return size_args
+    if size_args:
+        raise TypeError(f"{name}() received an invalid combination of arguments: the shape was given both "
+                        f"positionally {size_args} and as size={size!r}")
+    return (size,)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    return _factory(np.ones, size, dtype, requires_grad, device)
+def zeros(*size_args, size=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return _factory(np.zeros, _sizes(size_args, size, "zeros"), dtype, requires_grad, device)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def ones(*size_args, size=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return _factory(np.ones, _sizes(size_args, size, "ones"), dtype, requires_grad, device)
+
+
+def empty(*size_args, size=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Like torch's ``empty``, a tensor whose values you must not rely on (here: zeros)."""
-    return _factory(np.zeros, size, dtype, requires_grad, device)
+    return _factory(np.zeros, _sizes(size_args, size, "empty"), dtype, requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
@@ -123,18 +133,20 @@ def randn_like(input: Tensor, dtype=None, requires_grad: bool = False, device=No
                         generator)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
+def rand(*size_args, size=None, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Uniform samples in [0, 1) from the global generator (seeded by ``manual_seed``)."""
     _check_random_float("rand", dtype)
     rng = _random.rng_of(generator)
-    return _factory(lambda s, dt: rng.random(s).astype(dt), size, dtype, requires_grad, device)
+    return _factory(lambda s, dt: rng.random(s).astype(dt), _sizes(size_args, size, "rand"), dtype,
+                    requires_grad, device)
 
 
-def randn(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
+def randn(*size_args, size=None, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Standard normal samples from the global generator."""
     _check_random_float("randn", dtype)
     rng = _random.rng_of(generator)
-    return _factory(lambda s, dt: rng.standard_normal(s).astype(dt), size, dtype, requires_grad, device)
+    return _factory(lambda s, dt: rng.standard_normal(s).astype(dt), _sizes(size_args, size, "randn"), dtype,
+                    requires_grad, device)
 
 
 def _check_random_float(name, dtype) -> None:

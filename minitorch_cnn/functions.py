@@ -113,6 +113,8 @@ eq, ne, lt, le, gt, ge = (_method(n) for n in ("eq", "ne", "lt", "le", "gt", "ge
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 prod, logsumexp, index_select = _method("prod"), _method("logsumexp"), _method("index_select")
 tril, triu, unflatten = _method("tril"), _method("triu"), _method("unflatten")
+outer, ger = _method("outer"), _method("ger")
+unique, bincount = _method("unique"), _method("bincount")
 
 
 def is_tensor(obj) -> bool:

@@ -1,7 +1,7 @@
 """More Tensor methods that small image and MLP programs reach for: logical and bitwise operators
 (``~ & | ^``), NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
 masked_fill, cumsum, bmm/dot, chunk/split, sort/topk; and prod, logsumexp, index_select, tril/triu,
-unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
+outer, unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
 :class:`TensorExtrasMixin`; the differentiable ones apply Functions from :mod:`minitorch_cnn.ops.selection`.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ def _named(kind):
 
 
 SortResult, TopkResult = _named("sort"), _named("topk")
+_SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half"}
 
 
 def _index_vector(index, dim_size: int, who: str) -> np.ndarray:
@@ -65,6 +66,48 @@ class TensorMoreMixin:
 
     def triu(self, diagonal: int = 0):
         return self._triangle(M.Triu, diagonal, "triu")
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+               dim=None):
+        """The distinct values in ascending order (each NaN kept apart, as torch); optionally the index of
+        each input element in them (``return_inverse``) and how often each occurs (``return_counts``).
+        ``sorted=False`` gives them sorted too (torch promises no order then)."""
+        d = None if dim is None else _norm_dims(dim, self.ndim, "unique")[0]
+        values = M.Unique.apply(self, d)
+        if not (return_inverse or return_counts):
+            return values
+        _, inverse, counts = np.unique(self.array, return_inverse=True, return_counts=True, axis=d, equal_nan=False)
+        out = [values]
+        if return_inverse:
+            shape = self.shape if d is None else (self.shape[d],)
+            out.append(type(self)(np.asarray(inverse, dtype=np.int64).reshape(shape)))
+        if return_counts:
+            out.append(type(self)(np.asarray(counts, dtype=np.int64)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def bincount(self, weights=None, minlength: int = 0):
+        """``out[k]`` = how many elements equal k (or the sum of their ``weights``), for k < max + 1 (at least
+        ``minlength`` entries). Only 1-D non-negative integer tensors, as torch."""
+        a = self.array
+        if a.dtype.kind not in "iub":
+            raise NotImplementedError(f'"bincount_cpu" not implemented for '
+                                      f"'{_SCALAR.get(a.dtype.name, a.dtype.name)}'")
+        if a.ndim != 1 or (a.size and a.min() < 0):
+            raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        if weights is None:
+            return type(self)(np.bincount(a, minlength=minlength).astype(np.int64))
+        w = weights.array
+        dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+        return type(self)(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dtype))
+
+    def outer(self, vec2):
+        """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.view(-1, 1) * vec2``, as torch builds it."""
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+        return self.view(self.shape[0], 1) * vec2
+
+    ger = outer
 
     def unflatten(self, dim: int, sizes):
         """Split dimension ``dim`` into ``sizes`` (one entry may be -1): a view, as torch."""

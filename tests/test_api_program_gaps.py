@@ -415,3 +415,104 @@ def test_new_ops_name_their_nodes_like_torch(expr):
                 "triu": lambda: x.triu(1)}[expr]().grad_fn
 
     assert structure_of(build(mt)) == structure_of(build(torch))
+
+
+def test_concat_dataset_and_dataset_addition_like_torch():
+    def program(lib):
+        a = lib.utils.data.TensorDataset(lib.arange(3), lib.arange(3) * 10)
+        b = lib.utils.data.TensorDataset(lib.arange(5, 7), lib.arange(5, 7) * 10)
+        both = lib.utils.data.ConcatDataset([a, b, a])
+        added = a + b
+        loader = lib.utils.data.DataLoader(both, batch_size=4)
+        errors = []
+        for i in (-9, 8):
+            try:
+                both[i]
+            except (ValueError, IndexError) as exc:
+                errors.append(type(exc).__name__)
+        return (len(both), both.cumulative_sizes, [int(both[i][1].item()) for i in range(-8, 8)],
+                type(added).__name__, len(added), [[t.tolist() for t in batch] for batch in loader], errors)
+
+    assert program(mt) == program(torch)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@given(x=hnp.arrays(np.float64, (3, 4), elements=st.one_of(st.just(0.0), st.floats(0.1, 3), st.floats(-3, -0.1))),
+       y=hnp.arrays(np.float64, (3, 4), elements=st.one_of(st.floats(0.1, 3), st.floats(-3, -0.1))))
+def test_normalize_and_cosine_similarity_match_torch_with_gradients(dim, x, y):
+    run_both(lambda lib, a: lib.nn.functional.normalize(a, dim=dim), [x], np.float64)
+    run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b, dim=dim), [x, y], np.float64)
+    # (magnitudes ≥ 0.1 or exactly 0: vectors with norms near eps have gradients ~1e6, whose float64
+    # rounding would need a looser tolerance; the zero rows exercise the clamps)
+
+
+def test_cosine_similarity_differentiates_the_unclamped_norm_like_torch():
+    x = np.full((2, 3), 4.8e-9)
+    y = np.ones((2, 3))
+    ours, theirs = run_both(lambda lib, a, b: lib.nn.functional.cosine_similarity(a, b), [x, y], np.float64)
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_factories_take_the_shape_as_size_keyword_like_torch(name):
+    def program(lib):
+        f = getattr(lib, name)
+        made = [f(size=(2, 3)), f(size=[4]), f(size=()), f(2, 3), f((2, 3)), f(size=(2, 1), dtype=lib.float64)]
+        try:
+            f(2, size=(2,))
+            both = "ok"
+        except TypeError:
+            both = "TypeError"
+        return [(tuple(t.shape), str(t.dtype).replace("torch.", "")) for t in made], both
+
+    assert program(mt) == program(torch)
+
+
+def test_outer_matches_torch_with_gradients_and_nodes():
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal(3), rng.standard_normal(4)
+    run_both(lambda lib, x, y: lib.outer(x, y), [a, b], np.float64)
+    run_both(lambda lib, x, y: x.outer(y), [a, b], np.float64)
+    run_both(lambda lib, x, y: lib.ger(x, y), [a, b], np.float64)
+    ours, theirs = (structure_of(lib.outer(lib.ones(2, requires_grad=True), lib.ones(3, requires_grad=True)).grad_fn)
+                    for lib in LIBS)
+    assert ours == theirs
+    ours, theirs = (lib.outer(lib.tensor([1, 2]), lib.tensor([1.5])) for lib in LIBS)
+    assert_close(ours, theirs, np.float32, "outer promotes like *")
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="Expected 1-D argument self, but got 2-D"):
+            lib.outer(lib.ones(2, 2), lib.ones(2))
+
+
+@given(x=hnp.arrays(np.int64, st.integers(1, 12), elements=st.integers(0, 6)), minlength=st.integers(0, 9))
+def test_unique_and_bincount_match_torch(x, minlength):
+    def program(lib):
+        t = lib.tensor(x)
+        u, inv, counts = lib.unique(t, return_inverse=True, return_counts=True)
+        w = lib.arange(len(x), dtype=lib.float32) / 2
+        return [a.tolist() for a in (t.unique(), u, inv, counts, lib.bincount(t), t.bincount(minlength=minlength),
+                                     lib.bincount(t, weights=w))] + [str(lib.bincount(t, weights=w).dtype)[-7:]]
+
+    assert program(mt) == program(torch)
+
+
+def test_unique_of_floats_rows_and_nans_like_torch():
+    def program(lib):
+        f = lib.tensor([2.0, float("nan"), 1.0, float("nan"), 2.0], requires_grad=True)
+        u = f.unique()
+        rows = lib.tensor([[1, 2], [1, 2], [3, 4]]).unique(dim=0, return_counts=True)
+        try:
+            u.sum().backward()
+            err = None
+        except RuntimeError as exc:
+            err = str(exc)
+        return (str(u.detach().tolist()), u.requires_grad, u.grad_fn.name(), [r.tolist() for r in rows], err)
+
+    assert program(mt) == program(torch)
+
+
+def test_bincount_errors_like_torch():
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral inputs."):
+            lib.bincount(lib.tensor([-1, 2]))
+        with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Float'"):
+            lib.bincount(lib.tensor([1.0]))

@@ -147,6 +147,10 @@ def test_conv2d_every_path_forced_equals_torch(path, backend, geom, dtype, seed)
     b0 = seeded_array(w_shape[:1], seed + 2, dtype)
     gy = seeded_array((x_shape[0], w_shape[0]) + x_shape[2:], seed + 3, dtype)
     with mt.backend(backend), dispatch.force_path("conv2d", path):
+        if path == "tiled" and w_shape[3] != 3:  # the register tile is one kernel row of 3 taps
+            with pytest.raises(ValueError, match="conv2d path 'tiled' cannot handle"):
+                conv_vs_torch(x0, w0, b0, gy, padding, dilation, dtype)
+            return
         for name, ours, theirs in conv_vs_torch(x0, w0, b0, gy, padding, dilation, dtype):
             close(ours, theirs, dtype, f"{path}/{backend} {name}")
 

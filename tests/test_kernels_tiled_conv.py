@@ -2,11 +2,10 @@
 NumPy version, for "same" convolutions.
 
 * the NumPy versions (forward, dX as the forward on dY with the flipped transposed kernel, dW) ==
-  torch for any "same" convolution: kernels 1/3/5 tall and wide (3 wide is the tile's own pass, the
-  others the one-tap pass), dilation 1–2, C_out not a multiple of the tile's 4 (the zero-padded
-  channels must not leak), bias on/off, float32/float64;
-* the Numba twins == the NumPy versions on the same geometries, on one thread and with the batch
-  split over several, dy contiguous or not;
+  torch for any "same" convolution: kernels 1/3/5 tall and wide, dilation 1–2, C_out not a multiple
+  of the tile's 4 (the zero-padded channels must not leak), bias on/off, float32/float64;
+* the Numba twins == the NumPy versions on the geometries the path takes (kernels 3 wide, 1/3/5
+  tall), on one thread and with the batch split over several, dy contiguous or not;
 * the two layout helpers: ``weight_tiles`` puts 4 output channels side by side (zeros past C_out),
   ``flat_grid`` is the image's rows, each followed by p_w zeros, between zero rows;
 * Conv2d by the tiled path forced, both backends, the lecture's 16→32 14×14 layer (batch 64) == torch.
@@ -42,9 +41,9 @@ def twin_close(got, ref, dtype, what):
 
 
 @st.composite
-def same_geometries(draw):
-    """"Same" convolutions (stride 1, 2p = d(k−1)): what the tiled path accepts."""
-    kh, kw = draw(st.sampled_from([1, 3, 5])), draw(st.sampled_from([1, 3, 5]))
+def same_geometries(draw, widths=(1, 3, 5)):
+    """"Same" convolutions (stride 1, 2p = d(k−1)); the tiled path takes those 3 wide."""
+    kh, kw = draw(st.sampled_from([1, 3, 5])), draw(st.sampled_from(widths))
     dh, dw = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     n, c_in, c_out = draw(st.integers(1, 3)), draw(st.integers(1, 6)), draw(st.integers(1, 9))
     h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
@@ -75,7 +74,7 @@ def test_numpy_tiled_conv_equals_torch(geo, dtype, seed, with_bias):
         np.testing.assert_allclose(ours, theirs, **tol(dtype), err_msg=name)
 
 
-@given(geo=same_geometries(), dtype=dtypes, seed=seeds, with_bias=st.booleans(),
+@given(geo=same_geometries(widths=(3,)), dtype=dtypes, seed=seeds, with_bias=st.booleans(),
        threads=st.sampled_from([1, 2, 3]), strided_dy=st.booleans())
 @settings(deadline=None)
 def test_numba_tiled_conv_equals_numpy(geo, dtype, seed, with_bias, threads, strided_dy):
@@ -87,6 +86,15 @@ def test_numba_tiled_conv_equals_numpy(geo, dtype, seed, with_bias, threads, str
         twin_close(T.conv2d_forward_numba(x, weight, bias, geo), T.conv2d_forward(x, weight, bias, geo), dtype, "y")
         twin_close(T.conv2d_input_grad_numba(dy, weight, geo), T.conv2d_input_grad(dy, weight, geo), dtype, "dX")
         twin_close(T.conv2d_weight_grad_numba(x, dy, geo), T.conv2d_weight_grad(x, dy, geo), dtype, "dW")
+
+
+def test_numba_twins_refuse_kernels_not_3_wide():
+    geo = Conv2dGeometry.of((1, 2, 5, 5), (3, 2, 3, 5), padding=(1, 2))
+    x, weight, _, dy = arrays(geo, 0, np.float64, False)
+    for call in (lambda: T.conv2d_forward_numba(x, weight, None, geo), lambda: T.conv2d_input_grad_numba(dy, weight, geo),
+                 lambda: T.conv2d_weight_grad_numba(x, dy, geo)):
+        with pytest.raises(ValueError, match="3 wide, got 3×5"):
+            call()
 
 
 def test_weight_tiles_and_flat_grid_layouts():

@@ -2,9 +2,9 @@
 image transforms and Fashion-MNIST (full official files, or a small subset shipped in the package)."""
 from . import datasets, transforms
 from .dataloader import DataLoader, default_collate
-from .dataset import Dataset, Subset, TensorDataset, random_split
+from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .fashion_mnist import FashionMNIST, describe_data, load_fashion_mnist
 from .idx import read_idx, write_idx
 
-__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split", "FashionMNIST", "transforms", "datasets", "default_collate",
+__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "ConcatDataset", "random_split", "FashionMNIST", "transforms", "datasets", "default_collate",
            "load_fashion_mnist", "describe_data", "read_idx", "write_idx"]

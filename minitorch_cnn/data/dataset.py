@@ -20,6 +20,10 @@ class Dataset:
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must define __len__(self)")
 
+    def __add__(self, other: "Dataset") -> "ConcatDataset":
+        """``a + b``: the samples of a, then those of b (a ConcatDataset), as in torch."""
+        return ConcatDataset([self, other])
+
 
 class TensorDataset(Dataset):
     """Samples are rows of the given tensors: ``dataset[i] == (t[i] for t in tensors)``.
@@ -71,6 +75,31 @@ class Subset(Dataset):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after another: index ``i`` falls in the first dataset whose running total of
+    lengths exceeds it (``cumulative_sizes``), at ``i`` minus the lengths before it."""
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx):
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx = len(self) + idx
+        which = int(np.searchsorted(self.cumulative_sizes, idx, side="right"))
+        if which >= len(self.datasets):
+            raise IndexError(f"index {idx} is out of range for a ConcatDataset of length {len(self)}")
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][idx - start]
 
 
 def random_split(dataset, lengths, generator=None) -> list:

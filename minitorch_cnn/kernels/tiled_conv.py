@@ -1,7 +1,9 @@
-"""Register-tiled direct convolution for "same" convolutions with many input channels (C_in ≥ 4).
+"""Register-tiled direct convolution for "same" convolutions with 3-wide kernels (the lecture's 3×3
+layers, any channel count).
 
 The im2col path turns a 16→32 3×3 convolution into three skinny matrix products (32 rows, inner
-dimension 144) that BLAS runs far below its speed. This path computes the same sums directly, on
+dimension 144) that BLAS runs far below its speed; ``direct_conv.py`` does 3 multiply-adds per
+4 loads and a pass per tap for dX. This path computes the same sums directly, on
 the image laid out on a flat zero-padded grid, like the ``direct`` path, but schedules them so that
 each pass over the grid does many multiply-adds per value it loads and stores.
 
@@ -14,7 +16,7 @@ one contiguous shifted slice of length L = H·Wp (the last p_w entries of each o
 garbage, cropped at the end)::
 
     y[n, o, q]  = b[o] + Σ_(c, i, j) W[o, c, i, j] · x_flat[n, c, q + i·d_h·Wp + j·d_w]     (forward)
-    dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]        (dy_flat: 0 in the garbage)
+    dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]   (dy_flat: 0 in garbage)
     dX = the same forward sum applied to dY with W' = W flipped in (i, j) and transposed (o ↔ c)
 
 The last line is the adjoint of a "same" convolution: ``dX[n, c, ih, iw] = Σ W[o, c, i, j] ·
@@ -36,9 +38,12 @@ lecture's shapes spend their time in::
 
 The 12 weights stay in registers for the whole pass; each step loads 3 input vectors and 4
 accumulators and does 12 fused multiply-adds (``direct_conv.py`` does 3 per 4 loads, and im2col's
-BLAS call is starved by the 144-long inner dimension). Kernels that are not 3 wide go one tap per
-pass (4 × 1 tile). dW tiles the same way: 4 output channels × 3 taps = 12 running dot products
-per pass over one image's grid, each image's sums added up in float64. The batch is split over
+BLAS call is starved by the 144-long inner dimension). The kernel may be any height (one pass per
+kernel row) but must be 3 wide: a 4 × 1 tile for other widths, inlined as well, cost each kernel's
+first compile 0.2–0.4 s more and no model of the lecture uses it (they go to ``direct`` or
+``im2col``; the NumPy versions below take any width, the path only 3). dW tiles the same way:
+4 output channels × 3 taps = 12 running dot products per pass over one image's grid, each image's
+sums added up in float64. The batch is split over
 Python threads like ``direct_conv.py`` (the kernels release the GIL). The twins add the terms in
 another order than the NumPy versions (equal to rounding; ``tests/test_kernels_tiled_conv.py``).
 
@@ -56,7 +61,8 @@ import numpy as np
 from .conv_geometry import Conv2dGeometry
 from .direct_conv import _in_parallel, _spread_grad
 
-#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L)
+#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L; the passes
+#: below are written out for 4)
 TILE_OUT = 4
 
 
@@ -172,21 +178,6 @@ def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4, L):
         a3[q] = a3[q] + w30 * t0 + w31 * t1 + w32 * t2
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _tile_row_any(a0, a1, a2, a3, xrow, r, col_step, w4, L):
-    """The same for a kernel row of any width, one tap per pass (a 4 × 1 tile). (A separate function:
-    with both loops in one body LLVM compiled the 3-tap loop ~20 % slower.)"""
-    for j in range(w4.shape[1]):
-        w0, w1, w2, w3 = w4[0, j], w4[1, j], w4[2, j], w4[3, j]
-        x0 = xrow[r + j * col_step:r + j * col_step + L]
-        for q in range(L):
-            t0 = x0[q]
-            a0[q] = a0[q] + w0 * t0
-            a1[q] = a1[q] + w1 * t0
-            a2[q] = a2[q] + w2 * t0
-            a3[q] = a3[q] + w3 * t0
-
-
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
 def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi, length):
     """y[b] for images [b_lo, b_hi). ``tiles[t, c, i]`` is the (4, kw) block of weights of output
@@ -206,10 +197,7 @@ def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi, lengt
                 acc[k, :] = bias4[4 * t + k]
             for ci in range(c):
                 for i in range(kh):
-                    if kw == 3:
-                        _tile_row3(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i], L)
-                    else:
-                        _tile_row_any(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i], L)
+                    _tile_row3(acc[0], acc[1], acc[2], acc[3], xp[ci], i * dh * wp, dw, tiles[t, ci, i], L)
             for k in range(min(4, c_out - 4 * t)):
                 yo = y[b, 4 * t + k]
                 for oh in range(h):
@@ -235,9 +223,15 @@ def weight_tiles(weight):
                                 .transpose(0, 2, 3, 1, 4))
 
 
+def _check_three_wide(geo):
+    if geo.kw != 3:
+        raise ValueError(f"tiled conv2d: the Numba kernels take kernels 3 wide, got {geo.kh}×{geo.kw}")
+
+
 def conv2d_forward_numba(x, weight, bias, geo):
     """Numba twin of :func:`conv2d_forward`: 4 output channels × a kernel row per pass; the batch
     split over :func:`numba.get_num_threads` Python threads."""
+    _check_three_wide(geo)
     (ph, pw), (dh, dw) = geo.padding, geo.dilation
     tiles = weight_tiles(weight)
     bias4 = _padded_out(bias if bias is not None else np.zeros(geo.c_out, dtype=x.dtype), 4 * tiles.shape[0])
@@ -291,24 +285,6 @@ def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
     out4[3, 2] += s32
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _dots_tile_row_any(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
-    """The same for a kernel row of any width, one tap per pass (4 running sums)."""
-    for j in range(out4.shape[1]):
-        x0 = xrow[r + j * col_step:r + j * col_step + L]
-        s0 = s1 = s2 = s3 = zero
-        for q in range(L):
-            t0 = x0[q]
-            s0 += g0[q] * t0
-            s1 += g1[q] * t0
-            s2 += g2[q] * t0
-            s3 += g3[q] * t0
-        out4[0, j] += s0
-        out4[1, j] += s1
-        out4[2, j] += s2
-        out4[3, j] += s3
-
-
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
 def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi, length, zero):
     """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW. ``length``:
@@ -325,18 +301,15 @@ def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi,
         for o0 in range(0, c_out4, 4):
             for ci in range(c):
                 for i in range(kh):
-                    if kw == 3:
-                        _dots_tile_row3(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
-                                        dw64[o0:o0 + 4, ci, i], zero, L)
-                    else:
-                        _dots_tile_row_any(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
-                                           dw64[o0:o0 + 4, ci, i], zero, L)
+                    _dots_tile_row3(dyp[o0], dyp[o0 + 1], dyp[o0 + 2], dyp[o0 + 3], xp[ci], i * dh * wp, dw,
+                                    dw64[o0:o0 + 4, ci, i], zero, L)
 
 
 def conv2d_weight_grad_numba(x, dy, geo):
     """Numba twin of :func:`conv2d_weight_grad`: per image, 4 output channels × a kernel row of dot
     products per pass; images add up in float64 (each thread's range in its own sums, added in
     range order)."""
+    _check_three_wide(geo)
     (ph, pw), (dh, dw) = geo.padding, geo.dilation
     c_out4 = -(-geo.c_out // 4) * 4
     x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)

@@ -10,6 +10,8 @@ and the triangular masks — each forward written with NumPy, each backward with
 - ``index_select``: ``y = a[..., index, ...]`` along ``dim``;  ``da`` adds ``dy`` back at ``index``
   (twice where an index repeats).
 - ``tril``/``triu``: ``y = a · mask`` with the lower/upper triangle of the last two dims;  ``da = dy · mask``.
+- ``unique``: the distinct values, sorted. torch records it in the graph but defines no derivative
+  (backward through it raises), and so does :class:`Unique`.
 """
 from __future__ import annotations
 
@@ -141,3 +143,21 @@ class Triu(Tril):
 
     node_name = "TriuBackward0"
     _keep = staticmethod(np.triu)
+
+
+class Unique(Function):
+    """``y = sorted distinct values of a`` (along ``dim``, or of the flattened tensor). No derivative in torch:
+    the node exists (Unique2Backward0 / UniqueDimBackward0), backward through it raises."""
+
+    node_name = "Unique2Backward0"
+
+    def name(self) -> str:
+        return "Unique2Backward0" if self.dim is None else "UniqueDimBackward0"
+
+    def forward(self, a, dim):
+        self.dim = dim
+        return np.unique(a, axis=dim, equal_nan=False)
+
+    def backward(self, g):
+        aten = "_unique2" if self.dim is None else "unique_dim"
+        raise RuntimeError(f"the derivative for '{aten}' is not implemented.")

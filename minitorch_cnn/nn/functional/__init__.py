@@ -25,6 +25,7 @@ from .relu_family import ELUFn, GELUFn, LeakyReLUFn, SiLUFn, elu, gelu, leaky_re
 from .regression_loss import L1LossFn, SmoothL1LossFn, huber_loss, l1_loss, smooth_l1_loss
 from .one_hot import one_hot
 from .padding import pad
+from .distance import cosine_similarity, normalize
 from .avg_pooling import AdaptiveAvgPool2dFn, AvgPool2dFn, adaptive_avg_pool2d, avg_pool2d
 
 __all__ = [
@@ -33,5 +34,5 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "batch_norm", "dropout", "dropout2d",
     "leaky_relu", "elu", "gelu", "silu", "l1_loss", "smooth_l1_loss", "huber_loss",
-    "avg_pool2d", "adaptive_avg_pool2d", "one_hot", "pad",
+    "avg_pool2d", "adaptive_avg_pool2d", "one_hot", "pad", "normalize", "cosine_similarity",
 ]

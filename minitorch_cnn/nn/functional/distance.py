@@ -1,0 +1,31 @@
+"""``F.normalize`` and ``F.cosine_similarity``, composed from differentiable Tensor ops (so their
+gradients come from the ops' own backwards), as torch composes them.
+
+- ``normalize(x, p=2, dim=1, eps=1e-12)``: ``x / max(‖x‖_dim, eps)`` — unit vectors along ``dim``.
+- ``cosine_similarity(a, b, dim=1, eps=1e-8)``: ``Σ_dim (a / max(‖a‖, eps)) · (b / max(‖b‖, eps))``, the
+  cosine of the angle between a and b (torch divides each by its norm first, then takes the dot product).
+  torch clamps the norms in place without recording it, so its backward differentiates the *unclamped*
+  norm: ``n + (max(n, eps) − n).detach()`` has the clamped value and the plain norm's gradient.
+"""
+from __future__ import annotations
+
+from ...tensor import Tensor
+from ._checks import _check_tensor
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
+    _check_tensor(input, "normalize")
+    if out is not None:
+        raise NotImplementedError("normalize: out= is not supported here")
+    denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    return input / denom
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    _check_tensor(x1, "cosine_similarity", "x1")
+    _check_tensor(x2, "cosine_similarity", "x2")
+    def clamped_norm(x):
+        n = x.norm(2, dim, keepdim=True)
+        return n + (n.clamp(min=eps) - n).detach()
+
+    return ((x1 / clamped_norm(x1)) * (x2 / clamped_norm(x2))).sum(dim)
