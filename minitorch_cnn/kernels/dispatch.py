@@ -45,16 +45,16 @@ PATHS: dict[str, tuple[str, ...]] = {
 #: conv2d: tiled for a "same" 3-wide convolution on images of at least this many pixels H·W (a pass
 #: of the register tile, ``kernels/tiled_conv.py``, runs over H·(W + p_w)). Conv2d fwd+bwd, batch 64,
 #: 1 thread, CPU-time medians, ÷ torch in the same run (interleaved): 16→32 14×14 tiled 1.08 vs im2col
-#: 1.53, 16×16 1.01 vs 1.53; 1→16 28×28 0.38 vs direct 0.44, 3→16 32×32 0.77 vs direct 1.06; with the
+#: 1.50, 16×16 0.99 vs 1.62; 1→16 28×28 0.39 vs direct 0.48, 3→16 32×32 0.74 vs direct 1.05; with the
 #: first layout, 12×12 1.14 vs im2col 1.41, 10×10 1.26 vs 1.46, 64→64 32×32 0.94 vs 1.28, but
 #: 32→64 7×7 2.54 vs 1.18 and 64→128 8×8 1.90 vs 1.13: on small images each pass is too short to
 #: pay for itself.
 TILED_MIN_PIXELS = 100
 
-#: conv2d: direct (for kernels the tiled path does not take) when ``C_in·kh·kw`` (im2col's rows) is at most this — 1 or 3 channels at 3×3: such
-#: skinny matrices run far below BLAS's speed. Conv2d fwd+bwd, batch 64, vs im2col + BLAS: 1 thread,
-#: 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms, 3→16 32×32 1.79–2.01 vs 1.90–2.08 ms; 2 threads
-#: 1.18 → 0.55 ms and 2.21 → 1.20 ms.
+#: conv2d: direct (where tiled is not chosen) when ``C_in·kh·kw`` (im2col's rows) is at most this —
+#: 1 or 3 channels at 3×3: such skinny matrices run far below BLAS's speed. Conv2d fwd+bwd, batch 64,
+#: vs im2col + BLAS: 1 thread, 1→16 28×28 0.65–0.73 vs 0.99–1.04 ms, 3→16 32×32 1.79–2.01 vs
+#: 1.90–2.08 ms; 2 threads 1.18 → 0.55 ms and 2.21 → 1.20 ms.
 DIRECT_MAX_TAPS = 27
 
 #: optimizer_update: parameters of at least this many elements take the parallel build (memory-bound;

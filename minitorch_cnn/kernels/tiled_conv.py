@@ -16,7 +16,7 @@ one contiguous shifted slice of length L = H·Wp (the last p_w entries of each o
 garbage, cropped at the end)::
 
     y[n, o, q]  = b[o] + Σ_(c, i, j) W[o, c, i, j] · x_flat[n, c, q + i·d_h·Wp + j·d_w]     (forward)
-    dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]        (dy_flat: 0 in the garbage)
+    dW[o, c, i, j] = Σ_(n, q) dy_flat[n, o, q] · x_flat[n, c, q + i·d_h·Wp + j·d_w]   (dy_flat: 0 in garbage)
     dX = the same forward sum applied to dY with W' = W flipped in (i, j) and transposed (o ↔ c)
 
 The last line is the adjoint of a "same" convolution: ``dX[n, c, ih, iw] = Σ W[o, c, i, j] ·
@@ -41,8 +41,9 @@ accumulators and does 12 fused multiply-adds (``direct_conv.py`` does 3 per 4 lo
 BLAS call is starved by the 144-long inner dimension). The kernel may be any height (one pass per
 kernel row) but must be 3 wide: a 4 × 1 tile for other widths, inlined as well, cost each kernel's
 first compile 0.2–0.4 s more and no model of the lecture uses it (they go to ``direct`` or
-``im2col``; the NumPy versions below take any width, the path only 3). dW tiles the same way: 4 output channels × 3 taps = 12 running dot products
-per pass over one image's grid, each image's sums added up in float64. The batch is split over
+``im2col``; the NumPy versions below take any width, the path only 3). dW tiles the same way:
+4 output channels × 3 taps = 12 running dot products per pass over one image's grid, each image's
+sums added up in float64. The batch is split over
 Python threads like ``direct_conv.py`` (the kernels release the GIL). The twins add the terms in
 another order than the NumPy versions (equal to rounding; ``tests/test_kernels_tiled_conv.py``).
 
