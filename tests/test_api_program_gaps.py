@@ -516,3 +516,56 @@ def test_bincount_errors_like_torch():
             lib.bincount(lib.tensor([-1, 2]))
         with pytest.raises(NotImplementedError, match="\"bincount_cpu\" not implemented for 'Float'"):
             lib.bincount(lib.tensor([1.0]))
+
+
+# --- samplers --------------------------------------------------------------------------------------------------------
+class FixedOrder:
+    """A sampler (any iterable with len) that replays a given order: the same on both engines."""
+
+    def __init__(self, order):
+        self.order = list(order)
+
+    def __iter__(self):
+        return iter(self.order)
+
+    def __len__(self):
+        return len(self.order)
+
+
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_dataloader_follows_a_sampler_like_torch(drop_last):
+    def program(lib):
+        ds = lib.utils.data.TensorDataset(lib.arange(10) * 2)
+        loader = lib.utils.data.DataLoader(ds, batch_size=3, sampler=FixedOrder([9, 0, 4, 4, 7, 1, 2]),
+                                           drop_last=drop_last)
+        seq = lib.utils.data.DataLoader(ds, batch_size=4, sampler=lib.utils.data.SequentialSampler(ds))
+        return (len(loader), [b[0].tolist() for b in loader], [b[0].tolist() for b in seq],
+                list(lib.utils.data.SequentialSampler(ds)))
+
+    assert program(mt) == program(torch)
+    for lib in LIBS:
+        with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+            lib.utils.data.DataLoader(lib.utils.data.TensorDataset(lib.zeros(3)), sampler=FixedOrder([0]),
+                                      shuffle=True)
+
+
+def test_random_samplers_draw_what_torchs_do_in_distribution():
+    mt.manual_seed(0)
+    ds = mt.utils.data.TensorDataset(mt.arange(6))
+    for lib in LIBS:  # the same contract on both: a permutation of the subset / of all / n draws in range
+        indices = [5, 1, 3]
+        sub = lib.utils.data.SubsetRandomSampler(indices)
+        assert sorted(sub) == sorted(indices) and len(sub) == 3
+        data = lib.utils.data.TensorDataset(lib.arange(6))
+        assert sorted(lib.utils.data.RandomSampler(data)) == list(range(6))
+        drawn = list(lib.utils.data.RandomSampler(data, replacement=True, num_samples=20))
+        assert len(drawn) == 20 and all(0 <= i < 6 for i in drawn)
+        assert len(lib.utils.data.RandomSampler(data, num_samples=9)) == 9
+        counts = np.bincount(list(lib.utils.data.RandomSampler(data, num_samples=9)), minlength=6)
+        assert sorted(counts.tolist()) == [1, 1, 1, 2, 2, 2]  # one whole permutation, then part of another
+        with pytest.raises(ValueError, match="num_samples should be a positive integer value"):
+            lib.utils.data.RandomSampler(data, num_samples=0)
+    orders = {tuple(mt.utils.data.SubsetRandomSampler([5, 1, 3])) for _ in range(30)}
+    assert len(orders) > 1  # a new order per epoch
+    loader = mt.utils.data.DataLoader(ds, batch_size=2, sampler=mt.utils.data.SubsetRandomSampler([5, 1, 3]))
+    assert sorted(x for b in loader for x in b[0].tolist()) == [1, 3, 5]

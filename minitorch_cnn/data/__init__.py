@@ -5,6 +5,8 @@ from .dataloader import DataLoader, default_collate
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .fashion_mnist import FashionMNIST, describe_data, load_fashion_mnist
 from .idx import read_idx, write_idx
+from .sampler import RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
 
-__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "ConcatDataset", "random_split", "FashionMNIST", "transforms", "datasets", "default_collate",
+__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "ConcatDataset", "random_split",
+           "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "FashionMNIST", "transforms", "datasets", "default_collate",
            "load_fashion_mnist", "describe_data", "read_idx", "write_idx"]

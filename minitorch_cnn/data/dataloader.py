@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import random as _random
+from ..dtypes import _promote
 from ..tensor import Tensor
 
 
@@ -46,7 +47,10 @@ def default_collate(batch: list | tuple) -> Any:
             raise ShapeError(f"default_collate: cannot stack samples of different shapes "
                              f"{sorted(shapes)}; every sample in a batch needs the same shape "
                              f"(pass a collate_fn to batch them differently)")
-        return Tensor(np.stack(arrays))
+        dt = None
+        for a in arrays:  # torch.stack's promotion (float32 with int64 is float32; NumPy's stack: float64)
+            dt = _promote(dt, a.dtype)
+        return Tensor(np.stack(arrays).astype(dt, copy=False))
     if isinstance(elem, (bool, np.bool_)):
         return Tensor(np.asarray(batch, dtype=np.bool_))
     if isinstance(elem, int):
@@ -82,6 +86,8 @@ class DataLoader:
         generator: a ``minitorch_cnn.Generator`` to shuffle with (default: the global one, seeded
             by ``minitorch_cnn.manual_seed``).
         seed: shorthand for ``generator=Generator().manual_seed(seed)`` (a private stream).
+        sampler: an iterable of indices (``SubsetRandomSampler(train_idx)``...) that decides the
+            order instead of ``shuffle`` (the two exclude each other, as in torch).
         num_workers, pin_memory: accepted for torch compatibility; loading is always in-process.
 
     ``len(loader)`` is the number of batches: ``ceil(N / batch_size)``, or ``floor`` with drop_last.
@@ -89,7 +95,7 @@ class DataLoader:
 
     def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool = False, drop_last: bool = False,
                  collate_fn: Callable | None = None, generator: "_random.Generator | None" = None,
-                 seed: int | None = None, *, num_workers: int = 0, pin_memory: bool = False):
+                 seed: int | None = None, *, sampler=None, num_workers: int = 0, pin_memory: bool = False):
         if batch_size is None or isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
                 or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
@@ -97,6 +103,8 @@ class DataLoader:
             raise ValueError("DataLoader: pass either generator or seed, not both")
         if not isinstance(num_workers, int) or num_workers < 0:
             raise ValueError(f"num_workers option should be non-negative; got num_workers={num_workers}")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
         if shuffle and hasattr(dataset, "__len__") and len(dataset) == 0:  # torch's RandomSampler refuses it
             raise ValueError("num_samples should be a positive integer value, but got num_samples=0")
         self.dataset = dataset
@@ -106,9 +114,10 @@ class DataLoader:
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
         self.generator = generator if seed is None else _random.Generator().manual_seed(seed)
         self.num_workers, self.pin_memory = num_workers, pin_memory
+        self.sampler = sampler
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def batch_indices(self) -> list[np.ndarray]:
@@ -117,10 +126,14 @@ class DataLoader:
         With ``shuffle`` each call draws a new permutation from the generator (one draw per epoch,
         as torch does), so call it once per epoch and load with :meth:`fetch`.
         """
-        n = len(self.dataset)
-        if self.shuffle:
+        if self.sampler is not None:
+            order = np.asarray(list(self.sampler), dtype=np.int64)
+            n = len(order)
+        elif self.shuffle:
+            n = len(self.dataset)
             order = _random.rng_of(self.generator).permutation(n).astype(np.int64)
         else:
+            n = len(self.dataset)
             order = np.arange(n, dtype=np.int64)
         stop = len(self) * self.batch_size
         return [order[i:min(i + self.batch_size, n)] for i in range(0, min(stop, n), self.batch_size)]
