@@ -90,9 +90,10 @@ class ArithmeticMixin:
             bools = (self.dtype == bool_) + (isinstance(other, (bool, np.bool_))
                                              or getattr(other, "dtype", None) == bool_)
             if bools:  # torch: `-` with a bool is refused (NumPy would subtract as ints or floats)
-                what = "two bool tensors" if bools == 2 else "a bool tensor"
-                raise RuntimeError(f"Subtraction, the `-` operator, with {what} is not supported. If you are trying "
-                                   "to invert a mask, use the `~` or `logical_not()` operator instead.")
+                what, hint = (("two bool tensors", "Use the `^` or `logical_xor()` operator instead.") if bools == 2 else
+                              ("a bool tensor", "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                                                "operator instead."))
+                raise RuntimeError(f"Subtraction, the `-` operator, with {what} is not supported. {hint}")
         a, b = _as_operands(self, other)
         if reverse:
             a, b = b, a

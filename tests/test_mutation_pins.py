@@ -33,3 +33,39 @@ def test_index_of_an_integer_tensor_and_refusal_of_others_like_torch():
         for bad in (lib.tensor(1.0), lib.tensor([1, 2])):
             with pytest.raises(TypeError, match="only integer tensors of a single element can be converted to an index"):
                 operator.index(bad)
+
+
+def test_bool_subtraction_refused_with_torchs_message():
+    """``-`` with one or two bool tensors: torch's RuntimeError and its wording for each case
+    (survivor: tensor_arithmetic.py ``bools == 2`` → ``== 3``)."""
+    import pytest
+
+    for lib in (mt, torch):
+        t, f = lib.tensor([True]), lib.tensor([False])
+        with pytest.raises(RuntimeError, match=r"with two bool tensors is not supported\. Use the `\^` or `logical_xor\(\)`"):
+            t - f
+        with pytest.raises(RuntimeError, match=r"with a bool tensor is not supported\. If you are trying to invert a mask"):
+            t - lib.tensor([1.0])
+
+
+def test_kernel_larger_than_the_padded_input_raises_like_torch():
+    """A 5×5 kernel on a 2×8 input padded by 1 (4×10: too short, wide enough) is refused by torch with a
+    RuntimeError; the height check must use 2·padding (survivor: nn/functional/conv.py ``2 * pad[0]`` →
+    ``3 * pad[0]`` let 2 + 3 = 5 through, and a NumPy reshape error came out instead)."""
+    import pytest
+
+    for lib in (mt, torch):
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.conv2d(lib.zeros(1, 1, 2, 8), lib.zeros(1, 1, 5, 5), padding=1)
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.conv2d(lib.zeros(1, 1, 8, 2), lib.zeros(1, 1, 5, 5), padding=1)
+
+
+def test_named_buffers_recurse_into_submodules_by_default_like_torch():
+    """``named_buffers()`` lists nested modules' buffers (BatchNorm's running statistics) by default
+    (survivor: nn/module.py ``recurse=True`` → ``False``)."""
+    names = {}
+    for lib in (mt, torch):
+        model = lib.nn.Sequential(lib.nn.Conv2d(1, 2, 3), lib.nn.Sequential(lib.nn.BatchNorm2d(2)))
+        names[lib.__name__] = [n for n, _ in model.named_buffers()]
+    assert names["minitorch_cnn"] == names["torch"] == ["1.0.running_mean", "1.0.running_var", "1.0.num_batches_tracked"]
