@@ -69,3 +69,22 @@ def test_named_buffers_recurse_into_submodules_by_default_like_torch():
         model = lib.nn.Sequential(lib.nn.Conv2d(1, 2, 3), lib.nn.Sequential(lib.nn.BatchNorm2d(2)))
         names[lib.__name__] = [n for n, _ in model.named_buffers()]
     assert names["minitorch_cnn"] == names["torch"] == ["1.0.running_mean", "1.0.running_var", "1.0.num_batches_tracked"]
+
+
+def test_norm_of_a_zero_dim_tensor_along_dim_0_and_minus_1_like_torch():
+    """A 0-d tensor takes ``dim=0`` and ``dim=-1`` (torch treats it as one-dimensional there)
+    (survivor: tensor_math.py ``max(ndim, 1)`` → ``max(ndim, 0)`` refused them)."""
+    for d in (0, -1):
+        assert mt.tensor(-3.0).norm(dim=d).item() == torch.tensor(-3.0).norm(dim=d).item() == 3.0
+
+
+def test_uniform_and_normal_defaults_like_torch():
+    """``normal_()`` draws N(0, 1) and ``uniform_()`` U(0, 1) by default, as torch (the draws differ — another
+    generator — so their statistics are compared: 20 000 samples, 6 standard errors; survivor: tensor_inplace.py
+    ``normal_(mean=0.0)`` → ``1.0``)."""
+    n = 20_000
+    mt.manual_seed(0)
+    z = mt.empty(n, dtype=mt.float64).normal_().numpy()
+    u = mt.empty(n, dtype=mt.float64).uniform_().numpy()
+    assert abs(z.mean()) < 6 / n**0.5 and abs(z.std() - 1) < 6 / (2 * n) ** 0.5
+    assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 6 * (1 / 12) ** 0.5 / n**0.5
