@@ -19,9 +19,18 @@ from .ops.division import (DivRounding, FloorDivide, Fmod, FmodByNumber, NumberR
                            RemainderByNumber)
 
 
+def _check_python_int(x) -> None:
+    """torch converts a Python int operand through int64/uint64: from 2**64 on (or below -2**63) it is an
+    OverflowError, never a float approximation."""
+    if isinstance(x, int) and not isinstance(x, bool) and not -2**63 <= x < 2**64:
+        raise OverflowError("int too big to convert")
+
+
 def _as_operands(a, b):
     """``a ⊕ b``'s operands as two Tensors of the dtype torch's promotion gives the result."""
     Tensor = tensor_class()
+    _check_python_int(a)
+    _check_python_int(b)
     dt = result_dtype(*(x.array if isinstance(x, Tensor) else x for x in (a, b)))
     out = []
     for x in (a, b):
@@ -239,6 +248,7 @@ class ArithmeticMixin:
         if not isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic)):
             # a str, None, list …: as torch, Python decides (``t == 'a'`` is False, ``t < 'a'`` a TypeError)
             return NotImplemented
+        _check_python_int(other)
         o = other.array if isinstance(other, Tensor) else other
         return Tensor(op(self.array, o))
 

@@ -609,6 +609,18 @@ add("probe", {
     "randint -1 as uint8": "T.randint(-1, 5, (3,), dtype=T.uint8)",
     "randint 2**40 as int32": "T.randint(0, 2**40, (2,), dtype=T.int32)",
     "randint 256 as uint8 fits": "T.randint(0, 256, (3,), dtype=T.uint8).dtype",
+    # Python ints beyond int64/uint64 as operands: torch's OverflowError, not a float approximation
+    "float + 2**70": "A(3) + 2**70",
+    "2**70 * float": "2**70 * A(3)",
+    "float < 2**70": "A(3) < 2**70",
+    "int + 2**63 wraps": "I([1, 2]) + 2**63",
+    "float + -2**63": "A(2) + (-2**63)",
+    "int ** 2**64": "I([1]) ** 2**64",
+    # isclose of two dtypes, set_default_dtype of a string: torch's errors
+    "isclose float32, float64": "T.isclose(A(2), A(2, dtype='float64'))",
+    "isclose int, float": "T.isclose(I([1, 2]), A(2))",
+    "allclose same dtype": "T.allclose(A(2), A(2))",
+    "set_default_dtype string": "T.set_default_dtype('float64')",
     # an optimizer given one parameter twice (torch warns, then updates it twice its own way)
     "Momentum duplicate param step": "p = Param(A(2))\nopt = optim.SGD([p, p], lr=0.1, momentum=0.9)\n"
                                      "p.grad = A(2, seed=4)\nopt.step()\nresult = p",
