@@ -166,8 +166,13 @@ def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
         raise TypeError("randint: missing the size argument")
     if not low < high:
         raise ShapeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    dt = np.dtype(dtype or int64)
+    if dt.kind in "iu" and not (np.iinfo(dt).min <= low and high - 1 <= np.iinfo(dt).max):
+        # torch refuses bounds the dtype cannot hold; casting would wrap the draws (300 → 44 in uint8)
+        raise RuntimeError(f"randint: [{low}, {high}) is out of bounds for {dt.name} "
+                           f"([{np.iinfo(dt).min}, {np.iinfo(dt).max}])")
     rng = _random.rng_of(generator)
-    return Tensor(rng.integers(low, high, size=_size_args((size,))).astype(dtype or int64))
+    return Tensor(rng.integers(low, high, size=_size_args((size,))).astype(dt))
 
 
 def randperm(n: int, generator=None) -> Tensor:

@@ -96,7 +96,8 @@ def _to_array(data, dtype=None) -> np.ndarray:
     if isinstance(data, Tensor):
         arr = data.array
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flatten(data)):
-        arr = np.array([_to_array(x) for x in data])
+        # torch reads a Tensor inside a list as one number (tensor([t1, t2]) of 1-element tensors is (2,))
+        arr = _python_to_array(_scalars(data))
     elif isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)
         check_numpy_array(arr)
@@ -114,6 +115,21 @@ def _to_array(data, dtype=None) -> np.ndarray:
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"tensor: can't convert data of dtype {arr.dtype} to a Tensor")
     return arr
+
+
+def _scalars(xs):
+    """A nested list with each Tensor in it replaced by its one value (torch's rule; more is a ValueError)."""
+    out = []
+    for x in xs:
+        if isinstance(x, (list, tuple)):
+            out.append(_scalars(x))
+        elif isinstance(x, Tensor):
+            if x.array.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            out.append(x.array.reshape(()).item())
+        else:
+            out.append(x)
+    return out
 
 
 def _flatten(xs):

@@ -34,6 +34,7 @@ class SchedCase:
     args: st.SearchStrategy  # draws a dict of constructor arguments
     build: Callable  # (lr_scheduler module, optimizer, args) -> scheduler
     steps: st.SearchStrategy = st.integers(1, 60)
+    optional: tuple = ()  # arguments the test may leave out: each default is then compared with torch's
 
 
 def _lambda(kind, k):
@@ -58,22 +59,22 @@ def _sequential(mod, opt, a):
 
 SCHEDULER_CASES = [
     SchedCase("StepLR", st.fixed_dictionaries(dict(step_size=st.integers(1, 10), gamma=_f(0.05, 0.99))),
-              lambda mod, opt, a: mod.StepLR(opt, **a)),
+              lambda mod, opt, a: mod.StepLR(opt, **a), optional=("gamma",)),
     SchedCase("MultiStepLR", st.fixed_dictionaries(dict(milestones=st.lists(st.integers(1, 50), max_size=5),
                                                         gamma=_f(0.05, 0.99))),
-              lambda mod, opt, a: mod.MultiStepLR(opt, **a)),
+              lambda mod, opt, a: mod.MultiStepLR(opt, **a), optional=("gamma",)),
     SchedCase("ExponentialLR", st.fixed_dictionaries(dict(gamma=_f(0.5, 1.0))),
               lambda mod, opt, a: mod.ExponentialLR(opt, **a)),
     SchedCase("CosineAnnealingLR", st.fixed_dictionaries(dict(T_max=st.integers(1, 30), eta_min=_f(0.0, 1e-3))),
-              lambda mod, opt, a: mod.CosineAnnealingLR(opt, **a)),
+              lambda mod, opt, a: mod.CosineAnnealingLR(opt, **a), optional=("eta_min",)),
     SchedCase("CosineAnnealingWarmRestarts",
               st.fixed_dictionaries(dict(T_0=st.integers(1, 15), T_mult=st.integers(1, 3), eta_min=_f(0.0, 1e-3))),
-              lambda mod, opt, a: mod.CosineAnnealingWarmRestarts(opt, **a)),
+              lambda mod, opt, a: mod.CosineAnnealingWarmRestarts(opt, **a), optional=("T_mult", "eta_min")),
     SchedCase("LinearLR", st.fixed_dictionaries(dict(start_factor=_f(0.01, 1.0), end_factor=_f(0.0, 1.0),
                                                      total_iters=st.integers(1, 30))),
-              lambda mod, opt, a: mod.LinearLR(opt, **a)),
+              lambda mod, opt, a: mod.LinearLR(opt, **a), optional=("start_factor", "end_factor", "total_iters")),
     SchedCase("ConstantLR", st.fixed_dictionaries(dict(factor=_f(0.01, 1.0), total_iters=st.integers(0, 30))),
-              lambda mod, opt, a: mod.ConstantLR(opt, **a)),
+              lambda mod, opt, a: mod.ConstantLR(opt, **a), optional=("factor", "total_iters")),
     SchedCase("LambdaLR", st.fixed_dictionaries(dict(kind=st.sampled_from(["exp", "inverse", "sin"]),
                                                      k=_f(0.5, 0.99))),
               lambda mod, opt, a: mod.LambdaLR(opt, lr_lambda=_lambda(a["kind"], a["k"]))),
@@ -81,14 +82,17 @@ SCHEDULER_CASES = [
                                                              k=_f(0.5, 0.99))),
               lambda mod, opt, a: mod.MultiplicativeLR(opt, lr_lambda=_lambda(a["kind"], a["k"]))),
     SchedCase("PolynomialLR", st.fixed_dictionaries(dict(total_iters=st.integers(1, 30), power=_f(0.5, 3.0))),
-              lambda mod, opt, a: mod.PolynomialLR(opt, **a)),
+              lambda mod, opt, a: mod.PolynomialLR(opt, **a), optional=("total_iters", "power")),
     SchedCase("OneCycleLR",
               st.fixed_dictionaries(dict(max_lr=_f(0.01, 1.0), total_steps=st.integers(5, 60),
                                          pct_start=_f(0.1, 0.9), anneal_strategy=st.sampled_from(["cos", "linear"]),
                                          div_factor=_f(2.0, 50.0), final_div_factor=_f(10.0, 1e4),
-                                         three_phase=st.booleans(), cycle_momentum=st.booleans())),
+                                         three_phase=st.booleans(), cycle_momentum=st.booleans(),
+                                         base_momentum=_f(0.5, 0.85), max_momentum=_f(0.86, 0.99))),
               lambda mod, opt, a: mod.OneCycleLR(opt, **a),
-              steps=st.just(None)),  # exactly total_steps steps
+              steps=st.just(None),  # exactly total_steps steps
+              optional=("pct_start", "anneal_strategy", "div_factor", "final_div_factor", "three_phase",
+                        "cycle_momentum", "base_momentum", "max_momentum")),
     SchedCase("SequentialLR",
               st.fixed_dictionaries(dict(start=_f(0.05, 1.0), warmup=st.integers(1, 10), milestone=st.integers(1, 15),
                                          second=st.sampled_from(["cos", "exp", "step"]), T=st.integers(1, 20),
@@ -115,13 +119,23 @@ def _assert_same_lrs(ours, theirs, our_opt, their_opt, where):
         assert o == [tuple(x) if isinstance(x, list) else x for x in t], f"{where}: {key} ours {o} torch {t}"
 
 
+def draw_args(data, case):
+    """The case's arguments, some optional ones left out (the defaults must match torch's too: a
+    mutated default such as OneCycleLR's ``three_phase=True`` survived while every argument was given)."""
+    args = data.draw(case.args, label="args")
+    if case.optional:
+        omitted = data.draw(st.sets(st.sampled_from(case.optional)), label="left at their defaults")
+        args = {k: v for k, v in args.items() if k not in omitted}
+    return args
+
+
 lr_pairs = st.lists(_f(1e-3, 1.0), min_size=1, max_size=2)
 
 
 @pytest.mark.parametrize("case", SCHEDULER_CASES, ids=CASE_IDS)
 @given(data=st.data())
 def test_lr_sequence_matches_torch(case, data):
-    args = data.draw(case.args, label="args")
+    args = draw_args(data, case)
     lrs = data.draw(lr_pairs, label="lrs")
     use_betas = data.draw(st.booleans(), label="adam") if case.name == "OneCycleLR" else False
     n_steps = data.draw(case.steps) or args["total_steps"]

@@ -25,3 +25,13 @@ def test_contiguous_of_a_contiguous_tensor_is_itself():
     for T in (torch, mt):
         x = T.ones(2, 3)
         assert x.contiguous() is x
+
+
+@pytest.mark.parametrize("make", [lambda d: mt.nn.Linear(2, 3, device=d), lambda d: mt.nn.Conv2d(1, 2, 3, device=d),
+                                  lambda d: mt.nn.BatchNorm2d(2, device=d)])
+def test_layers_refuse_a_device_other_than_the_cpu(make):
+    # before: device="cuda" was ignored and the layer built CPU weights
+    for device in ("cuda", "cuda:0", "mps"):
+        with pytest.raises(RuntimeError, match="runs on the CPU only"):
+            make(device)
+    assert make("cpu") is not None and make(None) is not None

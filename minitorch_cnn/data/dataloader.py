@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import random as _random
+from ..dtypes import _promote
 from ..tensor import Tensor
 
 
@@ -46,7 +47,10 @@ def default_collate(batch: list | tuple) -> Any:
             raise ShapeError(f"default_collate: cannot stack samples of different shapes "
                              f"{sorted(shapes)}; every sample in a batch needs the same shape "
                              f"(pass a collate_fn to batch them differently)")
-        return Tensor(np.stack(arrays))
+        dt = None
+        for a in arrays:  # torch.stack's promotion (float32 with int64 is float32; NumPy's stack: float64)
+            dt = _promote(dt, a.dtype)
+        return Tensor(np.stack(arrays).astype(dt, copy=False))
     if isinstance(elem, (bool, np.bool_)):
         return Tensor(np.asarray(batch, dtype=np.bool_))
     if isinstance(elem, int):

@@ -58,7 +58,7 @@ class Conv2d(Module):
         self.padding_mode = padding_mode
         self.output_padding = (0, 0)
         self.transposed = False
-        dt = _float_dtype(dtype, layer)
+        dt = _float_dtype(dtype, layer, device)
         self.weight = Parameter(np.empty((out_channels, in_channels // groups) + self.kernel_size, dtype=dt))
         if bias:
             self.bias = Parameter(np.empty(out_channels, dtype=dt))

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ..device import check_device
 from ..dtypes import get_default_dtype
 from ..errors import ShapeError
 from . import functional as F
@@ -13,7 +14,11 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _float_dtype(dtype, layer: str):
+def _float_dtype(dtype, layer: str, device=None):
+    """The parameters' dtype (a float; the default one if None), after refusing a device other than the CPU
+    (``nn.Linear(2, 3, device="cuda")`` is a clear error, as any CUDA tensor here, not a CPU layer)."""
+    if device is not None:
+        check_device(device)
     dt = np.dtype(get_default_dtype() if dtype is None else dtype)
     if dt.kind != "f":
         raise TypeError(f"{layer}: expected a floating point dtype for the parameters, got {dt}")
@@ -39,7 +44,7 @@ class Linear(Module):
         layer = f"Linear({in_features}→{out_features})"
         self.in_features = _check_positive(in_features, "in_features", layer, 0)
         self.out_features = _check_positive(out_features, "out_features", layer, 0)
-        dt = _float_dtype(dtype, layer)
+        dt = _float_dtype(dtype, layer, device)
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dt))
         if bias:
             self.bias = Parameter(np.empty(out_features, dtype=dt))

@@ -33,7 +33,7 @@ class _BatchNorm(Module):
         super().__init__()
         layer = f"{type(self).__name__}({num_features})"
         self.num_features = _check_positive(num_features, "num_features", layer)
-        dt = _float_dtype(dtype, layer)
+        dt = _float_dtype(dtype, layer, device)
         if isinstance(eps, bool) or not isinstance(eps, (int, float)) or eps < 0:
             raise ValueError(f"{layer}: expected eps to be a number ≥ 0, got {eps!r}")
         if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, (int, float))):

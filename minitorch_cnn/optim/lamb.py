@@ -41,9 +41,7 @@ def lamb_update(param, grad, exp_avg, exp_avg_sq, *, step, lr, beta1, beta2, eps
     adam_moments_(exp_avg, exp_avg_sq, g, beta1, beta2)  # (2)
     m_hat = exp_avg / (1 - beta1**step)  # (3)
     v_hat = exp_avg_sq / (1 - beta2**step)
-    update = m_hat / (np.sqrt(v_hat) + eps)
-    if weight_decay != 0:  # (4)
-        update = update + weight_decay * param
+    update = m_hat / (np.sqrt(v_hat) + eps) + weight_decay * param  # (4), even for wd = 0: 0·(±inf) is NaN
     trust = trust_ratio(tensor_norm(param), tensor_norm(update))
     param -= (lr * trust) * update  # (5)
 

@@ -591,6 +591,24 @@ add("probe", {
     "Adam betas with a str": "optim.Adam([Param(A(2))], betas=(0.9, 'x'))",
     "Adam betas list": "p = Param(A(2))\nopt = optim.Adam([p], lr=0.1, betas=[0.8, 0.9])\np.grad = A(2, seed=4)\n"
                        "opt.step()\nresult = p",
+    # a device other than the CPU is refused by layers too (they built CPU weights silently)
+    "Linear device cuda": "nn.Linear(2, 3, device='cuda')",
+    "Conv2d device cuda": "nn.Conv2d(1, 2, 3, device='cuda')",
+    "BatchNorm2d device cuda:0": "nn.BatchNorm2d(2, device='cuda:0')",
+    "Linear device cpu": "seeded(nn.Linear(2, 3, device='cpu'))(A(1, 2))",
+    # a Tensor inside a list is one number (torch.tensor([t1, t2]) of 1-element tensors has shape (2,))
+    "tensor of 1-element tensors": "T.tensor([T.tensor([1.5]), T.tensor([2.5])])",
+    "tensor of (1,1) tensors": "T.tensor([T.ones(1, 1), T.zeros(1, 1)])",
+    "tensor of 2-element tensors": "T.tensor([A(2), A(2)])",
+    "tensor of a 0-d tensor and an int": "T.tensor([T.tensor(1.5), 2])",
+    "tensor of nested 1-element tensors": "T.tensor([[T.tensor([1.0])], [T.tensor([2.0])]])",
+    # collate promotes as torch.stack; randint's bounds must fit its dtype (no silent wrap)
+    "default_collate float32 and int64": "data.default_collate([A(2), I([1, 2])])",
+    "DataLoader float and int samples": "batches(data.DataLoader([A(2), I([1, 2]), A(2, seed=3)], batch_size=3))",
+    "randint 300 as uint8": "T.randint(0, 300, (3,), dtype=T.uint8)",
+    "randint -1 as uint8": "T.randint(-1, 5, (3,), dtype=T.uint8)",
+    "randint 2**40 as int32": "T.randint(0, 2**40, (2,), dtype=T.int32)",
+    "randint 256 as uint8 fits": "T.randint(0, 256, (3,), dtype=T.uint8).dtype",
     # an optimizer given one parameter twice (torch warns, then updates it twice its own way)
     "Momentum duplicate param step": "p = Param(A(2))\nopt = optim.SGD([p, p], lr=0.1, momentum=0.9)\n"
                                      "p.grad = A(2, seed=4)\nopt.step()\nresult = p",
@@ -674,6 +692,10 @@ DIFFERENT: dict[str, str] = {
                                   "torch warns that this will become an error and meanwhile updates it twice, "
                                   "each algorithm its own way (SGD's momentum restarts from the gradient)",
     "probe: Momentum duplicate param step": "see 'optim: SGD duplicate param'",
+    "probe: Linear device cuda": "this engine runs on the CPU: a RuntimeError that says so; torch raises "
+                                 "AssertionError on a CPU-only build and builds the layer on a CUDA machine",
+    "probe: Conv2d device cuda": "see 'probe: Linear device cuda'",
+    "probe: BatchNorm2d device cuda:0": "see 'probe: Linear device cuda'",
     "data: DataLoader batch_size None": "unbatched loading (batch_size=None) is not implemented: a ValueError says "
                                         "batch_size must be a positive int",
 }
