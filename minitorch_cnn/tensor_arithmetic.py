@@ -193,10 +193,18 @@ class ArithmeticMixin:
     def __rmatmul__(self, other):
         return tensor_class()(np.asarray(other)).__matmul__(self)
 
+    def _check_alpha(self, other, alpha) -> None:
+        """torch: a float ``alpha`` is refused when both operands are integral (the result would be)."""
+        if isinstance(alpha, float) and self.dtype.kind in "iub" and (
+                getattr(other, "dtype", np.dtype(np.int64)).kind in "iub" if not isinstance(other, float) else False):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
     def add(self, other, alpha=1):
+        self._check_alpha(other, alpha)
         return self + (other * alpha if alpha != 1 else other)
 
     def sub(self, other, alpha=1):
+        self._check_alpha(other, alpha)
         return self - (other * alpha if alpha != 1 else other)
 
     def mul(self, other):

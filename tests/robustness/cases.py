@@ -621,6 +621,18 @@ add("probe", {
     "isclose int, float": "T.isclose(I([1, 2]), A(2))",
     "allclose same dtype": "T.allclose(A(2), A(2))",
     "set_default_dtype string": "T.set_default_dtype('float64')",
+    # a float alpha on integral operands; backward's gradient must be a Tensor
+    "int add float alpha": "I([1, 2]).add(I([1, 1]), alpha=0.5)",
+    "T.add int float alpha": "T.add(I([1, 2]), I([1, 1]), alpha=0.5)",
+    "int add_ float alpha": "result = I([1, 2])\nresult.add_(I([1, 1]), alpha=0.5)",
+    "T.sub int number float alpha": "T.sub(I([1, 2]), 1, alpha=0.5)",
+    "float add int float alpha": "A(2).add(I([1, 1]), alpha=0.5)",
+    "int add float tensor float alpha": "I([1, 2]).add(A(2), alpha=0.5)",
+    "int sub int alpha": "T.sub(I([1, 2]), I([1, 1]), alpha=2)",
+    "backward of a list": "x = X(2)\n(x * 2).backward([1.0, 1.0])\nresult = x.grad",
+    "backward of an ndarray": "x = X(2)\n(x * 2).backward(np.ones(2, dtype=np.float32))\nresult = x.grad",
+    "backward of a float": "x = X(1)\n(x * 2).sum().backward(2.0)\nresult = x.grad",
+    "backward of a tensor": "x = X(2)\n(x * 2).backward(A(2, seed=5))\nresult = x.grad",
     # an optimizer given one parameter twice (torch warns, then updates it twice its own way)
     "Momentum duplicate param step": "p = Param(A(2))\nopt = optim.SGD([p, p], lr=0.1, momentum=0.9)\n"
                                      "p.grad = A(2, seed=4)\nopt.step()\nresult = p",
