@@ -694,6 +694,12 @@ add("fixed", {
     "pow int method negative": "I([2]).pow(-2)",
     "pow float negative": "A(3) ** -1",
     "pow shapes mismatch": "A(2) ** A(3)",
+    "max_pool2d 0 channels": "F.max_pool2d(A(1, 0, 4, 4), 2)",
+    "max_pool2d unbatched 0 channels": "F.max_pool2d(A(0, 4, 4), 2)",
+    "max_pool2d empty batch": "F.max_pool2d(A(0, 2, 4, 4), 2)",
+    "max_pool2d 0 width": "F.max_pool2d(A(1, 2, 4, 0), 2)",
+    "randint high 2**63": "T.randint(0, 2**63, (2,))",
+    "randint low below int64": "T.randint(-2**63 - 1, 0, (2,))",
 })
 
 
