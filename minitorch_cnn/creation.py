@@ -164,6 +164,9 @@ def randint(low, high=None, size=None, dtype=None, generator=None) -> Tensor:
         low, high = 0, low
     if size is None or high is None:
         raise TypeError("randint: missing the size argument")
+    for bound in (low, high):  # torch reads both bounds as int64 (a C long long)
+        if isinstance(bound, (int, np.integer)) and not -2**63 <= int(bound) < 2**63:
+            raise ValueError(f"randint: Overflow when unpacking long long (bound {bound} does not fit in int64)")
     if not low < high:
         raise ShapeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = np.dtype(dtype or int64)

@@ -24,6 +24,9 @@ _default_float = float32
 def set_default_dtype(dtype) -> None:
     """Set the dtype that Python floats become (float32 unless changed), as torch does."""
     global _default_float
+    if isinstance(dtype, str):  # torch takes only dtype objects (np.dtype('float64') would parse the string)
+        raise TypeError(f"invalid dtype object: only floating-point types are supported as the default type, "
+                        f"got the string {dtype!r} (use minitorch_cnn.float64)")
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"set_default_dtype: expected a floating dtype, got {dtype}")

@@ -189,8 +189,10 @@ def _fmod(a, b):
     return a.fmod(b)
 
 
-add = _binary_fn("add", lambda a, b, alpha=1: a + (b * alpha if alpha != 1 else b))
-sub = subtract = _binary_fn("sub", lambda a, b, alpha=1: a - (b * alpha if alpha != 1 else b))
+add = _binary_fn("add", lambda a, b, alpha=1: a.add(b, alpha=alpha) if isinstance(a, Tensor)
+                 else a + (b * alpha if alpha != 1 else b))
+sub = subtract = _binary_fn("sub", lambda a, b, alpha=1: a.sub(b, alpha=alpha) if isinstance(a, Tensor)
+                            else a - (b * alpha if alpha != 1 else b))
 mul = multiply = _binary_fn("mul", lambda a, b: a * b)
 div = divide = _binary_fn("div", lambda a, b, rounding_mode=None: _rounded_div(a, b, rounding_mode))
 true_divide = _binary_fn("true_divide", lambda a, b: _rounded_div(a, b, None))

@@ -335,6 +335,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
             retain_graph = create_graph
         if not self.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if gradient is not None and not isinstance(gradient, Tensor):  # torch: no list/float/ndarray here
+            raise TypeError(f"backward(): gradient must be a Tensor or None, got {type(gradient).__name__}")
         seed = _seed_gradient(self, gradient, 0)
         if inputs is None:
             engine.run_backward([self], [seed], retain_graph=retain_graph)

@@ -19,9 +19,18 @@ from .ops.division import (DivRounding, FloorDivide, Fmod, FmodByNumber, NumberR
                            RemainderByNumber)
 
 
+def _check_python_int(x) -> None:
+    """torch converts a Python int operand through int64/uint64: from 2**64 on (or below -2**63) it is an
+    OverflowError, never a float approximation."""
+    if isinstance(x, int) and not isinstance(x, bool) and not -2**63 <= x < 2**64:
+        raise OverflowError("int too big to convert")
+
+
 def _as_operands(a, b):
     """``a ⊕ b``'s operands as two Tensors of the dtype torch's promotion gives the result."""
     Tensor = tensor_class()
+    _check_python_int(a)
+    _check_python_int(b)
     dt = result_dtype(*(x.array if isinstance(x, Tensor) else x for x in (a, b)))
     out = []
     for x in (a, b):
@@ -185,10 +194,18 @@ class ArithmeticMixin:
     def __rmatmul__(self, other):
         return tensor_class()(np.asarray(other)).__matmul__(self)
 
+    def _check_alpha(self, other, alpha) -> None:
+        """torch: a float ``alpha`` is refused when both operands are integral (the result would be)."""
+        if isinstance(alpha, float) and self.dtype.kind in "iub" and (
+                getattr(other, "dtype", np.dtype(np.int64)).kind in "iub" if not isinstance(other, float) else False):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
     def add(self, other, alpha=1):
+        self._check_alpha(other, alpha)
         return self + (other * alpha if alpha != 1 else other)
 
     def sub(self, other, alpha=1):
+        self._check_alpha(other, alpha)
         return self - (other * alpha if alpha != 1 else other)
 
     def mul(self, other):
@@ -240,6 +257,7 @@ class ArithmeticMixin:
         if not isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic)):
             # a str, None, list …: as torch, Python decides (``t == 'a'`` is False, ``t < 'a'`` a TypeError)
             return NotImplemented
+        _check_python_int(other)
         o = other.array if isinstance(other, Tensor) else other
         return Tensor(op(self.array, o))
 

@@ -177,7 +177,9 @@ class TensorExtrasMixin(TensorMoreMixin):
         return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-        """``|a − b| ≤ atol + rtol·|b|`` elementwise (torch's and NumPy's rule)."""
+        """``|a − b| ≤ atol + rtol·|b|`` elementwise (torch's and NumPy's rule); both tensors of one dtype."""
+        if isinstance(other, type(self)) and other.dtype != self.dtype:
+            raise RuntimeError(f"isclose: {self.dtype.name} did not match {other.dtype.name}")
         return type(self)(np.isclose(self.array, getattr(other, "array", other), rtol, atol, equal_nan))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:

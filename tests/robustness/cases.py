@@ -609,6 +609,30 @@ add("probe", {
     "randint -1 as uint8": "T.randint(-1, 5, (3,), dtype=T.uint8)",
     "randint 2**40 as int32": "T.randint(0, 2**40, (2,), dtype=T.int32)",
     "randint 256 as uint8 fits": "T.randint(0, 256, (3,), dtype=T.uint8).dtype",
+    # Python ints beyond int64/uint64 as operands: torch's OverflowError, not a float approximation
+    "float + 2**70": "A(3) + 2**70",
+    "2**70 * float": "2**70 * A(3)",
+    "float < 2**70": "A(3) < 2**70",
+    "int + 2**63 wraps": "I([1, 2]) + 2**63",
+    "float + -2**63": "A(2) + (-2**63)",
+    "int ** 2**64": "I([1]) ** 2**64",
+    # isclose of two dtypes, set_default_dtype of a string: torch's errors
+    "isclose float32, float64": "T.isclose(A(2), A(2, dtype='float64'))",
+    "isclose int, float": "T.isclose(I([1, 2]), A(2))",
+    "allclose same dtype": "T.allclose(A(2), A(2))",
+    "set_default_dtype string": "T.set_default_dtype('float64')",
+    # a float alpha on integral operands; backward's gradient must be a Tensor
+    "int add float alpha": "I([1, 2]).add(I([1, 1]), alpha=0.5)",
+    "T.add int float alpha": "T.add(I([1, 2]), I([1, 1]), alpha=0.5)",
+    "int add_ float alpha": "result = I([1, 2])\nresult.add_(I([1, 1]), alpha=0.5)",
+    "T.sub int number float alpha": "T.sub(I([1, 2]), 1, alpha=0.5)",
+    "float add int float alpha": "A(2).add(I([1, 1]), alpha=0.5)",
+    "int add float tensor float alpha": "I([1, 2]).add(A(2), alpha=0.5)",
+    "int sub int alpha": "T.sub(I([1, 2]), I([1, 1]), alpha=2)",
+    "backward of a list": "x = X(2)\n(x * 2).backward([1.0, 1.0])\nresult = x.grad",
+    "backward of an ndarray": "x = X(2)\n(x * 2).backward(np.ones(2, dtype=np.float32))\nresult = x.grad",
+    "backward of a float": "x = X(1)\n(x * 2).sum().backward(2.0)\nresult = x.grad",
+    "backward of a tensor": "x = X(2)\n(x * 2).backward(A(2, seed=5))\nresult = x.grad",
     # an optimizer given one parameter twice (torch warns, then updates it twice its own way)
     "Momentum duplicate param step": "p = Param(A(2))\nopt = optim.SGD([p, p], lr=0.1, momentum=0.9)\n"
                                      "p.grad = A(2, seed=4)\nopt.step()\nresult = p",
@@ -670,6 +694,12 @@ add("fixed", {
     "pow int method negative": "I([2]).pow(-2)",
     "pow float negative": "A(3) ** -1",
     "pow shapes mismatch": "A(2) ** A(3)",
+    "max_pool2d 0 channels": "F.max_pool2d(A(1, 0, 4, 4), 2)",
+    "max_pool2d unbatched 0 channels": "F.max_pool2d(A(0, 4, 4), 2)",
+    "max_pool2d empty batch": "F.max_pool2d(A(0, 2, 4, 4), 2)",
+    "max_pool2d 0 width": "F.max_pool2d(A(1, 2, 4, 0), 2)",
+    "randint high 2**63": "T.randint(0, 2**63, (2,))",
+    "randint low below int64": "T.randint(-2**63 - 1, 0, (2,))",
 })
 
 

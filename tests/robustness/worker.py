@@ -130,6 +130,9 @@ def encode(v, depth=0):
 
 
 def run_case(code: str, ns: dict):
+    T = ns["T"]  # every row starts from the engine's defaults: a row may change global state
+    T.set_default_dtype(T.float32)
+    T.set_grad_enabled(True)
     scope = dict(ns)
     if "\n" in code.strip() or code.lstrip().startswith(("result =", "for ", "with ")):
         exec(code, scope)

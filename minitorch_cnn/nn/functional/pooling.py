@@ -64,6 +64,9 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     dil = _pair(dilation, "dilation", layer, 1)
     if input.ndim not in (3, 4):
         raise ShapeError(f"{layer}: expected a 4-D input (N, C, H, W) or an unbatched 3-D input (C, H, W), got {_shape(input)}")
+    if 0 in input.shape[-3:]:  # torch allows only the batch dimension to be empty
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+                           f"but got: {list(input.shape)}")
     if input.dtype.kind == "b":
         raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
     if input.dtype.kind not in "iu":
