@@ -334,3 +334,41 @@ def test_signal_stops_at_a_step_boundary_and_resume_is_bit_identical(mode, rc, n
     resumed = command("train", "--resume", out / "checkpoint.npz", "--no-progress")
     assert resumed.returncode == 0, resumed.stderr
     _assert_same_state(straight_run, out / "checkpoint.npz")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ctrl-C in the first second: it lands inside `import numpy`, before the command's handlers exist
+_INTERRUPT_DURING_IMPORT = """
+import importlib.abc, os, signal, sys
+class Interrupt(importlib.abc.MetaPathFinder):  # a real SIGINT, delivered while NumPy is being imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, Interrupt())
+{entry}
+sys.exit(main(["--help"]))
+"""
+
+
+@pytest.mark.parametrize("entry,clean", [
+    ("from _minitorch_cnn_launcher import main", True),   # the console script's entry point
+    ("from minitorch_cnn.cli import main", False),        # without it: Python's traceback (the control)
+])
+def test_ctrl_c_while_starting_is_one_line(entry, clean):
+    proc = subprocess.run([sys.executable, "-c", _INTERRUPT_DURING_IMPORT.format(entry=entry)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    if clean:
+        assert proc.returncode == 130, proc.stderr
+        assert proc.stderr.strip() == "minitorch-cnn: interrupted while starting (nothing was written)"
+    else:
+        assert "Traceback" in proc.stderr and "KeyboardInterrupt" in proc.stderr
+
+
+def test_the_console_script_enters_through_the_launcher():
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["minitorch-cnn"] == "_minitorch_cnn_launcher:main"
