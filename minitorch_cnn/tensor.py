@@ -149,6 +149,22 @@ class Size(tuple):
     def numel(self) -> int:
         return int(np.prod(self)) if self else 1
 
+    # slices and sums of shapes are shapes too, as torch's (``x.shape[1:]`` prints Size([...]))
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
 
 def _seed_gradient(output, gradient, i: int) -> np.ndarray:
     """d output/d output for ``backward``/``autograd.grad``: ones for a scalar, else ``gradient`` checked."""

@@ -698,6 +698,12 @@ add("fixed", {
     "max_pool2d unbatched 0 channels": "F.max_pool2d(A(0, 4, 4), 2)",
     "max_pool2d empty batch": "F.max_pool2d(A(0, 2, 4, 4), 2)",
     "max_pool2d 0 width": "F.max_pool2d(A(1, 2, 4, 0), 2)",
+    "Size slice": "result = repr(A(2, 3, 4).shape[1:]).replace('torch.', '')",
+    "Size reversed slice": "result = repr(A(2, 3, 4).shape[::-1]).replace('torch.', '')",
+    "Size plus tuple": "result = repr(A(2, 3).shape + (5,)).replace('torch.', '')",
+    "tuple plus Size": "result = repr((1,) + A(2, 3).shape).replace('torch.', '')",
+    "Size times 2": "result = repr(A(2, 3).shape * 2).replace('torch.', '')",
+    "Size index is int": "result = type(A(2, 3).shape[0]).__name__",
     "randint high 2**63": "T.randint(0, 2**63, (2,))",
     "randint low below int64": "T.randint(-2**63 - 1, 0, (2,))",
 })
