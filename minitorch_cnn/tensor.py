@@ -12,6 +12,7 @@ must build Tensors without importing this module.
 from __future__ import annotations
 
 import weakref
+
 import numpy as np
 
 from .autograd import engine, function as _function
@@ -24,6 +25,7 @@ from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.shape import GetItem
 from .printing import tensor_repr
+from .size import Size
 from .tensor_arithmetic import ArithmeticMixin
 from .tensor_convert import ConversionMixin
 from .tensor_extras import TensorExtrasMixin
@@ -138,32 +140,6 @@ def _flatten(xs):
             yield from _flatten(x)
         else:
             yield x
-
-
-class Size(tuple):
-    """Shape tuple, printed like torch's (``Size([2, 3])``)."""
-
-    def __repr__(self) -> str:
-        return f"Size({list(self)})"
-
-    def numel(self) -> int:
-        return int(np.prod(self)) if self else 1
-
-    # slices and sums of shapes are shapes too, as torch's (``x.shape[1:]`` prints Size([...]))
-    def __getitem__(self, index):
-        item = tuple.__getitem__(self, index)
-        return Size(item) if isinstance(index, slice) else item
-
-    def __add__(self, other):
-        return Size(tuple(self) + tuple(other))
-
-    def __radd__(self, other):
-        return Size(tuple(other) + tuple(self))
-
-    def __mul__(self, n):
-        return Size(tuple(self) * n)
-
-    __rmul__ = __mul__
 
 
 def _seed_gradient(output, gradient, i: int) -> np.ndarray:
