@@ -235,13 +235,3 @@ def install_inplace_variants(cls) -> None:
                   "trunc", "frac", "erf"):
         if hasattr(cls, name) and not hasattr(cls, name + "_"):
             setattr(cls, name + "_", _inplace_variant(cls, name))
-    if not hasattr(cls, "neg_"):
-        cls.neg_ = lambda self: self._inplace(lambda x: -x)
-    if not hasattr(cls, "clamp_"):
-        def _clamp_(self, min=None, max=None):  # noqa: A002 - torch's argument names
-            """In-place clamp, written with the ops Tensor has (until ``clamp`` itself exists)."""
-            def compute(x):
-                out = x if min is None else x + (min - x).relu()  # max(x, min)
-                return out if max is None else out - (out - max).relu()  # min(out, max)
-            return self._inplace(compute)
-        cls.clamp_ = _clamp_
