@@ -88,3 +88,23 @@ def test_uniform_and_normal_defaults_like_torch():
     u = mt.empty(n, dtype=mt.float64).uniform_().numpy()
     assert abs(z.mean()) < 6 / n**0.5 and abs(z.std() - 1) < 6 / (2 * n) ** 0.5
     assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 6 * (1 / 12) ** 0.5 / n**0.5
+
+
+def test_scheduler_step_count_and_onecycle_length_errors_like_torch():
+    """A scheduler's ``_step_count`` (in its state_dict) after several steps, and OneCycleLR's one error for
+    a length given by ``epochs`` alone or ``steps_per_epoch`` alone — both against torch (fresh-sample
+    survivors: lr_scheduler/base.py ``_step_count += 1`` → ``+= 0``; cyclic.py ``epochs is not None and
+    steps_per_epoch is not None`` → ``or``, which raised the per-argument message instead)."""
+    import pytest
+
+    for lib in (mt, torch):
+        p = lib.nn.Parameter(lib.zeros(1))
+        opt = lib.optim.SGD([p], lr=0.1)
+        sched = lib.optim.lr_scheduler.StepLR(opt, 1)
+        for _ in range(3):
+            opt.step()
+            sched.step()
+        assert sched.state_dict()["_step_count"] == 4
+        for kw in ({"epochs": 2}, {"steps_per_epoch": 3}):
+            with pytest.raises(ValueError, match=r"You must define either total_steps OR \(epochs AND steps_per_epoch\)"):
+                lib.optim.lr_scheduler.OneCycleLR(opt, 0.1, **kw)
