@@ -108,3 +108,16 @@ def test_scheduler_step_count_and_onecycle_length_errors_like_torch():
         for kw in ({"epochs": 2}, {"steps_per_epoch": 3}):
             with pytest.raises(ValueError, match=r"You must define either total_steps OR \(epochs AND steps_per_epoch\)"):
                 lib.optim.lr_scheduler.OneCycleLR(opt, 0.1, **kw)
+
+
+def test_layer_sizes_must_be_ints():
+    """A float layer size is torch's TypeError; a bool one is refused here too (deliberately: torch takes
+    ``True`` as 1 in some constructor positions and refuses it in others) — fresh-sample survivor:
+    nn/linear.py ``not isinstance(value, int) or isinstance(value, bool)`` → ``and``."""
+    import pytest
+
+    with pytest.raises(TypeError):
+        torch.nn.Linear(4.5, 3)
+    for bad in (4.5, True, "4"):
+        with pytest.raises(TypeError, match="expected in_features to be an int"):
+            mt.nn.Linear(bad, 3)

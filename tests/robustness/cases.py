@@ -704,6 +704,11 @@ add("fixed", {
     "tuple plus Size": "result = repr((1,) + A(2, 3).shape).replace('torch.', '')",
     "Size times 2": "result = repr(A(2, 3).shape * 2).replace('torch.', '')",
     "Size index is int": "result = type(A(2, 3).shape[0]).__name__",
+    "pad crop more than the size, other side padded": "F.pad(A(1, 4), (2, -5))",
+    "pad crop more than the size, first side padded": "F.pad(A(1, 4), (-5, 2))",
+    "pad crop both sides too much": "F.pad(A(1, 4), (-3, -3))",
+    "pad crop to empty": "F.pad(A(1, 4), (-4, 0))",
+    "pad crop and pad 2-d": "F.pad(A(2, 3, 4), (1, -2, -1, 2), value=0.5)",
     "randint high 2**63": "T.randint(0, 2**63, (2,))",
     "randint low below int64": "T.randint(-2**63 - 1, 0, (2,))",
 })

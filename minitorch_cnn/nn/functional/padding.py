@@ -20,7 +20,9 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     if mode != "constant":
         raise NotImplementedError(f"pad: mode={mode!r} is not implemented here (only 'constant')")
     for k in range(len(pad) // 2):
-        size = input.shape[input.ndim - 1 - k] + pad[2 * k] + pad[2 * k + 1]
+        # torch first crops by the negative pads (one narrow per dimension), then pads: the crop alone
+        # must leave a non-negative length, whatever the positive pad on the other side adds back
+        size = input.shape[input.ndim - 1 - k] + min(pad[2 * k], 0) + min(pad[2 * k + 1], 0)
         if size < 0:
             raise RuntimeError(f"The input size {input.shape[input.ndim - 1 - k]}, plus negative padding "
                                f"{pad[2 * k]} and {pad[2 * k + 1]} resulted in a negative output size, which is "
