@@ -10,7 +10,7 @@ from .device import check_device
 from .dtypes import get_default_dtype, int64
 from .errors import ShapeError
 from .tensor import Tensor, _to_array, check_numpy_array
-from .tensor import _size_args as _any_size_args
+from .tensor_shape import _size_args as _any_size_args
 
 
 def _size_args(size) -> tuple:

@@ -57,7 +57,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .tensor import Tensor, check_device
+from .device import check_device
+from .tensor import Tensor
 
 FORMAT = "minitorch_cnn.save"
 VERSION = 1

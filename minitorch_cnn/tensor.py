@@ -19,7 +19,7 @@ from .autograd import engine, function as _function
 from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
 from .autograd.views import AsStrided
-from .device import Device, check_device  # noqa: F401 - check_device: serialization.py's too
+from .device import Device
 from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype, int64
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
@@ -31,8 +31,8 @@ from .tensor_convert import ConversionMixin
 from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
 from .tensor_math import TensorMathMixin
-from .tensor_reduce import MaxResult, MinResult, ReductionMixin  # noqa: F401 - the named return types
-from .tensor_shape import ShapeMixin, _size_args  # noqa: F401 - _size_args: creation.py's too
+from .tensor_reduce import ReductionMixin
+from .tensor_shape import ShapeMixin
 
 
 _SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool"
