@@ -142,10 +142,11 @@ def source_files(area: str) -> list[Path]:
     return [f for f in dict.fromkeys(files) if f.name != "__init__.py" or f.stat().st_size > 0]
 
 
-# run after every file's own tests (a mutant that survived those still meets them): the differential
-# suites of bad inputs on torch and on ours (~10 s together) and the pins of earlier survivors. Many
-# mutants sit in argument checks, which these suites exercise and the parity tests do not.
-ALWAYS = ["tests/test_mutation_pins.py", "tests/robustness", "tests/test_probe_api.py"]
+# run after every file's own tests (a mutant that survived those still meets them): the pins of earlier
+# survivors, every signature's defaults compared with torch's, and the differential suites of bad inputs
+# on torch and on ours (~20 s together). Many mutants sit in defaults and argument checks, which these
+# exercise and the parity tests (which pass every argument, with valid values) do not.
+ALWAYS = ["tests/test_mutation_pins.py", "tests/test_signatures.py", "tests/robustness", "tests/test_probe_api.py"]
 
 
 def tests_for(path: Path) -> list[str]:
