@@ -733,7 +733,7 @@ EDGES = {
 }
 for name, edges in EDGES.items():
     base = "lr=0.01" if name == "Adafactor" else "lr=0.1"
-    add(f"edge {name}", {f"{arg}={value}": f"steps('{name}', dict({base}, **dict({arg}={value})), [0.5, -0.25])"
+    add(f"edge {name}", {f"{arg}={value}": f"steps('{name}', dict(dict({base}), {arg}={value}), [0.5, -0.25])"
                          for arg, value in edges.items()})
 add("edge optim", {
     "Adadelta rho=1.0": "steps('Adadelta', dict(lr=0.1, rho=1.0), [0.5, -0.25])",
@@ -782,6 +782,19 @@ add("edge", {
     "ModuleList del str": "m = nn.ModuleList([nn.ReLU()])\ndel m['0']",
     # unique over rows with NaN: NaN rows never equal each other
     "unique dim=0 NaN rows": "T.unique(T.tensor([[nan, 1.0], [nan, 1.0], [2.0, 0.0]]), dim=0)",
+    "unique NaN twice": "T.unique(T.tensor([nan, 1.0, nan]))",
+    "unique NaN twice, counts": "T.unique(T.tensor([nan, 1.0, nan, 1.0]), return_counts=True)",
+    # tensor(): Python ints must fit int64 — both edges, alone and beside other values
+    "tensor int64 min": "T.tensor([-2**63])",
+    "tensor int64 min - 1": "T.tensor([-2**63 - 1])",
+    "tensor int64 max": "T.tensor([2**63 - 1])",
+    "tensor int64 max + 1": "T.tensor([2**63])",
+    "tensor 2**64": "T.tensor([2**64])",
+    "tensor int64 min - 1 beside 1": "T.tensor([1, -2**63 - 1])",
+    "tensor 2**63 beside a float": "T.tensor([0.5, 2**63])",
+    "tensor int64 min beside a bool": "T.tensor([True, -2**63])",
+    "tensor -2**63 - 1 beside a bool": "T.tensor([True, -2**63 - 1])",
+    "tensor 2**63 beside a bool": "T.tensor([True, 2**63])",
     "unique dim=0 equal rows": "T.unique(T.tensor([[1.0, 1.0], [1.0, 1.0], [2.0, 0.0]]), dim=0)",
     # comparison methods take a tensor or a number
     "eq number": "A(3).eq(1.0)",
