@@ -130,8 +130,8 @@ class CrossEntropyFn(Function):
             self.numba = _dispatch.softmax_cross_entropy_path(c) == "numba"
             self.y, self.ignore_index = y, ignore_index
             fwd = _softmax_ce.softmax_ce_forward_numba if self.numba else _softmax_ce.softmax_ce_forward
-            logp, nll, smooth, w_y = fwd(x2, y, w, ignore_index, eps)
-            q, self.w_y = None, w_y
+            p, nll, smooth, w_y = fwd(x2, y, w, ignore_index, eps)  # p = softmax(x): all the backward needs
+            logp, q, self.p, self.w_y = None, None, p, w_y
             self.denom = np.sum(w_y)
             if reduction == "none":
                 out = nll if eps == 0 else (1 - eps) * nll + smooth * (eps / c)
@@ -146,20 +146,21 @@ class CrossEntropyFn(Function):
         return np.asarray(out, dtype=x.dtype)
 
     def backward(self, g):
-        m = self.logp.shape[0]
+        saved = self.logp if self.probs else self.p
+        m, dtype = saved.shape[0], saved.dtype
         if self.reduction == "none":
-            coef = np.asarray(g, dtype=self.logp.dtype).reshape(m, 1)
+            coef = np.asarray(g, dtype=dtype).reshape(m, 1)
         elif self.reduction == "sum":
-            coef = np.asarray(g, dtype=self.logp.dtype).reshape(1, 1)
+            coef = np.asarray(g, dtype=dtype).reshape(1, 1)
         else:
-            coef = np.asarray(g, dtype=self.logp.dtype).reshape(1, 1) / self.denom
+            coef = np.asarray(g, dtype=dtype).reshape(1, 1) / self.denom
         if self.probs:
             dlogp = -coef * self.q
             dx2 = dlogp - np.exp(self.logp) * np.sum(dlogp, axis=1, keepdims=True)
         else:
             bwd = _softmax_ce.softmax_ce_backward_numba if self.numba else _softmax_ce.softmax_ce_backward
-            dx2 = bwd(self.logp, self.y, self.w, self.w_y, self.ignore_index, self.eps, coef)
-        dx = _class_back(dx2.astype(self.logp.dtype, copy=False), self.shape)
+            dx2 = bwd(self.p, self.y, self.w, self.w_y, self.ignore_index, self.eps, coef)
+        dx = _class_back(dx2.astype(dtype, copy=False), self.shape)
         dt = None
         if self.probs and self.needs_input_grad[1]:
             dt2 = -coef * (1 - self.eps) * self.w * self.logp
