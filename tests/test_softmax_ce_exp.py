@@ -155,3 +155,38 @@ def test_many_classes_with_nonfinite_rows_match_torch(path, dtype, shape):
         np.testing.assert_allclose(ours, theirs, **tol(dtype), err_msg="loss")
         np.testing.assert_allclose(dx, tdx, **tol(dtype), err_msg="dx")  # NaN where torch has NaN
     assert np.isnan(results[0][0][[1, 2, 3]]).all() and np.isfinite(results[0][0][[0, 4, 6]]).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# labels: the twins check them inside the kernels, the loss before either
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", [-1, 3, 99])
+def test_both_numba_twins_refuse_an_out_of_bounds_label_before_touching_memory(bad):
+    from minitorch_cnn.errors import TargetOutOfBounds
+
+    x = np.zeros((3, 3), np.float32)
+    w = np.ones(3, np.float32)
+    y = np.array([0, bad, -100])
+    with pytest.raises(TargetOutOfBounds, match=f"softmax_ce_forward_numba: target {bad} is out of bounds for 3"):
+        CE.softmax_ce_forward_numba(x, y, w, -100, 0.0)
+    p = np.full((3, 3), 1 / 3, np.float32)
+    with pytest.raises(TargetOutOfBounds, match=f"softmax_ce_backward_numba: target {bad} is out of bounds for 3"):
+        CE.softmax_ce_backward_numba(p, y, w, np.ones(3, np.float32), -100, 0.0, np.ones(1))
+    # the ignored label (−100, outside [0, 3)) alone is fine, and gives what the NumPy versions give
+    y_ok = np.array([0, 2, -100])
+    for r, g in zip(CE.softmax_ce_forward(x, y_ok, w, -100, 0.0), CE.softmax_ce_forward_numba(x, y_ok, w, -100, 0.0)):
+        np.testing.assert_allclose(g, r, rtol=1e-6)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 7, 2])
+def test_loss_refuses_bad_labels_but_not_an_out_of_range_ignore_index(ignore_index):
+    x = mt.zeros(4, 5)
+    ok = mt.tensor([0, ignore_index, 4, ignore_index])
+    tx = torch.zeros(4, 5)
+    np.testing.assert_allclose(F.cross_entropy(x, ok, ignore_index=ignore_index).item(),
+                               torch.nn.functional.cross_entropy(tx, torch.tensor(ok.numpy()),
+                                                                 ignore_index=ignore_index).item(), rtol=1e-6)
+    with pytest.raises(ValueError, match="^CrossEntropyLoss: target 5 is out of bounds for 5 classes$"):
+        F.cross_entropy(x, mt.tensor([0, ignore_index, 5, 1]), ignore_index=ignore_index)
+    with pytest.raises(ValueError, match="^CrossEntropyLoss: target -3 is out of bounds for 5 classes$"):
+        F.cross_entropy(x, mt.tensor([ignore_index, -3, 0, 1]), ignore_index=ignore_index)

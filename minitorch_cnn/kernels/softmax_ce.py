@@ -217,6 +217,9 @@ def _forward_rows(x2, y, w, ignore_index, eps, p, nll, smooth, w_y):
     """Per row: the max, p = exp(x − max) in one vectorised pass, its sum s, p ← p·(1/s); then nll,
     smooth and w_y from logp = x − max − log s (only where needed: the target, and Σ w·logp if ε > 0)."""
     m, c = x2.shape
+    bad = _first_bad_label(y, c, ignore_index)
+    if bad >= 0:
+        return bad
     w_sum = _sum(w)
     for i in range(m):
         xi, pi = x2[i], p[i]
@@ -247,31 +250,45 @@ def _forward_rows(x2, y, w, ignore_index, eps, p, nll, smooth, w_y):
             for k in range(c):
                 t += w[k] * (xi[k] - mx)
             smooth[i] = -(t - lse * w_sum)
+    return -1
 
 
-def _check_rows(kernel, m, c, y, w, ignore_index):
-    """The loops index ``w[y[i]]`` and ``x[i, y[i]]`` unchecked: refuse shapes and labels that would
-    read out of bounds (the loss checks them first; this guards the kernel's own entry)."""
+@numba.njit(cache=True, error_model="numpy")
+def _first_bad_label(y, c, ignore_index):
+    """The first row whose label is neither ignore_index nor in [0, c), or −1: the row loops index
+    ``w[y[i]]``, ``x[i, y[i]]`` and ``dx[i, y[i]]`` unchecked, so each kernel calls this first."""
+    for i in range(y.size):
+        if y[i] != ignore_index and (y[i] < 0 or y[i] >= c):
+            return i
+    return -1
+
+
+def _check_shapes(kernel, m, c, y, w):
     if np.shape(y) != (m,) or np.shape(w) != (c,):
         raise ValueError(f"{kernel}: expected y of shape ({m},) and w of shape ({c},), got {np.shape(y)} and "
                          f"{np.shape(w)}")
-    y = np.asarray(y)
-    bad = (y != ignore_index) & ((y < 0) | (y >= c))
-    if bad.any():
+
+
+def _raise_bad_label(kernel, bad, y, c):
+    """A kernel refused row ``bad`` (its label is out of bounds): say which label (the loss checks the
+    labels first; this guards the kernels' own entries)."""
+    if bad >= 0:
         from ..errors import TargetOutOfBounds
 
-        raise TargetOutOfBounds(f"{kernel}: target {int(y[bad][0])} is out of bounds for {c} classes")
+        raise TargetOutOfBounds(f"{kernel}: target {int(y[bad])} is out of bounds for {c} classes")
 
 
 def softmax_ce_forward_numba(x2, y, w, ignore_index, eps):
-    """Numba twin of :func:`softmax_ce_forward` (one Numba loop over blocks of rows)."""
+    """Numba twin of :func:`softmax_ce_forward` (one Numba loop over the rows)."""
     x2 = np.ascontiguousarray(x2)
     m, c = x2.shape
-    _check_rows("softmax_ce_forward_numba", m, c, y, w, ignore_index)
+    _check_shapes("softmax_ce_forward_numba", m, c, y, w)
     p = np.empty_like(x2)
     nll, smooth, w_y = (np.empty(m, dtype=x2.dtype) for _ in range(3))
-    _forward_rows(x2, np.ascontiguousarray(y, dtype=np.int64),
-                  np.ascontiguousarray(w, dtype=x2.dtype), int(ignore_index), float(eps), p, nll, smooth, w_y)
+    y = np.ascontiguousarray(y, dtype=np.int64)
+    bad = _forward_rows(x2, y, np.ascontiguousarray(w, dtype=x2.dtype), int(ignore_index), float(eps),
+                        p, nll, smooth, w_y)
+    _raise_bad_label("softmax_ce_forward_numba", bad, y, c)
     return p, nll, smooth, w_y
 
 
@@ -279,6 +296,9 @@ def softmax_ce_forward_numba(x2, y, w, ignore_index, eps):
 def _backward_rows(p, y, w, w_y, ignore_index, eps, coef, dx):
     """dx from the softmax p, row by row, q in closed form."""
     m, c = p.shape
+    bad = _first_bad_label(y, c, ignore_index)
+    if bad >= 0:
+        return bad
     w_sum = 0.0
     for k in range(c):
         w_sum += w[k]
@@ -294,17 +314,20 @@ def _backward_rows(p, y, w, w_y, ignore_index, eps, coef, dx):
         for k in range(c):
             dx[i, k] = -ci * (b * w[k]) - p[i, k] * total
         dx[i, y[i]] += -ci * a
+    return -1
 
 
 def softmax_ce_backward_numba(p, y, w, w_y, ignore_index, eps, coef):
     """Numba twin of :func:`softmax_ce_backward`."""
     m, c = p.shape
-    _check_rows("softmax_ce_backward_numba", m, c, y, w, ignore_index)
+    _check_shapes("softmax_ce_backward_numba", m, c, y, w)
     if np.shape(w_y) != (m,) or np.size(coef) not in (1, m):
         raise ValueError(f"softmax_ce_backward_numba: w_y must have shape ({m},) and coef 1 or {m} values, "
                          f"got {np.shape(w_y)} and {np.size(coef)}")
     dx = np.empty_like(p)
-    _backward_rows(np.ascontiguousarray(p), np.ascontiguousarray(y, dtype=np.int64),
-                   np.ascontiguousarray(w, dtype=p.dtype), w_y, int(ignore_index), float(eps),
-                   np.ascontiguousarray(np.asarray(coef, dtype=np.float64).reshape(-1)), dx)
+    y = np.ascontiguousarray(y, dtype=np.int64)
+    bad = _backward_rows(np.ascontiguousarray(p), y, np.ascontiguousarray(w, dtype=p.dtype), w_y,
+                         int(ignore_index), float(eps),
+                         np.ascontiguousarray(np.asarray(coef, dtype=np.float64).reshape(-1)), dx)
+    _raise_bad_label("softmax_ce_backward_numba", bad, y, c)
     return dx
