@@ -16,7 +16,8 @@ Optimizer rows also give the memory-traffic floor: the bytes the update must rea
 on this machine (``copy_bandwidth``), and how far our step is above it (``ours/floor``).
 
 Cold start runs fresh interpreters: ``import minitorch_cnn`` and one SimpleCNN training step, with
-an empty Numba cache (``NUMBA_CACHE_DIR`` = a new temp dir) and then with that cache warm.
+an empty Numba cache (``NUMBA_CACHE_DIR`` = a new temp dir) and then with that cache warm; the
+empty-cache run also lists what it compiled, kernel by kernel (``cold_profile.py``).
 
 Groups (``--rows``): conv, pool, linear, ce, optim, train, epoch, cold, threads.
 Writes ``bench.json`` and ``bench.png`` into ``--out``.
@@ -569,6 +570,10 @@ class Bench:
                            torch_detail=res["torch"])
             print(f"    import {r['import']:.2f} s, first step {r['first_step']:.2f} s "
                   f"(torch: import {res['torch']['import']:.2f} s, first step {res['torch']['first_step']:.2f} s)")
+            if r.get("compiles"):
+                top = sorted(r["compiles"], key=lambda c: -c[1])
+                print(f"    compiled {len(top)} kernels, {sum(c[1] for c in top):.2f} s CPU: "
+                      + ", ".join(f"{name} {cpu:.2f}" for name, cpu, _ in top[:4]) + ", …")
             row["ratio"] = r["total"] / res["torch"]["total"]
 
 
@@ -576,9 +581,12 @@ COLD_SCRIPT = r"""
 import json, sys, time
 t0 = time.perf_counter()
 engine = sys.argv[1]
+compiles = None
 if engine == "minitorch":
     import minitorch_cnn as mt
     t1 = time.perf_counter()
+    from minitorch_cnn.benchmarks.cold_profile import record_compiles
+    compiles = record_compiles()  # what the step compiles, kernel by kernel (imports Numba: it would anyway)
     from minitorch_cnn import nn, optim
     from minitorch_cnn.models import SimpleCNN
     mt.manual_seed(0)
@@ -594,7 +602,7 @@ else:
     x, y = mt.rand(64, 1, 28, 28), mt.randint(0, 10, (64,))
 opt.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); opt.step(); float(loss.item())
 t2 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "first_step": t2 - t1, "total": t2 - t0}))
+print(json.dumps({"import": t1 - t0, "first_step": t2 - t1, "total": t2 - t0, "compiles": compiles}))
 """
 
 
@@ -667,7 +675,7 @@ def _memory_run(engine, cin, cout, hw, n) -> dict:
 
 
 def _median_dicts(ds):
-    return {k: statistics.median(d[k] for d in ds) for k in ds[0]}
+    return {k: statistics.median(d[k] for d in ds) for k in ds[0] if isinstance(ds[0][k], (int, float))}
 
 
 def _parallel_copy():

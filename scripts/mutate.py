@@ -142,14 +142,18 @@ def source_files(area: str) -> list[Path]:
     return [f for f in dict.fromkeys(files) if f.name != "__init__.py" or f.stat().st_size > 0]
 
 
+# run after every file's own tests (a mutant that survived those still meets them): the pins of earlier
+# survivors, every signature's defaults compared with torch's, and the differential suites of bad inputs
+# on torch and on ours (~20 s together). Many mutants sit in defaults and argument checks, which these
+# exercise and the parity tests (which pass every argument, with valid values) do not.
+ALWAYS = ["tests/test_mutation_pins.py", "tests/test_signatures.py", "tests/robustness", "tests/test_probe_api.py"]
+
+
 def tests_for(path: Path) -> list[str]:
     import fnmatch
 
     rel = path.relative_to(REPO / PKG).as_posix()
-    for pattern, tests in TESTS:
-        if fnmatch.fnmatch(rel, pattern):
-            return tests
-    return TESTS[-1][1]
+    return next((tests for pattern, tests in TESTS if fnmatch.fnmatch(rel, pattern)), TESTS[-1][1])
 
 
 def keyword_for(path: Path) -> str | None:
@@ -312,6 +316,10 @@ def main(argv=None):
             try:
                 target.write_text(mutated)
                 status, seconds = run_tests(work, tests, args.timeout, env, keyword_for(REPO / m["file"]))
+                if status == "survived":  # then the suites every mutant meets (no -k filter: all their cases)
+                    status, more = run_tests(work, [t for t in ALWAYS if t not in tests], args.timeout, env)
+                    seconds += more
+                    tests = list(dict.fromkeys([*tests, *ALWAYS]))
             finally:
                 target.write_text(original)
             row = dict(m, how=list(m["how"]), status=status, seconds=round(seconds, 1), tests=tests)

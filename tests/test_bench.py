@@ -76,6 +76,11 @@ def test_quick_bench_cold_start_with_empty_and_warm_numba_cache(tmp_path):
             assert finite_positive(cold[key][part]), (key, part)
     assert [r["name"] for r in data["rows"]] == ["import + first train step, empty Numba cache",
                                                  "import + first train step, warm Numba cache"]
+    # the empty-cache run names what it compiled: the lecture's 3×3 convs go through the tiled kernels
+    compiles = cold["empty_cache"]["compiles"]
+    assert {"tiled_conv._forward_images", "tiled_conv._weight_grad_images"} <= {c[0] for c in compiles}
+    assert all(finite_positive(cpu) and finite_positive(wall) for _, cpu, wall in compiles)
+    assert "compiles" not in cold["warm_cache"]  # a median of lists is not taken
 
 
 def test_bench_rejects_unknown_groups_and_optimizers(tmp_path):

@@ -355,6 +355,8 @@ def test_layer_kernel_entries_refuse_arrays_they_would_overrun():
         P.max_pool2d_backward_numba(g, np.full((1, 1, 2, 2), 99, np.int64), 4, 4)
     with pytest.raises(ValueError, match="indices must have"):
         P.max_pool2d_backward_numba(g, np.zeros((1, 1, 1, 1), np.int64), 4, 4)
+    with pytest.raises(ValueError, match="2×2 windows of stride \\(2, 2\\) do not fit a 3×3 image"):
+        P.max_pool2d_forward_2x2_numba(np.zeros((1, 1, 3, 3), np.float32), 2, 2, 2, 2)  # would read row 3
     with pytest.raises(ValueError, match="cols must have shape"):
         IM.col2im_numba(np.ones((9, 3), np.float32), 1, 1, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1)
     x = np.zeros((2, 3), np.float32)

@@ -90,12 +90,16 @@ class DataLoader:
             order instead of ``shuffle`` (the two exclude each other, as in torch).
         num_workers, pin_memory: accepted for torch compatibility; loading is always in-process.
 
+    The first four can be passed by position, as in torch; the rest by name only (torch's fifth positional
+    parameter is ``batch_sampler``, which this loader does not have, so a fifth positional argument is a
+    TypeError rather than a silent mix-up).
+
     ``len(loader)`` is the number of batches: ``ceil(N / batch_size)``, or ``floor`` with drop_last.
     """
 
-    def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool = False, drop_last: bool = False,
-                 collate_fn: Callable | None = None, generator: "_random.Generator | None" = None,
-                 seed: int | None = None, *, sampler=None, num_workers: int = 0, pin_memory: bool = False):
+    def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool | None = None, sampler=None, *,
+                 num_workers: int = 0, collate_fn: Callable | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, generator: "_random.Generator | None" = None, seed: int | None = None):
         if batch_size is None or isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
                 or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")

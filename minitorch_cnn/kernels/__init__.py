@@ -7,6 +7,7 @@ agrees. Layers pick the twin with :func:`minitorch_cnn._backend.use_numba`; wher
 than one algorithm, ``dispatch.py`` chooses which (never depending on the backend).
 
 - ``dispatch.py``       which path runs at every dispatch point (``PATHS``, a chooser each, ``force_path``)
+- ``jit.py``            ``kernel``: how every twin is compiled (``numba.njit(cache=True, no_cfunc_wrapper=True)``)
 - ``conv_geometry.py``  ``Conv2dGeometry``: one convolution's shapes, stride, padding, dilation, groups
 - ``im2col.py``         im2col / col2im, and the im2col conv path (matrix products over the columns)
 - ``direct_conv.py``    the direct conv path (sums over shifted slices, no im2col): 1–3-channel first layers

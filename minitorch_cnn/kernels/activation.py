@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from .jit import kernel
 
 
 def relu_forward(a):
@@ -31,14 +32,14 @@ def relu_backward(y, g):
     return np.where(y <= 0, np.zeros((), dtype=g.dtype), g)
 
 
-@numba.njit(cache=True)
+@kernel()
 def _relu_forward_flat(a, out):
     for i in numba.prange(a.size):
         v = a[i]
         out[i] = 0 if v < 0 else v
 
 
-@numba.njit(cache=True)
+@kernel()
 def _relu_backward_flat(y, g, out):
     for i in numba.prange(y.size):
         out[i] = 0 if y[i] <= 0 else g[i]

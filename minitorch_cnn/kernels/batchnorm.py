@@ -34,8 +34,9 @@ float32 the two agree to rounding, not bit for bit.
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from .jit import kernel
 
 
 def _check(x, weight, bias, name: str) -> None:
@@ -80,7 +81,7 @@ def batch_norm_backward(g, xhat, weight, invstd):
 # ---------------------------------------------------------------------------------------------
 # error_model="numpy": with eps=0 a constant channel has 1/√0 = inf (NaN out, as torch and the NumPy
 # twin), not a Python ZeroDivisionError
-@numba.njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _batch_norm_forward_loops(x, weight, bias, eps, y, xhat, mean, var, invstd):
     n, c, l = x.shape
     m = n * l
@@ -121,7 +122,7 @@ def batch_norm_forward_numba(x, weight, bias, eps):
     return y, xhat, mean, var, invstd
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _batch_norm_backward_loops(g, xhat, weight, invstd, dx, dgamma, dbeta):
     n, c, l = g.shape
     m = n * l

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from .jit import kernel
 
 # ---------------------------------------------------------------------------------------------
 # NumPy versions
@@ -82,7 +83,7 @@ def conv2d_input_grad(dy, weight, geo):
 # spread onto the same grid with zeros there, so those columns add nothing in the backward passes.
 # Image b touches only y[b] / dx[b], so the twins take a range of images [b0, b1): Conv2d runs
 # ranges in parallel on Python threads (the kernels release the GIL; no spinning OpenMP workers).
-@numba.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _pad_image(src, b, ph, pw, dst):
     """dst (C, Hp·Wp + slack) ← image b of src (N, C, H, W), zero outside."""
     _, c, h, w = src.shape
@@ -96,7 +97,7 @@ def _pad_image(src, b, ph, pw, dst):
                 d[iw] = s[iw]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _spread_grad(dy, b, wp, dyp):
     """dyp (C_out, H·Wp) ← image b of dy on the padded-width grid, zero in the extra columns."""
     _, c_out, h, w = dy.shape
@@ -109,7 +110,7 @@ def _spread_grad(dy, b, wp, dyp):
                 d[ow] = s[ow]
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+@kernel(nogil=True, fastmath={"contract"})
 def _acc_taps(acc, xrow, w_oc, row_step, col_step, first, b0):
     """acc[q] (+)= Σ_(i,j) w_oc[i, j] · xrow[q + i·row_step + j·col_step]; ``first``: acc starts at
     b0 instead of its contents. Kernels three wide (3×3) go a kernel row per pass; more shifted
@@ -143,7 +144,7 @@ def _acc_taps(acc, xrow, w_oc, row_step, col_step, first, b0):
                     acc[q] += w0 * x0[q]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _forward_images(x, weight, bias, ph, pw, dh, dw, y, b_lo, b_hi):
     n, c, h, w = x.shape
     c_out, _, kh, kw = weight.shape
@@ -179,7 +180,7 @@ def conv2d_forward_numba(x, weight, bias, geo):
     return y
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
+@kernel(nogil=True, fastmath={"reassoc", "nsz", "contract"})
 def _dots_row(g, xrow, i, kw, row_step, col_step, out_row, zero):
     """out_row[j] += Σ_q g[q] · xrow[q + i·row_step + j·col_step] over kernel row i, three taps per
     pass over g (reassociated: vectorised partial sums)."""
@@ -210,7 +211,7 @@ def _dots_row(g, xrow, i, kw, row_step, col_step, out_row, zero):
             j += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _weight_grad_images(x, dy, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi):
     """dw64 (float64) += images [b_lo, b_hi)'s dW."""
     n, c, h, w = x.shape
@@ -244,7 +245,7 @@ def conv2d_weight_grad_numba(x, dy, geo):
     return sum(_in_parallel(part, geo.n)).astype(x.dtype)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _input_grad_images(dy, weight, h, w, ph, pw, dh, dw, dx, b_lo, b_hi):
     n, c_out = dy.shape[0], dy.shape[1]
     _, c, kh, kw = weight.shape

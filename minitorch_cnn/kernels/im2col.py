@@ -32,6 +32,7 @@ import numba
 import numpy as np
 
 from .conv_geometry import conv_output_size
+from .jit import kernel
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def col2im(cols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
 # ---------------------------------------------------------------------------------------------
 # Numba twins
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True)
+@kernel()
 def _valid_range(o_count, start, stride, size):
     """The output positions ``o`` in [0, o_count) whose input ``start + o·stride`` is in [0, size)."""
     lo = 0
@@ -90,7 +91,7 @@ def _valid_range(o_count, start, stride, size):
     return lo, hi
 
 
-@numba.njit(cache=True)
+@kernel()
 def im2col_numba(x, kh, kw, sh, sw, ph, pw, dh, dw):
     """Numba twin of :func:`im2col` (same signature, same result); padding is never materialised.
 
@@ -132,7 +133,7 @@ def im2col_numba(x, kh, kw, sh, sw, ph, pw, dh, dw):
     return cols
 
 
-@numba.njit(cache=True)
+@kernel()
 def col2im_numba(cols, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw):
     """Numba twin of :func:`col2im` (same signature, same sums in the same order).
 

@@ -33,9 +33,10 @@ import numba
 import numpy as np
 
 from . import dispatch
+from .jit import kernel
 from .optim_scalars import nadam_mu, radam_rectification
 
-_jit = numba.njit(cache=True, error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no Python ZeroDivisionError checks
+_jit = kernel(error_model="numpy")  # IEEE division (inf/nan) like NumPy and torch, no ZeroDivisionError checks
 
 
 class _Fused:
@@ -49,13 +50,13 @@ class _Fused:
     """
 
     def __init__(self, py_func, **options):
-        opts = dict(cache=True, error_model="numpy", **options)
+        opts = dict(error_model="numpy", **options)
         self.__name__, self.__doc__ = py_func.__name__, py_func.__doc__
-        self.serial = numba.njit(**opts)(py_func)
+        self.serial = kernel(**opts)(py_func)
         twin = types.FunctionType(py_func.__code__, py_func.__globals__, py_func.__name__ + "_parallel",
                                   py_func.__defaults__, py_func.__closure__)
         twin.__qualname__ = py_func.__qualname__ + "_parallel"  # its own on-disk cache entry
-        self.parallel = numba.njit(parallel=True, **opts)(twin)
+        self.parallel = kernel(parallel=True, **opts)(twin)
 
     def __call__(self, p, *args):
         build = self.parallel if dispatch.optimizer_update_path(p.size) == "parallel" else self.serial

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from .jit import kernel
 
 
 def pool_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool) -> int:
@@ -119,29 +120,7 @@ def max_pool2d_backward(grad_out, indices, h, w):
 # ---------------------------------------------------------------------------------------------
 # Numba twins
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True)
-def _max_pool_2x2_plane(xp, op, ip, sh, sw):
-    """The general loop for a 2×2 window without padding or dilation, its bounds known to the
-    compiler (3× faster than the general loop: the two 2-long tap loops unroll)."""
-    h_out, w_out = op.shape
-    w = xp.shape[1]
-    for oh in range(h_out):
-        for ow in range(w_out):
-            best = -np.inf
-            best_i = oh * sh * w + ow * sw
-            for a in range(2):
-                ih = oh * sh + a
-                for bb in range(2):
-                    iw = ow * sw + bb
-                    v = xp[ih, iw]
-                    if v > best or v != v:
-                        best = v
-                        best_i = ih * w + iw
-            op[oh, ow] = best
-            ip[oh, ow] = best_i
-
-
-@numba.njit(cache=True)
+@kernel()
 def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     """Numba twin of :func:`max_pool2d_forward`: torch's CPU loop (first max wins, NaN wins).
 
@@ -180,35 +159,71 @@ def max_pool2d_forward_numba(x, kh, kw, sh, sw, ph, pw, dh, dw, h_out, w_out):
     return out, idx
 
 
-@numba.njit(cache=True)
+@kernel()
+def _max_pool_2x2_planes(x, out, idx, sh, sw):
+    """out, idx (P, H_out, W_out) ← the 2×2 race of every window of each plane of x (P, H, W). The
+    window's bounds are known to the compiler (3× faster than the general loop: the two 2-long tap
+    loops unroll)."""
+    planes, h_out, w_out = out.shape
+    w = x.shape[2]
+    for p in range(planes):
+        for oh in range(h_out):
+            for ow in range(w_out):
+                best = -np.inf
+                best_i = oh * sh * w + ow * sw
+                for a in range(2):
+                    ih = oh * sh + a
+                    for bb in range(2):
+                        iw = ow * sw + bb
+                        v = x[p, ih, iw]
+                        if v > best or v != v:  # v != v: NaN
+                            best = v
+                            best_i = ih * w + iw
+                out[p, oh, ow] = best
+                idx[p, oh, ow] = best_i
+
+
 def max_pool2d_forward_2x2_numba(x, sh, sw, h_out, w_out):
-    """Numba twin of :func:`max_pool2d_forward_2x2` (plane by plane, like the general twin)."""
+    """Numba twin of :func:`max_pool2d_forward_2x2` (plane by plane, like the general twin). The
+    outputs are allocated here, and the N·C planes are passed as one axis: each allocation inside the
+    kernel, and each array dimension, costs its first compile on an empty cache (``docs/architecture.md``,
+    "Cold start")."""
     n, c, h, w = x.shape
+    if (h_out - 1) * sh + 2 > h or (w_out - 1) * sw + 2 > w:
+        raise ValueError(f"max_pool2d_forward_2x2_numba: {h_out}×{w_out} windows of stride {(sh, sw)} "
+                         f"do not fit a {h}×{w} image")
     out = np.empty((n, c, h_out, w_out), dtype=x.dtype)
     idx = np.empty((n, c, h_out, w_out), dtype=np.int64)
-    for plane in numba.prange(n * c):
-        b = plane // c
-        ci = plane - b * c
-        _max_pool_2x2_plane(x[b, ci], out[b, ci], idx[b, ci], sh, sw)
+    _max_pool_2x2_planes(np.ascontiguousarray(x).reshape(n * c, h, w), out.reshape(n * c, h_out, w_out),
+                         idx.reshape(n * c, h_out, w_out), sh, sw)
     return out, idx
 
 
-@numba.njit(cache=True)
+@kernel()
+def _max_pool_scatter(grad_out, indices, dx):
+    """dx[p, indices[p, o]] += grad_out[p, o] for the indices ≥ 0 (−1: no tap in the image), each
+    plane p a row (P, H_out·W_out) → (P, H·W). Returns −1, or the first index that is ≥ H·W (not
+    written: it would land past its plane)."""
+    planes, hw = dx.shape
+    for p in range(planes):
+        for o in range(grad_out.shape[1]):
+            k = indices[p, o]
+            if k >= hw:
+                return k
+            if k >= 0:
+                dx[p, k] += grad_out[p, o]
+    return -1
+
+
 def max_pool2d_backward_numba(grad_out, indices, h, w):
-    """Numba twin of :func:`max_pool2d_backward` (one loop over the N·C planes)."""
-    n, c, h_out, w_out = grad_out.shape
-    if indices.shape != grad_out.shape:  # the loop reads indices[b, ci, oh, ow] unchecked
+    """Numba twin of :func:`max_pool2d_backward` (one loop over the N·C planes; dx allocated here,
+    the planes passed as rows, like the forward's)."""
+    if indices.shape != grad_out.shape:  # the loop reads indices[p, o] unchecked
         raise ValueError("max_pool2d_backward_numba: indices must have grad_out's shape")
-    dx = np.zeros((n, c, h, w), dtype=grad_out.dtype)
-    for p in numba.prange(n * c):
-        b = p // c
-        ci = p - b * c
-        plane = dx[b, ci].reshape(h * w)
-        for oh in range(h_out):
-            for ow in range(w_out):
-                k = indices[b, ci, oh, ow]
-                if k >= h * w:  # a plane has h·w cells: a larger index would write past it
-                    raise IndexError("max_pool2d_backward_numba: an index is outside the h*w input plane")
-                if k >= 0:
-                    plane[k] += grad_out[b, ci, oh, ow]
-    return dx
+    n, c, h_out, w_out = grad_out.shape
+    dx = np.zeros((n * c, h * w), dtype=grad_out.dtype)
+    bad = _max_pool_scatter(np.ascontiguousarray(grad_out).reshape(n * c, h_out * w_out),
+                            np.ascontiguousarray(indices).reshape(n * c, h_out * w_out), dx)
+    if bad >= 0:  # a plane has h·w cells: a larger index would write past it
+        raise IndexError(f"max_pool2d_backward_numba: an index ({bad}) is outside the h*w input plane ({h}×{w})")
+    return dx.reshape(n, c, h, w)

@@ -55,11 +55,11 @@ multiply-adds) and ``_weight_grad_images`` (also reassoc: vectorised partial sum
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from .conv_geometry import Conv2dGeometry
 from .direct_conv import _in_parallel, _spread_grad
+from .jit import kernel
 
 #: output channels per register tile of the Numba twins (their accumulators: 4 rows of L; the passes
 #: below are written out for 4)
@@ -144,7 +144,7 @@ def _run_length(geo):
     return -(-geo.h * (geo.w + geo.padding[1]) // 8) * 8
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel(nogil=True)
 def _grid_image(src, b, ph, pw, dst):
     """The pixels of image b of src (N, C, H, W) into their places on dst's grid (C, p_w + Hp·Wp + p_w),
     Wp = W + p_w; dst's other entries (the zeros) are left as they are."""
@@ -159,7 +159,7 @@ def _grid_image(src, b, ph, pw, dst):
                 d[iw] = s[iw]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(nogil=True, inline="always")
 def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4, L):
     """a_k[q] += Σ_j w4[k, j] · xrow[q + r + j·col_step], j = 0, 1, 2, q < L, for the 4 accumulator
     rows a_0..a_3: one kernel row of a 3-wide kernel in one pass, its 12 weights in registers."""
@@ -178,7 +178,7 @@ def _tile_row3(a0, a1, a2, a3, xrow, r, col_step, w4, L):
         a3[q] = a3[q] + w30 * t0 + w31 * t1 + w32 * t2
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+@kernel(nogil=True, fastmath={"contract"})
 def _forward_images(x, tiles, bias4, c_out, ph, pw, dh, dw, y, b_lo, b_hi, length):
     """y[b] for images [b_lo, b_hi). ``tiles[t, c, i]`` is the (4, kw) block of weights of output
     channels 4t..4t+3 (padded with zeros past C_out), input channel c, kernel row i; ``bias4`` is
@@ -247,7 +247,7 @@ def conv2d_input_grad_numba(dy, weight, geo):
     return conv2d_forward_numba(dy, flipped_transposed(weight), None, _dual(geo))
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(nogil=True, inline="always")
 def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
     """out4[k, j] += Σ_(q<L) g_k[q] · xrow[q + r + j·col_step], j = 0, 1, 2, for the 4 gradient rows
     g_0..g_3 (out4: (4, 3) float64): 12 running sums in one pass, reassociated into vectorised
@@ -285,7 +285,7 @@ def _dots_tile_row3(g0, g1, g2, g3, xrow, r, col_step, out4, zero, L):
     out4[3, 2] += s32
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "nsz", "contract"})
+@kernel(nogil=True, fastmath={"reassoc", "nsz", "contract"})
 def _weight_grad_images(x, dy, c_out4, kh, kw, ph, pw, dh, dw, dw64, b_lo, b_hi, length, zero):
     """dw64 (C_out rounded up to 4, C_in, kh, kw; float64) += images [b_lo, b_hi)'s dW. ``length``:
     :func:`_run_length`; ``zero``: a 0 of x's dtype (the dot products' partial sums)."""

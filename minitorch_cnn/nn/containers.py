@@ -3,7 +3,7 @@
 layers would hide them from all of these — the classic bug these containers exist for)."""
 from __future__ import annotations
 
-from .module import Module
+from .module import Module, _delete_items
 
 
 def _check_module(m, who: str):
@@ -35,6 +35,9 @@ class ModuleList(Module):
 
     def __setitem__(self, idx: int, module) -> None:
         self._modules[str(self._index(idx))] = _check_module(module, "ModuleList item")
+
+    def __delitem__(self, idx) -> None:
+        _delete_items(self, idx)
 
     def __len__(self) -> int:
         return len(self._modules)

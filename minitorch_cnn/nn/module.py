@@ -6,6 +6,8 @@ saved arrays in ``_buffers``; assigning ``self.fc = Linear(...)`` or ``self.w = 
 """
 from __future__ import annotations
 
+import operator
+
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -342,6 +344,22 @@ class Module:
         return list(super().__dir__()) + list(self._parameters) + list(self._modules) + list(self._buffers)
 
 
+def _delete_items(owner: Module, idx) -> None:
+    """``del owner[idx]`` for Sequential and ModuleList (an int, negative counting from the end, or a
+    slice); the modules left are renamed ``"0"``, ``"1"``… in order, as torch does, so names stay indices."""
+    names = list(owner._modules)
+    if isinstance(idx, slice):
+        gone = names[idx]
+    else:
+        idx = operator.index(idx)
+        if not -len(names) <= idx < len(names):
+            raise IndexError(f"index {idx} is out of range")
+        gone = [names[idx]]
+    kept = [m for name, m in owner._modules.items() if name not in gone]
+    owner._modules.clear()
+    owner._modules.update((str(i), m) for i, m in enumerate(kept))
+
+
 class Sequential(Module):
     """Runs its modules in order: ``Sequential(a, b, c)(x) == c(b(a(x)))``."""
 
@@ -366,6 +384,18 @@ class Sequential(Module):
         if isinstance(idx, slice):
             return Sequential(*mods[idx])
         return mods[idx]
+
+    def __setitem__(self, idx: int, module) -> None:
+        names = list(self._modules)
+        idx = operator.index(idx)
+        if not -len(names) <= idx < len(names):
+            raise IndexError(f"index {idx} is out of range")
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential item is not a Module subclass (got {type(module).__name__})")
+        self._modules[names[idx]] = module
+
+    def __delitem__(self, idx) -> None:
+        _delete_items(self, idx)
 
     def __len__(self) -> int:
         return len(self._modules)

@@ -70,7 +70,10 @@ class Expand(Function):
 
     def forward(self, a, shape):
         self.shape = a.shape
-        return np.broadcast_to(a, shape)
+        lead = len(shape) - a.ndim
+        if shape == (1,) * lead + a.shape:  # nothing repeats: a plain (writable) view with new leading 1s
+            return a[(np.newaxis,) * lead]
+        return np.broadcast_to(a, shape)  # read-only: its repeated elements share one memory location
 
     def backward(self, g):
         return unbroadcast(g, self.shape), None

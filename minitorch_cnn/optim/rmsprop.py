@@ -56,7 +56,7 @@ class RMSprop(Optimizer):
     numpy_update = staticmethod(rmsprop_update)
     numba_update = staticmethod(rmsprop_update_numba)
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *,
                  maximize=False):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")

@@ -714,6 +714,90 @@ add("fixed", {
 })
 
 
+# ---------------------------------------------------------------------------------------------
+# boundaries: each range check at its exact edge (a `<=` written as `<` passes every value inside the
+# range and every value far outside it; only the edge tells them apart). Optimizers step at the edge,
+# so the update there is compared too (eps 0 with zero-free grads, lr 0 leaves the weights, β 0 …).
+EDGES = {
+    "SGD": dict(lr="0.0", momentum="0.0", dampening="1.0", weight_decay="0.0"),
+    "Adagrad": dict(lr="0.0", lr_decay="0.0", weight_decay="0.0", initial_accumulator_value="0.0", eps="0.0"),
+    "RMSprop": dict(lr="0.0", eps="0.0", momentum="0.0", weight_decay="0.0", alpha="0.0"),
+    "Adam": dict(lr="0.0", eps="0.0", betas="(0.0, 0.0)", weight_decay="0.0"),
+    "AdamW": dict(lr="0.0", eps="0.0", betas="(0.0, 0.0)", weight_decay="0.0"),
+    "NAdam": dict(lr="0.0", eps="0.0", betas="(0.0, 0.0)", weight_decay="0.0", momentum_decay="0.0"),
+    "RAdam": dict(lr="0.0", eps="0.0", betas="(0.0, 0.0)", weight_decay="0.0"),
+    "Adadelta": dict(lr="0.0", rho="0.0", eps="0.0", weight_decay="0.0"),
+    "Adafactor": dict(lr="0.0", beta2_decay="0.0", eps="(0.0, 0.0)", d="1.0", weight_decay="0.0"),
+    "Lion": dict(lr="0.0", betas="(0.0, 0.0)", weight_decay="0.0"),
+    "LAMB": dict(lr="0.0", eps="0.0", betas="(0.0, 0.0)", weight_decay="0.0"),
+}
+for name, edges in EDGES.items():
+    base = "lr=0.01" if name == "Adafactor" else "lr=0.1"
+    add(f"edge {name}", {f"{arg}={value}": f"steps('{name}', dict({base}, **dict({arg}={value})), [0.5, -0.25])"
+                         for arg, value in edges.items()})
+add("edge optim", {
+    "Adadelta rho=1.0": "steps('Adadelta', dict(lr=0.1, rho=1.0), [0.5, -0.25])",
+    "RMSprop alpha=1.0": "steps('RMSprop', dict(lr=0.1, alpha=1.0), [0.5, -0.25])",
+    "Adam beta1=1.0": "optim.Adam([Param(A(2))], betas=(1.0, 0.5))",
+    "Adam beta2=1.0": "optim.Adam([Param(A(2))], betas=(0.5, 1.0))",
+    "Adam beta1=-0.0": "steps('Adam', dict(lr=0.1, betas=(-0.0, 0.5)), [0.5])",
+    "Adafactor beta2_decay=-0.0": "steps('Adafactor', dict(lr=0.01, beta2_decay=-0.0), [0.5])",
+    "Adafactor d=0.999": "optim.Adafactor([Param(A(2))], d=0.999)",
+    "SGD nesterov dampening 0": "steps('SGD', dict(lr=0.1, momentum=0.5, nesterov=True, dampening=0.0), [0.5, -0.25])",
+})
+add("edge", {
+    # creation: an integer dtype's own min and max are valid bounds (high is exclusive)
+    "randint int32 full range": "T.randint(-2**31, 2**31, (4,), dtype=T.int32).dtype",
+    "randint int32 low below": "T.randint(-2**31 - 1, 0, (4,), dtype=T.int32)",
+    "randint int64 lowest": "T.randint(-2**63, -2**63 + 1, (2,))",
+    "randint int32 high above": "T.randint(0, 2**31 + 1, (4,), dtype=T.int32)",
+    "randint uint8 low 0": "T.randint(0, 1, (4,), dtype=T.uint8)",
+    # a tensor iterates over its first dimension (not its last: a 2×3 tensor has 2 rows)
+    "iterate (2,3)": "T.stack(list(A(2, 3)))",
+    "iterate (3,1)": "T.stack(list(A(3, 1)))",
+    "len (2,3)": "len(A(2, 3))",
+    # in place on a broadcast view: one element is fine, more are refused
+    "add_ on expanded 1 element": "result = T.zeros(1).expand(1, 1)\nresult.add_(1.0)",
+    "add_ on expanded 3 elements": "result = T.zeros(1).expand(3)\nresult.add_(1.0)",
+    "mul_ through a trivial expand, gradient": "x = X(1, 1)\ny = x * 3\nz = y.expand(1, 1, 1)\n"
+                                               "z.mul_(x.reshape(1, 1, 1))\nout = (y * 5).sum() + z.sum()\n"
+                                               "out.backward()\nresult = [out.detach(), x.grad]",
+    "Sequential setitem": "m = nn.Sequential(nn.ReLU(), nn.Tanh())\nm[-1] = nn.Sigmoid()\nresult = repr(m)",
+    "Sequential setitem out of range": "m = nn.Sequential(nn.ReLU())\nm[1] = nn.Sigmoid()",
+    "Sequential setitem not a module": "m = nn.Sequential(nn.ReLU())\nm[0] = 3",
+    "Sequential del slice renumbers": "m = nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.ReLU())\n"
+                                      "del m[1:3]\nresult = repr(m)",
+    "Sequential del out of range": "m = nn.Sequential(nn.ReLU())\ndel m[1]",
+    "Sequential del named renumbers": "from collections import OrderedDict\n"
+                                      "m = nn.Sequential(OrderedDict(a=nn.ReLU(), b=nn.Tanh()))\ndel m[0]\nresult = repr(m)",
+    "ModuleList del": "m = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])\ndel m[-3]\nresult = repr(m)",
+    "ModuleList del str": "m = nn.ModuleList([nn.ReLU()])\ndel m['0']",
+    # unique over rows with NaN: NaN rows never equal each other
+    "unique dim=0 NaN rows": "T.unique(T.tensor([[nan, 1.0], [nan, 1.0], [2.0, 0.0]]), dim=0)",
+    "unique dim=0 equal rows": "T.unique(T.tensor([[1.0, 1.0], [1.0, 1.0], [2.0, 0.0]]), dim=0)",
+    # comparison methods take a tensor or a number
+    "eq number": "A(3).eq(1.0)",
+    "lt tensor": "A(3).lt(A(3) * 0.5)",
+    "ge numpy scalar": "A(3).ge(np.float32(0.5))",
+    "gt None": "A(3).gt(None)",
+    # Module: del removes a parameter / submodule / buffer; a shared module is listed once
+    "del parameter": "m = nn.Linear(2, 2)\ndel m.weight\nresult = [n for n, _ in m.named_parameters()]",
+    "del submodule": "m = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\ndel m[1]\nresult = len(m)",
+    "del buffer": "m = nn.BatchNorm2d(2)\ndel m.running_mean\nresult = [n for n, _ in m.named_buffers()]",
+    "named_modules shared": "l = nn.Linear(2, 2)\nresult = [n for n, _ in nn.Sequential(l, l).named_modules()]",
+    "named_modules shared, all": "l = nn.Linear(2, 2)\n"
+                                 "result = [n for n, _ in nn.Sequential(l, l).named_modules(remove_duplicate=False)]",
+    "modules shared": "l = nn.Linear(2, 2)\nresult = len(list(nn.Sequential(l, l).modules()))",
+    # pad: the crop alone decides (a positive pad on the other side does not rescue it)
+    "pad (1,-5) width 4": "F.pad(X(1, 4), (1, -5))",
+    "pad (-5,1) width 4": "F.pad(X(1, 4), (-5, 1))",
+    "pad (1,-4) width 4": "F.pad(X(1, 4), (1, -4))",
+    "pad (-4,0) width 4": "F.pad(X(1, 4), (-4, 0))",
+    "pad (0,0,1,-3) height 3": "F.pad(X(1, 3, 2), (0, 0, 1, -3))",
+    "pad (0,0,1,-4) height 3": "F.pad(X(1, 3, 2), (0, 0, 1, -4))",
+})
+
+
 DIFFERENT: dict[str, str] = {
     "construct: Conv2d kernel 0": EARLY,
     "construct: Conv2d stride 0": EARLY,

@@ -13,16 +13,18 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     _check_tensor(input, "relu")
     return input.relu()  # Tensor.relu: torch's check (a bool input is refused), then the same Function
 
-def log_softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
-    """``log(softmax(x))`` computed stably as ``x − max − log Σ exp(x − max)``."""
+def log_softmax(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``log(softmax(x))`` computed stably as ``x − max − log Σ exp(x − max)``. ``_stacklevel`` is in torch's
+    signature (for its deprecation warning) and unused here; it keeps ``dtype`` in torch's position."""
     _check_tensor(input, "log_softmax")
     x = input if dtype is None else input.to(dtype)
     _check_float(x, "log_softmax")
     return LogSoftmaxFn.apply(x, _softmax_dim(dim, x.ndim, "log_softmax"))
 
 
-def softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
-    """``exp(x) / Σ_dim exp(x)`` along ``dim`` (computed as ``exp(log_softmax(x))``)."""
+def softmax(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``exp(x) / Σ_dim exp(x)`` along ``dim`` (computed as ``exp(log_softmax(x))``); ``_stacklevel`` as in
+    :func:`log_softmax`."""
     _check_tensor(input, "softmax")
     x = input if dtype is None else input.to(dtype)
     _check_float(x, "softmax")

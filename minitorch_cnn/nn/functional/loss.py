@@ -54,13 +54,15 @@ def _promote(a: Tensor, b: Tensor):
     return a.to(dt), b.to(dt)
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """Mean squared error ``mean((input − target)²)`` (or ``sum`` / ``none``).
 
     Unlike torch, which broadcasts mismatched shapes with a warning (a classic silent bug: (N, 1)
     against (N,) becomes an N×N loss), a shape mismatch raises a ValueError naming both shapes.
     """
     layer = "MSELoss"
+    if size_average is not None or reduce is not None:
+        raise TypeError(f"{layer}: size_average and reduce are deprecated in torch; use reduction=")
     _check_tensor(input, layer)
     _check_tensor(target, layer, "target")
     _check_reduction(reduction, layer)
