@@ -49,6 +49,8 @@ import numba
 import numpy as np
 from numba.extending import overload
 
+from .jit import kernel
+
 
 # ---------------------------------------------------------------------------------------------
 # NumPy versions
@@ -142,7 +144,7 @@ _C32 = tuple(_F(1.0 / math.factorial(k)) for k in range(8))        # 1/k!, k = 0
 _C64 = tuple(1.0 / math.factorial(k) for k in range(14))           # 1/k!, k = 0 … 13
 
 
-@numba.njit(error_model="numpy", fastmath={"contract"})
+@kernel(error_model="numpy", fastmath={"contract"})
 def _exp32(z):
     """float32 ``exp_poly``: Taylor degree 7 (r⁸/8! < 6e-9, below float32's 6e-8 rounding)."""
     zc = z if z > _LO_32 else _LO_32  # NaN goes to the low clamp here (safe bits), and comes back below
@@ -160,7 +162,7 @@ def _exp32(z):
     return res if z == z else z
 
 
-@numba.njit(error_model="numpy", fastmath={"contract"})
+@kernel(error_model="numpy", fastmath={"contract"})
 def _exp64(z):
     """float64 ``exp_poly``: Taylor degree 13 (r¹⁴/14! < 5e-18, below float64's 1.1e-16 rounding)."""
     zc = z if z > -750.0 else -750.0
@@ -192,7 +194,7 @@ def _exp_poly_numba(z):
     return None
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def exp_poly_numba(z, out):
     """``out = exp_poly(z)`` elementwise over 1-D arrays (for the tests: the exponential alone)."""
     for k in range(z.size):
@@ -202,7 +204,7 @@ def exp_poly_numba(z, out):
 # ---------------------------------------------------------------------------------------------
 # Numba twins
 # ---------------------------------------------------------------------------------------------
-@numba.njit(cache=True, error_model="numpy", fastmath={"reassoc"})
+@kernel(error_model="numpy", fastmath={"reassoc"})
 def _sum(a):
     """Σ a (1-D) in a's dtype; reassoc lets LLVM keep vector partial sums (a separate, not inlined
     function, so the flag reaches no other arithmetic)."""
@@ -212,16 +214,16 @@ def _sum(a):
     return s
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath={"contract"})
+@kernel(error_model="numpy", fastmath={"contract"})
 def _forward_rows(x2, y, w, ignore_index, eps, p, nll, smooth, w_y):
     """Per row: the max, p = exp(x − max) in one vectorised pass, its sum s, p ← p·(1/s); then nll,
     smooth and w_y from logp = x − max − log s (only where needed: the target, and Σ w·logp if ε > 0)."""
     m, c = x2.shape
-    bad = _first_bad_label(y, c, ignore_index)
-    if bad >= 0:
-        return bad
     w_sum = _sum(w)
     for i in range(m):
+        yi = y[i]
+        if yi != ignore_index and (yi < 0 or yi >= c):  # refuse before it indexes x and w (see the caller)
+            return i
         xi, pi = x2[i], p[i]
         mx = x2.dtype.type(-np.inf)  # in x's dtype: the loops below stay float32 for float32 x
         for k in range(c):
@@ -236,7 +238,6 @@ def _forward_rows(x2, y, w, ignore_index, eps, p, nll, smooth, w_y):
         inv = x2.dtype.type(1) / s  # in x's dtype (a plain 1 / s is float64)
         for k in range(c):
             pi[k] = pi[k] * inv
-        yi = y[i]
         if yi == ignore_index:
             w_y[i] = 0
             nll[i] = 0
@@ -253,16 +254,6 @@ def _forward_rows(x2, y, w, ignore_index, eps, p, nll, smooth, w_y):
     return -1
 
 
-@numba.njit(cache=True, error_model="numpy")
-def _first_bad_label(y, c, ignore_index):
-    """The first row whose label is neither ignore_index nor in [0, c), or −1: the row loops index
-    ``w[y[i]]``, ``x[i, y[i]]`` and ``dx[i, y[i]]`` unchecked, so each kernel calls this first."""
-    for i in range(y.size):
-        if y[i] != ignore_index and (y[i] < 0 or y[i] >= c):
-            return i
-    return -1
-
-
 def _check_shapes(kernel, m, c, y, w):
     if np.shape(y) != (m,) or np.shape(w) != (c,):
         raise ValueError(f"{kernel}: expected y of shape ({m},) and w of shape ({c},), got {np.shape(y)} and "
@@ -270,8 +261,9 @@ def _check_shapes(kernel, m, c, y, w):
 
 
 def _raise_bad_label(kernel, bad, y, c):
-    """A kernel refused row ``bad`` (its label is out of bounds): say which label (the loss checks the
-    labels first; this guards the kernels' own entries)."""
+    """The row loops index ``w[y[i]]``, ``x[i, y[i]]`` and ``dx[i, y[i]]`` unchecked, so each checks
+    the row's label first and returns that row (else −1) when it is neither ignore_index nor in
+    [0, c): say which label (the loss checks the labels before; this guards the kernels' own entries)."""
     if bad >= 0:
         from ..errors import TargetOutOfBounds
 
@@ -292,13 +284,10 @@ def softmax_ce_forward_numba(x2, y, w, ignore_index, eps):
     return p, nll, smooth, w_y
 
 
-@numba.njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def _backward_rows(p, y, w, w_y, ignore_index, eps, coef, dx):
     """dx from the softmax p, row by row, q in closed form."""
     m, c = p.shape
-    bad = _first_bad_label(y, c, ignore_index)
-    if bad >= 0:
-        return bad
     w_sum = 0.0
     for k in range(c):
         w_sum += w[k]
@@ -308,6 +297,8 @@ def _backward_rows(p, y, w, w_y, ignore_index, eps, coef, dx):
             for k in range(c):
                 dx[i, k] = 0.0 - p[i, k] * 0.0  # 0, or NaN from a NaN row, as torch
             continue
+        if y[i] < 0 or y[i] >= c:  # refuse before it indexes dx (see the caller)
+            return i
         a = (1.0 - eps) * w_y[i] if eps > 0 else w_y[i]  # weight of the target class
         b = eps / c if eps > 0 else 0.0                  # weight of every class (× w_c)
         total = -ci * (a + b * w_sum)                    # Σ_c dlogp_ic
