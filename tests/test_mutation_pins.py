@@ -20,6 +20,45 @@ def test_gradcheck_accepts_an_exact_match_at_zero_tolerance_like_torch():
     assert ours is True and theirs is True
 
 
+def test_gradcheck_tolerance_is_atol_plus_rtol_times_the_numerical_value_like_torch():
+    """A backward off by a relative 5e-4 (inside rtol = 1e-3, far outside atol = 1e-5 at a slope of 1000)
+    passes torch's gradcheck and must pass ours; off by 2e-3 it fails both (survivor: gradcheck.py
+    ``atol + rtol·|numerical|`` → ``atol − rtol·|numerical|``, which only the first case tells apart)."""
+
+    def scaled(lib, err):
+        class Scale(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 1000.0
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * (1000.0 * (1 + err))
+        return Scale.apply
+
+    x = np.array([0.5, -1.25])
+    for err, expected in ((5e-4, True), (2e-3, False)):
+        ours = mt.autograd.gradcheck(scaled(mt, err), (mt.tensor(x, requires_grad=True),), raise_exception=False)
+        theirs = torch.autograd.gradcheck(scaled(torch, err), (torch.tensor(x, requires_grad=True),),
+                                          raise_exception=False)
+        assert ours is theirs is expected, (err, ours, theirs)
+
+
+def test_read_only_one_element_array_is_called_read_only():
+    """Writing in place into a one-element tensor over read-only NumPy memory (a broadcast array given to
+    ``from_numpy``) is refused as read-only — not with the message for several elements sharing one location,
+    which is about a different fault (survivor: tensor_inplace.py ``size > 1`` → ``size > 0``). torch warns at
+    ``from_numpy`` that the array is not writable and then writes anyway; we refuse the write (NumPy marks such
+    memory read-only because other arrays may share it)."""
+    import pytest
+
+    t = mt.from_numpy(np.broadcast_to(np.zeros(1), (1, 1)))
+    with pytest.raises(RuntimeError, match="read-only"):
+        t.add_(1.0)
+    with pytest.raises(RuntimeError, match="more than one element"):
+        mt.zeros(1).expand(2).add_(1.0)
+
+
 def test_index_of_an_integer_tensor_and_refusal_of_others_like_torch():
     """``operator.index`` (list indexing, ``range``) takes a one-element integer tensor and refuses a
     float or a longer one with torch's TypeError (survivor: tensor_convert.py ``not in "iu"`` → ``in``)."""

@@ -73,6 +73,8 @@ class Expand(Function):
         lead = len(shape) - a.ndim
         if shape == (1,) * lead + a.shape:  # nothing repeats: a plain (writable) view with new leading 1s
             return a[(np.newaxis,) * lead]
+        if 0 in shape:  # no elements: nothing shares a memory location, so in-place ops are allowed (as torch)
+            return np.empty(shape, a.dtype)
         return np.broadcast_to(a, shape)  # read-only: its repeated elements share one memory location
 
     def backward(self, g):

@@ -759,6 +759,14 @@ add("edge", {
     # in place on a broadcast view: one element is fine, more are refused
     "add_ on expanded 1 element": "result = T.zeros(1).expand(1, 1)\nresult.add_(1.0)",
     "add_ on expanded 3 elements": "result = T.zeros(1).expand(3)\nresult.add_(1.0)",
+    "add_ on expanded to 0 elements": "result = T.zeros(1).expand(0)\nresult.add_(1.0)",
+    "add_ on expanded (2,1) to (2,0)": "result = T.zeros(2, 1).expand(2, 0)\nresult.add_(1.0)",
+    "expand to 0 then backward": "x = X(2, 1)\ny = x.expand(2, 0)\ny.sum().backward()\nresult = x.grad",
+    # division with a rounding mode has zero gradients, shaped like each input (b broadcast here)
+    "div floor, broadcast b, grads": "a = X(2, 3)\nb = X(3)\nT.div(a, b + 2, rounding_mode='floor').sum().backward()\n"
+                                     "result = [a.grad, b.grad]",
+    "div trunc, broadcast a, grads": "a = X(3)\nb = X(2, 3)\nT.div(a, b + 2, rounding_mode='trunc').sum().backward()\n"
+                                     "result = [a.grad, b.grad]",
     "mul_ through a trivial expand, gradient": "x = X(1, 1)\ny = x * 3\nz = y.expand(1, 1, 1)\n"
                                                "z.mul_(x.reshape(1, 1, 1))\nout = (y * 5).sum() + z.sum()\n"
                                                "out.backward()\nresult = [out.detach(), x.grad]",
