@@ -10,15 +10,16 @@ whose bounds the compiler knows. Each such choice is a *dispatch point* with a c
                                                    other "same" convs with C_in·kh·kw ≤ 27 → direct
     max_pool2d               2x2, general          a 2×2 window, no padding/dilation, windows inside → 2x2
     optimizer_update         serial, parallel      parameter size ≥ PARALLEL_MIN elements → parallel
-    softmax_cross_entropy    numba, numpy          Numba backend and ≤ NUMBA_MAX_CLASSES classes → numba
+    softmax_cross_entropy    numba, numpy          the backend: Numba backend → numba
 
 The choice of *algorithm* never depends on the backend. ``set_backend("numpy" | "numba")``
 (``_backend.py``) only swaps each kernel's readable NumPy version for its Numba twin of the same
 algorithm, so a student stepping through the NumPy backend reads what normally runs. Two points are
 about the Numba side only: ``optimizer_update`` picks between two builds of the same Numba loop
-(the NumPy update is the readable version of both), and ``softmax_cross_entropy`` picks between
-the twins themselves, because Numba's scalar ``exp`` loses to NumPy's vectorised one on many
-classes (see ``kernels/softmax_ce.py``); on the NumPy backend it is always ``"numpy"``.
+(the NumPy update is the readable version of both), and ``softmax_cross_entropy`` names the
+twins themselves, so that tests can force either on either backend (it follows the backend: until
+the twin had an exponential of its own it lost to the NumPy version beyond 64 classes, see
+``kernels/softmax_ce.py``).
 
 Tests make every path run with :func:`force_path`::
 
@@ -62,11 +63,6 @@ DIRECT_MAX_TAPS = 27
 #: Numba's spinning OpenMP workers would starve the next layer's BLAS threads (SimpleCNN step, 2 + 2
 #: threads: 14.3 ms with a parallel Adam step vs 6–7 ms without).
 PARALLEL_MIN = 1 << 20
-
-#: softmax_cross_entropy: the Numba twin up to this many classes. Its exponentials are NumPy's
-#: (Numba's exp is scalar without SVML); at (256, 1000) it is no faster than the NumPy version
-#: (1.87 vs 1.73 ms CPU), at (4096, 10) much faster (0.24 vs 0.83 ms; see kernels/softmax_ce.py).
-NUMBA_MAX_CLASSES = 64
 
 _forced: dict[str, str] = {}
 
@@ -159,6 +155,7 @@ def optimizer_update_path(numel: int) -> str:
 # softmax cross-entropy
 # ---------------------------------------------------------------------------------------------
 def softmax_cross_entropy_path(num_classes: int) -> str:
-    """``"numba"`` on the Numba backend with at most ``NUMBA_MAX_CLASSES`` classes, else ``"numpy"``."""
-    natural = "numba" if _backend.use_numba() and num_classes <= NUMBA_MAX_CLASSES else "numpy"
+    """``"numba"`` on the Numba backend, else ``"numpy"``, for any number of classes (the twin's own
+    vectorised exponential made it the faster on 10 and on 1000 classes: ``kernels/softmax_ce.py``)."""
+    natural = "numba" if _backend.use_numba() else "numpy"
     return _decide("softmax_cross_entropy", natural, {}, None)
