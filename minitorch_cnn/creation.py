@@ -78,6 +78,8 @@ def empty(*size_args, size=None, dtype=None, requires_grad: bool = False, device
 
 def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or the default float)."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     if dtype is None:
         dtype = _to_array(fill_value).dtype
     return _factory(lambda s, dt: np.full(s, fill_value, dtype=dt), (size,), dtype, requires_grad, device)
@@ -85,6 +87,11 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None)
 
 def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """The n×m matrix with ones on the diagonal (m = n unless given)."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))):
+            raise TypeError(f"eye(): argument '{name}' must be int, not {type(v).__name__}")
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _factory(lambda s, dt: np.eye(n, n if m is None else m, dtype=dt), (), dtype, requires_grad, device)
 
 

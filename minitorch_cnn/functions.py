@@ -5,6 +5,7 @@ reductions ``mt.sum/mean/max/min``, arithmetic with ``out=`` (``mt.add/sub/mul/d
 from __future__ import annotations
 
 import functools
+import numbers
 
 from .autograd.grad_mode import is_grad_enabled
 from .creation import tensor
@@ -27,7 +28,10 @@ def _joined(tensors, name):
     them: ``cat([float32, int64])`` is float32, where NumPy's concatenate would make float64)."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
-    tensors = [t if isinstance(t, Tensor) else tensor(t) for t in tensors]
+    tensors = list(tensors)
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
     dt = None
     for t in tensors:
         dt = _promote(dt, t.dtype)
@@ -53,6 +57,13 @@ def cat(tensors, dim: int = 0) -> Tensor:
     tensors = _joined(tensors, "cat")
     if not tensors:
         raise _empty_list("cat")
+    for k, t in enumerate(tensors):
+        if not t.ndim:
+            raise RuntimeError(f"zero-dimensional tensor (at position {k}) cannot be concatenated")
+    # torch's legacy rule: a 1-D empty tensor is skipped, whatever the others' shapes (if any remain)
+    kept = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)]
+    if kept and len(kept) < len(tensors):
+        tensors = kept
     d = _norm_dims(dim, tensors[0].ndim, "cat")[0]
     for t in tensors:
         if t.ndim != tensors[0].ndim or t.shape[:d] + t.shape[d + 1:] != tensors[0].shape[:d] + tensors[0].shape[d + 1:]:
@@ -176,7 +187,9 @@ def _into(result: Tensor, out, name: str) -> Tensor:
 def _binary_fn(name, op):
     def f(input, other, *, out=None, **kwargs):  # noqa: A002
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            if not isinstance(input, numbers.Number):
+                raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            input = tensor(input)  # two numbers: torch computes on the first as a 0-d tensor  # noqa: A001
         return _into(op(input, other, **kwargs), out, name)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"``torch.{name}(input, other, out=None)``: see ``Tensor.{name}``; ``out=`` receives the result."

@@ -48,14 +48,20 @@ class ConversionMixin:
             raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values is ambiguous")
         return bool(self.array.reshape(()))
 
+    def _scalar(self):
+        """The one value of ``float(t)``/``int(t)`` (unlike ``item()``, more or fewer is torch's ValueError)."""
+        if self.array.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (got {self.array.size})")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self) -> int:
-        if self.array.dtype.kind not in "iu" or self.array.size != 1:
+        if self.array.dtype.kind not in "biu" or self.array.size != 1:  # bool counts as 0/1, as torch
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .dtypes import bool_, get_default_dtype, int64
+from .dtypes import bool_, get_default_dtype, int64, result_dtype
 from .ops import more_ops as M, selection as S
 from .ops.reduction import _norm_dims
 
@@ -25,13 +25,20 @@ SortResult, TopkResult = _named("sort"), _named("topk")
 _SCALAR = {"float32": "Float", "float64": "Double", "float16": "Half"}
 
 
-def _index_vector(index, dim_size: int, who: str) -> np.ndarray:
+def _index_vector(index, dim_size: int, who: str, dim1: bool = False) -> np.ndarray:
+    """The 1-D int32/int64 index as an array, every entry in ``[0, dim_size)`` (torch refuses negative
+    entries here). Out of range is torch's IndexError, except along dim 1 of an input of 2+ dims, where
+    torch's separate kernel for that dim raises a RuntimeError (``dim1``)."""
     arr = getattr(index, "array", None)
-    if arr is None or arr.dtype not in (np.int64, np.int32) or arr.ndim > 1:
-        raise (IndexError if arr is not None and arr.ndim > 1 else RuntimeError)(
-            f"{who}(): Expected a 1-D index tensor of dtype int32 or int64"
-            + ("" if arr is None else f", got {arr.dtype.name} with {arr.ndim} dims"))
-    if arr.size and (arr.min() < -dim_size or arr.max() >= dim_size):
+    if arr is None:
+        raise TypeError(f"{who}(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
+    if arr.dtype not in (np.int64, np.int32) or arr.ndim > 1:
+        raise (IndexError if arr.ndim > 1 else RuntimeError)(
+            f"{who}(): Expected a 1-D index tensor of dtype int32 or int64, got {arr.dtype.name} with {arr.ndim} dims")
+    if arr.size and (arr.min() < 0 or arr.max() >= dim_size):
+        bad = int(arr.min()) if arr.min() < 0 else int(arr.max())
+        if dim1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={dim_size}")
         raise IndexError("index out of range in self")
     return arr.reshape(-1)
 
@@ -53,7 +60,11 @@ class TensorMoreMixin:
 
     def index_select(self, dim: int, index):
         d = _norm_dims(dim, self.ndim, "index_select")[0] if self.ndim else 0
-        idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select")
+        idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select", dim1=self.ndim > 1 and d == 1)
+        if not self.ndim:  # a 0-d input takes one index and stays 0-d, as torch
+            if idx.size != 1:
+                raise IndexError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+            return M.IndexSelect.apply(self.reshape(1), idx, 0).reshape(())
         return M.IndexSelect.apply(self, idx, d)
 
     def _triangle(self, fn, diagonal, name):
@@ -90,12 +101,14 @@ class TensorMoreMixin:
         ``minlength`` entries). Only 1-D non-negative integer tensors (not bool), with weights of the same
         length, as torch."""
         a = self.array
+        if minlength < 0:
+            raise RuntimeError("minlength should be >= 0")
         if a.dtype.kind not in "iu":  # bool too is refused by torch
             raise NotImplementedError(f'"bincount_cpu" not implemented for '
                                       f"'{_SCALAR.get(a.dtype.name, a.dtype.name)}'")
         if a.ndim != 1 or (a.size and a.min() < 0):
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-        if weights is None:
+        if weights is None or a.size == 0:  # torch: an empty input gives int64 zeros, weights or not
             return type(self)(np.bincount(a, minlength=minlength).astype(np.int64))
         w = weights.array
         if w.shape != a.shape:
@@ -132,7 +145,10 @@ class TensorExtrasMixin(TensorMoreMixin):
         o = other.array if isinstance(other, type(self)) else other
         a = self.array
         if a.dtype.kind == "f" or np.asarray(o).dtype.kind == "f":
-            raise TypeError(f"{name}: bitwise/logical operators need bool or integer tensors, got {a.dtype.name}")
+            # torch computes in the promoted (float) dtype, which has no bitwise kernel
+            kind = _SCALAR.get(result_dtype(a, o).name, "Float")
+            raise NotImplementedError(f'"bitwise_{name}_cpu" not implemented for \'{kind}\' (bitwise/logical '
+                                      f"operators need bool or integer tensors, got {a.dtype.name})")
         return type(self)(op(a, o))
 
     def __invert__(self):
@@ -141,24 +157,29 @@ class TensorExtrasMixin(TensorMoreMixin):
         return type(self)(np.invert(self.array))
 
     def __and__(self, other):
-        return self._bits(other, np.bitwise_and, "&")
+        return self._bits(other, np.bitwise_and, "and")
 
     def __or__(self, other):
-        return self._bits(other, np.bitwise_or, "|")
+        return self._bits(other, np.bitwise_or, "or")
 
     def __xor__(self, other):
-        return self._bits(other, np.bitwise_xor, "^")
+        return self._bits(other, np.bitwise_xor, "xor")
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def logical_not(self):
         return type(self)(np.logical_not(self.array))
 
+    def _tensor_arg(self, other, who, position=1):
+        if not isinstance(other, type(self)):
+            raise TypeError(f"{who}(): argument 'other' (position {position}) must be Tensor, not {type(other).__name__}")
+        return other.array
+
     def logical_and(self, other):
-        return type(self)(np.logical_and(self.array, getattr(other, "array", other)))
+        return type(self)(np.logical_and(self.array, self._tensor_arg(other, "logical_and")))
 
     def logical_or(self, other):
-        return type(self)(np.logical_or(self.array, getattr(other, "array", other)))
+        return type(self)(np.logical_or(self.array, self._tensor_arg(other, "logical_or")))
 
     def isnan(self):
         return type(self)(np.isnan(self.array))
@@ -181,9 +202,10 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """``|a − b| ≤ atol + rtol·|b|`` elementwise (torch's and NumPy's rule); both tensors of one dtype."""
-        if isinstance(other, type(self)) and other.dtype != self.dtype:
+        b = self._tensor_arg(other, "isclose", 2)
+        if other.dtype != self.dtype:
             raise RuntimeError(f"isclose: {self.dtype.name} did not match {other.dtype.name}")
-        return type(self)(np.isclose(self.array, getattr(other, "array", other), rtol, atol, equal_nan))
+        return type(self)(np.isclose(self.array, b, rtol, atol, equal_nan))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
         return bool(self.isclose(other, rtol, atol, equal_nan).array.all())
@@ -241,15 +263,17 @@ class TensorExtrasMixin(TensorMoreMixin):
     # -- picking and spreading ------------------------------------------------------------------------
     def gather(self, dim, index):
         """``out[i][j] = self[index[i][j]][j]`` for dim 0 (likewise for other dims); ``index`` int64."""
-        if not isinstance(index, type(self)) or index.dtype != int64:
-            raise RuntimeError(f"gather(): Expected dtype int64 for index, got {getattr(index, 'dtype', type(index))}")
+        if not isinstance(index, type(self)):
+            raise TypeError(f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}")
+        if index.dtype not in (int64, np.dtype(np.int32)):
+            raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {index.dtype.name}")
         if index.ndim != self.ndim:
             raise RuntimeError(f"gather: index {tuple(index.shape)} must have as many dimensions as the input "
                                f"{tuple(self.shape)}")
         d = self._dims(dim, "gather")[0] if self.ndim else 0
-        if index.numel() and (index.array.min() < 0 or index.array.max() >= self.shape[d]):
-            raise RuntimeError(f"gather(): index {int(index.array.max())} is out of bounds for dimension {d} "
-                               f"with size {self.shape[d]}")
+        if not self.ndim:  # 0-d input and index: index 0 picks the value (torch treats it as one element)
+            return S.Gather.apply(self.reshape(1), self._checked_index(index.array.reshape(1), 1, 0), 0).reshape(())
+        self._checked_index(index.array, self.shape[d], d)
         # torch: the output has index's shape; along every other dim the index may be shorter than the
         # input (only its first index.shape[k] entries are read), never longer
         for k in range(self.ndim):
@@ -260,19 +284,37 @@ class TensorExtrasMixin(TensorMoreMixin):
         src = self
         if any(k != d and index.shape[k] < self.shape[k] for k in range(self.ndim)):
             src = self[tuple(slice(None) if k == d else slice(0, index.shape[k]) for k in range(self.ndim))]
-        return S.Gather.apply(src, index.array, d)
+        return S.Gather.apply(src, index.array.astype(np.int64, copy=False), d)
+
+    @staticmethod
+    def _checked_index(idx, size, d):
+        """``idx`` (an array) when every entry lies in ``[0, size)``, else torch's error naming one outside."""
+        if idx.size and (idx.min() < 0 or idx.max() >= size):
+            bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+        return idx.astype(np.int64, copy=False)
 
     def masked_fill(self, mask, value):
         """``value`` where ``mask`` (a bool tensor that broadcasts) is True, the input elsewhere."""
-        if not isinstance(mask, type(self)) or mask.dtype != bool_:
-            raise RuntimeError("masked_fill only supports boolean masks, but got mask with dtype "
-                               f"{getattr(mask, 'dtype', type(mask).__name__)}")
+        if not isinstance(mask, type(self)):
+            raise TypeError(f"masked_fill(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}")
+        if mask.dtype != bool_:
+            raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype.name}")
+        try:
+            if np.broadcast_shapes(mask.shape, self.shape) != self.shape:
+                raise ValueError
+        except ValueError:
+            raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} must broadcast to the input's "
+                               f"shape {tuple(self.shape)}") from None
         v = value.item() if isinstance(value, type(self)) else value
         return S.MaskedFill.apply(self, mask.array, v)
 
     def cumsum(self, dim):
         t = self.to(int64) if self.dtype.kind in "biu" else self
-        return S.CumSum.apply(t, self._dims(dim, "cumsum")[0] if self.ndim else 0)
+        if not self.ndim:  # dim 0 or -1 of a 0-d tensor: the value itself, still 0-d
+            self._dims(dim, "cumsum")
+            return S.CumSum.apply(t.reshape(1), 0).reshape(())
+        return S.CumSum.apply(t, self._dims(dim, "cumsum")[0])
 
     def bmm(self, mat2):
         """Batched matrix product: (b, n, m) @ (b, m, p) → (b, n, p), no broadcasting."""
@@ -295,6 +337,8 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def split(self, split_size_or_sections, dim: int = 0):
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the given sizes."""
+        if not self.ndim:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
         d = self._dims(dim, "split")[0]
         n = self.shape[d]
         if isinstance(split_size_or_sections, (int, np.integer)):
@@ -319,7 +363,9 @@ class TensorExtrasMixin(TensorMoreMixin):
         if chunks <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         n = self.shape[self._dims(dim, "chunk")[0]]
-        return self.split(max(1, -(-n // chunks)), dim)
+        if n == 0:  # torch: `chunks` empty pieces
+            return self.split([0] * chunks, dim)
+        return self.split(-(-n // chunks), dim)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)`` sorted along ``dim`` (a stable sort; ties keep their order)."""
@@ -342,6 +388,8 @@ class TensorExtrasMixin(TensorMoreMixin):
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {d} of size "
                                f"{self.shape[d] if self.ndim else 1}")
         values, indices = self.sort(d, descending=largest)
+        if not self.ndim:  # k is 0 or 1 here; torch gives the value and index 0 either way
+            return TopkResult(values, indices)
         index = (slice(None),) * d + (slice(0, k),)
         return TopkResult(values[index], type(self)(indices.array[index]))
 

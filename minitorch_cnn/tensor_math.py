@@ -100,6 +100,8 @@ class TensorMathMixin:
         for b, what in ((lo, "min"), (hi, "max")):
             if b is not None and not isinstance(b, (numbers.Real, np.ndarray, type(self))):
                 raise TypeError(f"clamp(): argument '{what}' must be a number or a Tensor, not {type(b).__name__}")
+        if sum(isinstance(b, type(self)) for b in (lo, hi)) == 1 and lo is not None and hi is not None:
+            raise TypeError("clamp(): min and max must both be Tensors or both be numbers (one may be None)")
         dt = self.dtype
         for b in (lo, hi):  # torch's promotion of self with each bound (a number counts as a scalar)
             if b is not None:
@@ -187,6 +189,8 @@ class TensorMathMixin:
         return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"new_full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
         return self._new(np.full(_size((size,)), fill_value), dtype, requires_grad, device)
 
     # -- scatter: write values at the positions an index tensor names ------------------------------
@@ -204,26 +208,48 @@ class TensorMathMixin:
         return self._scatter_into(dim, index, src, value, "scatter_")
 
     def _scatter_into(self, dim, index, src, value, name):
+        """Write ``value`` (a number) or ``src`` (a tensor of self's dtype, at least as large as
+        ``index`` in every dim) at ``out[..., index[p], ...]`` along ``dim``, for every position p of
+        ``index``; ``index`` has self's number of dims and, apart from ``dim``, is no larger than self."""
+        T = type(self)
+        if src is not None and value is None and not isinstance(src, T):  # scatter(dim, index, 2.0)
+            src, value = None, src
         if (src is None) == (value is None):
             raise TypeError(f"{name}(): give exactly one of 'src' (a Tensor) or 'value' (a number)")
-        if not isinstance(index, type(self)) or index.dtype != int64:
-            raise RuntimeError(f"{name}(): Expected dtype int64 for index, got "
-                               f"{getattr(index, 'dtype', type(index).__name__)}")
-        nd = max(self.ndim, 1)
+        if not isinstance(index, T):
+            raise TypeError(f"{name}(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
+        if index.dtype not in (int64, np.dtype(np.int32)):
+            raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index, got {index.dtype.name}")
+        nd = max(self.ndim, 1)  # a 0-d tensor (or index) counts as one element along one dim, as torch
         if not -nd <= dim < nd:
             raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
                              f"but got {dim})")
-        idx = index.array.reshape((1,) * (self.ndim - index.ndim) + index.shape) if index.ndim < self.ndim \
-            else index.array
-        if idx.size and (idx.min() < -self.shape[dim] or idx.max() >= self.shape[dim]):
-            raise RuntimeError(f"{name}(): index {int(idx.max())} is out of bounds for dimension {dim} "
-                               f"with size {self.shape[dim]}")
-        vals = np.asarray(value if src is None else _arr(src), dtype=self.dtype)
-        if src is not None:
-            vals = vals[tuple(slice(0, n) for n in idx.shape)]
+        d = dim % nd
         target = self.array.reshape(self.shape or (1,))
-        np.put_along_axis(target, idx.reshape(idx.shape or (1,)), np.broadcast_to(vals, idx.shape or (1,)),
-                          axis=dim % nd)
+        idx = index.array.reshape(index.shape or (1,)).astype(np.int64)
+        if idx.ndim != nd:
+            raise RuntimeError(f"{name}(): Index tensor must have the same number of dimensions as self tensor "
+                               f"(index {tuple(index.shape)}, self {tuple(self.shape)})")
+        if any(idx.shape[k] > target.shape[k] for k in range(nd) if k != d):
+            raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than self "
+                               f"{list(self.shape)} apart from dimension {d}")
+        if idx.size and (idx.min() < 0 or idx.max() >= target.shape[d]):
+            bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+            raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {d} with size {target.shape[d]}")
+        if src is None:
+            vals = np.broadcast_to(np.asarray(value, dtype=self.dtype), idx.shape)
+        else:
+            if src.dtype != self.dtype:
+                raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype ({self.dtype.name} and "
+                                   f"{src.dtype.name})")
+            s = src.array.reshape(src.shape or (1,))
+            if s.ndim != nd or any(i > n for i, n in zip(idx.shape, s.shape)):
+                raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than src "
+                                   f"{list(src.shape)} in every dimension")
+            vals = s[tuple(slice(0, n) for n in idx.shape)]
+        where = list(np.indices(idx.shape, sparse=True))  # position p of index → out[p with dim d = index[p]]
+        where[d] = idx
+        target[tuple(where)] = vals
         return self
 
     # -- formatting and devices ---------------------------------------------------------------------
@@ -248,8 +274,10 @@ def _size(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 0:
-            raise TypeError(f"size must be non-negative ints, got {size!r}")
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"size must be tuple of ints, got {size!r}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return tuple(int(s) for s in size)
 
 

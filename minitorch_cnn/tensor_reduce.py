@@ -68,7 +68,10 @@ class ReductionMixin:
         if dim is None:
             self._check_not_empty(name, None)
             return MaxAll.apply(self, take_min)
-        d = _norm_dims(dim, self.ndim, name)[0] if self.ndim else 0
+        d = _norm_dims(dim, max(self.ndim, 1), name)[0]  # a 0-d tensor has dims 0 and -1, as torch
+        if not self.ndim:  # the value itself and index 0
+            values = MaxAlong.apply(self.reshape(1), 0, False, take_min).reshape(())
+            return (MinResult if take_min else MaxResult)(values, tensor_class()(np.zeros((), int64)))
         self._check_not_empty(name, d)
         values = MaxAlong.apply(self, d, keepdim, take_min)
         op = np.argmin if take_min else np.argmax
@@ -89,10 +92,12 @@ class ReductionMixin:
         name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
         if self.dtype.kind == "b":
             raise RuntimeError(f"{name}(): does not support bool input")
-        if dim is None:
+        if dim is None:  # the flat position; keepdim keeps every dim, as size 1
             self._check_not_empty(name, None)
-            return tensor_class()(np.asarray(op(self.array), dtype=int64))
-        d = _norm_dims(dim, self.ndim, name)[0]
+            return tensor_class()(np.asarray(op(self.array), dtype=int64).reshape((1,) * self.ndim if keepdim else ()))
+        d = _norm_dims(dim, max(self.ndim, 1), name)[0]
+        if not self.ndim:
+            return tensor_class()(np.zeros((), int64))
         self._check_not_empty(name, d)
         out = op(self.array, axis=d)
         return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))

@@ -73,7 +73,13 @@ class ShapeMixin:
         return (Squeeze if dim is None else SqueezeDim).apply(self, shape)
 
     def permute(self, *dims) -> "Tensor":
+        if not dims:
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
         dims = _size_args(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(f"permute: dims {dims} for a tensor of shape {tuple(self.shape)}: number of dimensions "
+                               f"in the tensor input does not match the length of the desired ordering of dimensions "
+                               f"i.e. input.dim() = {self.ndim} is not equal to len(dims) = {len(dims)}")
         if any(not -self.ndim <= d < max(self.ndim, 1) for d in dims):
             raise IndexError(f"permute: dimension out of range (expected to be in range of "
                              f"[{-self.ndim}, {self.ndim - 1}], but got {dims})")
@@ -85,7 +91,10 @@ class ShapeMixin:
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         order = list(range(self.ndim))
-        d0, d1 = _norm_dims(dim0, self.ndim, "transpose")[0], _norm_dims(dim1, self.ndim, "transpose")[0]
+        nd = max(self.ndim, 1)  # a 0-d tensor has dims 0 and -1, as torch: nothing to swap
+        d0, d1 = _norm_dims(dim0, nd, "transpose")[0], _norm_dims(dim1, nd, "transpose")[0]
+        if not self.ndim:
+            return Transpose.apply(self, ())
         order[d0], order[d1] = order[d1], order[d0]
         return Transpose.apply(self, tuple(order))
 
@@ -115,6 +124,8 @@ class ShapeMixin:
         return Expand.apply(self, shape)
 
     def repeat(self, *sizes) -> "Tensor":
+        if not sizes:
+            raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
         sizes = _size_args(sizes)
         if len(sizes) < self.ndim:
             raise RuntimeError(
