@@ -178,8 +178,10 @@ def test_bce_errors_like_torch():
         mnn.BCEWithLogitsLoss()(mt.tensor([0.5, 0.5]), mt.tensor([[1.0], [0.0]]))
     with pytest.raises(ValueError, match="reduction"):
         mnn.BCELoss(reduction="avg")
-    with pytest.raises(ValueError, match=r"pos_weight.*\(3,\).*\(2,\)"):
+    with pytest.raises(RuntimeError, match=r"pos_weight.*\(3,\).*\(2,\)"):  # torch: a RuntimeError too
         MF.binary_cross_entropy_with_logits(mt.zeros(2), mt.zeros(2), pos_weight=mt.ones(3))
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.binary_cross_entropy_with_logits(torch.zeros(2), torch.zeros(2), pos_weight=torch.ones(3))
 
 
 # --- small modules and F.* -----------------------------------------------------------------------------

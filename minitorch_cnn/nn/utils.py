@@ -30,7 +30,10 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     if not grads:
         return Tensor(np.asarray(0.0, dtype=np.float32))
     if norm_type == math.inf:
-        norms = [np.abs(g.array).max() if g.array.size else 0.0 for g in grads]
+        if any(g.array.size == 0 for g in grads):  # max has no identity: torch refuses an empty gradient
+            raise RuntimeError("clip_grad_norm_: cannot compute the infinity norm on an empty tensor because the "
+                               "operation does not have an identity")
+        norms = [np.abs(g.array).max() for g in grads]
         total = np.max(np.asarray(norms, dtype=grads[0].dtype))
     else:
         norms = [np.sum(np.abs(g.array) ** norm_type) ** (1.0 / norm_type) for g in grads]
@@ -60,6 +63,8 @@ def parameters_to_vector(parameters) -> Tensor:
 
 def vector_to_parameters(vec: Tensor, parameters) -> None:
     """Write consecutive slices of ``vec`` into the parameters (the inverse of ``parameters_to_vector``)."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     offset = 0
     for p in parameters:
         n = p.array.size

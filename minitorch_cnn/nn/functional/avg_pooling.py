@@ -33,10 +33,12 @@ class AdaptiveAvgPool2dFn(Function):
 
     def forward(self, x, *, out_size):
         self.hw = x.shape[2:]
-        return _avg.adaptive_avg_pool2d_forward(x, *out_size)
+        with np.errstate(invalid="ignore", divide="ignore"):  # an empty side: each window's mean is 0/0 = NaN
+            return _avg.adaptive_avg_pool2d_forward(x, *out_size)
 
     def backward(self, g):
-        return (_avg.adaptive_avg_pool2d_backward(np.ascontiguousarray(g), *self.hw),)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (_avg.adaptive_avg_pool2d_backward(np.ascontiguousarray(g), *self.hw),)
 
 
 def _batched(input: Tensor, layer: str):
@@ -80,17 +82,20 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode=Fal
 
 
 def _adaptive_size(output_size, hw, layer: str) -> tuple:
-    """An int, or a pair whose entries are ints ≥ 1 or None (None keeps that input side)."""
+    """An int, or a pair whose entries are ints ≥ 0 or None (None keeps that input side); 0 gives an
+    empty output, as torch."""
     if isinstance(output_size, (int, np.integer)) and not isinstance(output_size, bool):
         pair = (int(output_size), int(output_size))
-    elif isinstance(output_size, (tuple, list)) and len(output_size) == 2:
+    elif isinstance(output_size, (tuple, list)):
+        if len(output_size) != 2:
+            raise RuntimeError(f"adaptive_avg_pool2d: output_size must be 2, got {output_size!r}")
         pair = tuple(hw[i] if v is None else v for i, v in enumerate(output_size))
     else:
         raise TypeError(f"{layer}: expected output_size to be an int or a pair of ints/None, got {output_size!r}")
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair):
         raise TypeError(f"{layer}: expected output_size to be an int or a pair of ints/None, got {output_size!r}")
-    if min(pair) < 1:
-        raise ValueError(f"{layer}: expected output_size ≥ 1, got {output_size!r}")
+    if min(pair) < 0:
+        raise RuntimeError(f"{layer}: elements of output_size must be greater than or equal to 0, got {output_size!r}")
     return int(pair[0]), int(pair[1])
 
 
@@ -99,7 +104,11 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     None keeps that side): ``output_size=1`` is the global average over each channel."""
     layer = "AdaptiveAvgPool2d"
     x, batched = _batched(input, layer)
-    if min(x.shape[2:]) < 1:
-        raise ValueError(f"{layer}: expected a non-empty spatial size, got input {_shape(input)}")
-    out = AdaptiveAvgPool2dFn.apply(x, out_size=_adaptive_size(output_size, tuple(x.shape[2:]), layer))
+    size = _adaptive_size(output_size, tuple(x.shape[2:]), layer)
+    if size != (1, 1):  # torch's global-mean path (1, 1) takes an empty input (NaN); any other size refuses it
+        for k in (input.ndim - 2, input.ndim - 1):
+            if input.shape[k] == 0:
+                raise RuntimeError(f"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
+                                   f"dimensions, but input has sizes {list(input.shape)} with dimension {k} being empty")
+    out = AdaptiveAvgPool2dFn.apply(x, out_size=size)
     return out if batched else out.squeeze(0)

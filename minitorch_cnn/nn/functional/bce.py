@@ -112,10 +112,14 @@ def _weights(layer, input, **named):
         try:
             np.broadcast_to(np.empty(_shape(w)), _shape(input))
         except ValueError:
-            raise ValueError(f"{layer}: {name} of shape {_shape(w)} does not broadcast to the input's shape "
-                             f"{_shape(input)}") from None
+            raise RuntimeError(f"{layer}: {name} of shape {_shape(w)} does not broadcast to the input's shape "
+                               f"{_shape(input)}") from None
         out.append(w.array.astype(input.dtype, copy=False))
     return out
+
+
+def _is_float_tensor(t) -> bool:
+    return isinstance(t, Tensor) and t.dtype.kind == "f"
 
 
 def _check_pair(layer, input, target, reduction, deprecated):
@@ -139,6 +143,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     """BCE of probabilities ``input ∈ [0, 1]`` against ``target`` of the same shape (see the module
     docstring). A value outside [0, 1] (NaN included) is a RuntimeError, as in torch."""
     layer = "binary_cross_entropy"
+    if _is_float_tensor(input) and _is_float_tensor(target) and target.dtype != input.dtype:
+        raise RuntimeError(f"{layer}: Found dtype {target.dtype.name} but expected {input.dtype.name} (the target "
+                           "must have the input's dtype)")
     target = _check_pair(layer, input, target, reduction, (size_average, reduce))
     x = input.array
     if not np.all((x >= 0) & (x <= 1)):
@@ -159,6 +166,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """BCE of ``sigmoid(input)`` computed from the logits without overflow; ``pos_weight`` multiplies
     the positive term (broadcast along the last axis: one weight per class)."""
     layer = "binary_cross_entropy_with_logits"
+    target_dtype = getattr(target, "dtype", None)
     target = _check_pair(layer, input, target, reduction, (size_average, reduce))
     w, p = _weights(layer, input, weight=weight, pos_weight=pos_weight)
-    return BinaryCrossEntropyWithLogitsFn.apply(input, target, w, p, reduction)
+    loss = BinaryCrossEntropyWithLogitsFn.apply(input, target, w, p, reduction)
+    # torch: a float target of another dtype than the logits gives the loss in the target's dtype
+    return loss if target_dtype == loss.dtype else loss.to(target_dtype)

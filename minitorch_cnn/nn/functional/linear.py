@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import Function
+from ...ops.arithmetic import unbroadcast
 from ...ops.shape import Reshape
 from ...tensor import Tensor
 from ...errors import ShapeError
@@ -55,12 +56,13 @@ class Addmm(Function):
     def forward(self, bias, x, m):
         _, need_x, need_m = self.needs_input_grad
         self.x, self.m = (x if need_m else None), (m if need_x else None)  # as in Mm
+        self.bias_shape = bias.shape  # (n,) added to every row; any shape that broadcasts to (m, n)
         y = np.matmul(x, m)
         y += bias
         return y
 
     def backward(self, g):
-        db = g.sum(axis=0) if self.needs_input_grad[0] else None
+        db = unbroadcast(g, self.bias_shape) if self.needs_input_grad[0] else None  # Σ over what it reached
         dx = np.matmul(g, self.m.T) if self.needs_input_grad[1] else None
         dm = np.matmul(g.T, self.x).T if self.needs_input_grad[2] else None
         return db, dx, dm
@@ -97,7 +99,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     _check_same_dtype(input, weight, layer)
     if bias is not None:
         _check_tensor(bias, layer, "bias")
-        if _shape(bias) != (out_f,):
+        rows = int(np.prod(input.shape[:-1]))
+        try:  # torch's addmm adds a bias that broadcasts to (rows, out_features)
+            ok = bias.ndim <= 2 and np.broadcast_shapes(_shape(bias), (rows, out_f)) == (rows, out_f)
+        except ValueError:
+            ok = False
+        if not ok:
             raise ShapeError(f"{layer}: expected bias of shape ({out_f},), got {_shape(bias)}")
         _check_same_dtype(input, bias, layer, "bias")
     return _linear_nodes(input, weight, bias)

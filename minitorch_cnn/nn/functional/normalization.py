@@ -84,8 +84,8 @@ def _check_channel_vector(t, name: str, c: int, x: Tensor, layer: str) -> None:
     if tuple(t.shape) != (c,):
         raise RuntimeError(f"{layer}: expected {name} of shape ({c},) for input {_shape(x)} with {c} channels, "
                            f"got {_shape(t)}")
-    if t.dtype != x.dtype:
-        raise TypeError(f"{layer}: {name} dtype {t.dtype.name} differs from the input's {x.dtype.name}")
+    if t.dtype != x.dtype:  # torch: "mixed dtype (CPU): expect parameter to have scalar type of Float"
+        raise RuntimeError(f"{layer}: mixed dtype: {name} dtype {t.dtype.name} differs from the input's {x.dtype.name}")
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
@@ -103,18 +103,24 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     layer = "batch_norm"
     _check_tensor(input, layer)
     _check_float(input, layer)
-    if input.ndim < 2:
-        raise ValueError(f"{layer}: expected an input of shape (N, C, *) with at least 2 dimensions, got {_shape(input)}")
+    if input.ndim < 2:  # torch reads the channel count at dim 1
+        raise IndexError(f"{layer}: Dimension out of range (expected to be in range of [-1, 0], but got 1): "
+                         f"expected an input of shape (N, C, *), got {_shape(input)}")
     c = input.shape[1]
     for t, name in ((running_mean, "running_mean"), (running_var, "running_var"), (weight, "weight"), (bias, "bias")):
         _check_channel_vector(t, name, c, input, layer)
     if not training:
-        if running_mean is None or running_var is None:
-            raise ValueError(f"{layer}: running_mean and running_var must be given when training=False")
+        for t, name in ((running_mean, "running_mean"), (running_var, "running_var")):
+            if t is None:
+                raise RuntimeError(f"{layer}: {name} must be defined in evaluation mode (training=False)")
         return BatchNormEvalFn.apply(input, running_mean.detach(), running_var.detach(), weight, bias, eps=float(eps))
-    m = input.numel() // c if c else 0
-    if m <= 1:
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    m = input.shape[0] * int(np.prod(input.shape[2:]))  # values per channel
+    if m == 1:  # torch refuses exactly one (an empty batch passes)
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {_shape(input)}")
+    if input.numel() == 0:  # torch: an empty output, running statistics untouched
+        return input.clone()
     if not eps > 0:  # a constant channel would divide by √(0 + eps) = 0
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     stats: dict = {}

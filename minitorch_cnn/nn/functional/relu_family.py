@@ -108,7 +108,7 @@ class SiLUFn(Function):
 
 
 def _number(value, name: str, layer: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if not isinstance(value, (int, float, np.integer, np.floating)):  # bool counts (1 or 0), as torch's Number
         raise TypeError(f"{layer}: expected {name} to be a number, got {value!r}")
     return float(value)
 
