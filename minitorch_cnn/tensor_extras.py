@@ -87,9 +87,10 @@ class TensorMoreMixin:
 
     def bincount(self, weights=None, minlength: int = 0):
         """``out[k]`` = how many elements equal k (or the sum of their ``weights``), for k < max + 1 (at least
-        ``minlength`` entries). Only 1-D non-negative integer tensors, as torch."""
+        ``minlength`` entries). Only 1-D non-negative integer tensors (not bool), with weights of the same
+        length, as torch."""
         a = self.array
-        if a.dtype.kind not in "iub":
+        if a.dtype.kind not in "iu":  # bool too is refused by torch
             raise NotImplementedError(f'"bincount_cpu" not implemented for '
                                       f"'{_SCALAR.get(a.dtype.name, a.dtype.name)}'")
         if a.ndim != 1 or (a.size and a.min() < 0):
@@ -97,6 +98,8 @@ class TensorMoreMixin:
         if weights is None:
             return type(self)(np.bincount(a, minlength=minlength).astype(np.int64))
         w = weights.array
+        if w.shape != a.shape:
+            raise RuntimeError("weights should be 1-d and have the same length as input")
         dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
         return type(self)(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dtype))
 

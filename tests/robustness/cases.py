@@ -733,7 +733,7 @@ EDGES = {
 }
 for name, edges in EDGES.items():
     base = "lr=0.01" if name == "Adafactor" else "lr=0.1"
-    add(f"edge {name}", {f"{arg}={value}": f"steps('{name}', dict({base}, **dict({arg}={value})), [0.5, -0.25])"
+    add(f"edge {name}", {f"{arg}={value}": f"steps('{name}', dict(dict({base}), {arg}={value}), [0.5, -0.25])"
                          for arg, value in edges.items()})
 add("edge optim", {
     "Adadelta rho=1.0": "steps('Adadelta', dict(lr=0.1, rho=1.0), [0.5, -0.25])",
@@ -782,6 +782,32 @@ add("edge", {
     "ModuleList del str": "m = nn.ModuleList([nn.ReLU()])\ndel m['0']",
     # unique over rows with NaN: NaN rows never equal each other
     "unique dim=0 NaN rows": "T.unique(T.tensor([[nan, 1.0], [nan, 1.0], [2.0, 0.0]]), dim=0)",
+    "unique NaN twice": "T.unique(T.tensor([nan, 1.0, nan]))",
+    "unique NaN twice, counts": "T.unique(T.tensor([nan, 1.0, nan, 1.0]), return_counts=True)",
+    # tensor(): Python ints must fit int64 — both edges, alone and beside other values
+    "tensor int64 min": "T.tensor([-2**63])",
+    "tensor int64 min - 1": "T.tensor([-2**63 - 1])",
+    "tensor int64 max": "T.tensor([2**63 - 1])",
+    "tensor int64 max + 1": "T.tensor([2**63])",
+    "tensor 2**64": "T.tensor([2**64])",
+    "tensor int64 min - 1 beside 1": "T.tensor([1, -2**63 - 1])",
+    "tensor 2**63 beside a float": "T.tensor([0.5, 2**63])",
+    "tensor int64 min beside a bool": "T.tensor([True, -2**63])",
+    "tensor -2**63 - 1 beside a bool": "T.tensor([True, -2**63 - 1])",
+    "tensor 2**63 beside a bool": "T.tensor([True, 2**63])",
+    # bincount: 1-d non-negative integers (bool counts as 0/1), weights in their own float dtype
+    "bincount int64": "T.bincount(T.tensor([0, 2, 2, 5]))",
+    "bincount uint8": "T.tensor([3, 1, 1], dtype=T.uint8).bincount()",
+    "bincount bool": "T.tensor([True, False, True]).bincount()",
+    "bincount float": "T.tensor([0.0, 1.0]).bincount()",
+    "bincount empty, minlength 3": "T.tensor([], dtype=T.int64).bincount(minlength=3)",
+    "bincount minlength below max": "T.tensor([4, 1]).bincount(minlength=2)",
+    "bincount negative": "T.tensor([1, -1]).bincount()",
+    "bincount 2-d": "T.tensor([[1, 2]]).bincount()",
+    "bincount float32 weights": "T.tensor([0, 1, 1]).bincount(weights=T.tensor([0.5, 0.25, 2.0]))",
+    "bincount float64 weights": "T.tensor([0, 1, 1]).bincount(weights=T.tensor([0.5, 0.25, 2.0], dtype=T.float64))",
+    "bincount int weights": "T.tensor([0, 1, 1]).bincount(weights=T.tensor([1, 2, 3]))",
+    "bincount weights length": "T.tensor([0, 1, 1]).bincount(weights=T.tensor([1.0, 2.0]))",
     "unique dim=0 equal rows": "T.unique(T.tensor([[1.0, 1.0], [1.0, 1.0], [2.0, 0.0]]), dim=0)",
     # comparison methods take a tensor or a number
     "eq number": "A(3).eq(1.0)",
