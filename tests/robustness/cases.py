@@ -818,6 +818,19 @@ add("edge", {
     "del parameter": "m = nn.Linear(2, 2)\ndel m.weight\nresult = [n for n, _ in m.named_parameters()]",
     "del submodule": "m = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\ndel m[1]\nresult = len(m)",
     "del buffer": "m = nn.BatchNorm2d(2)\ndel m.running_mean\nresult = [n for n, _ in m.named_buffers()]",
+    # assigning to a buffer's name: a tensor or None replaces it, anything else is refused, a Parameter
+    # turns it into a parameter, a Module into a submodule
+    "buffer = tensor": "m = nn.BatchNorm2d(2)\nm.running_mean = T.ones(2)\n"
+                       "result = [[n for n, _ in m.named_buffers()], m.running_mean]",
+    "buffer = None": "m = nn.BatchNorm2d(2)\nm.running_mean = None\nresult = [n for n, _ in m.named_buffers()]",
+    "buffer = list": "m = nn.BatchNorm2d(2)\nm.running_mean = [0.0, 0.0]",
+    "buffer = float": "m = nn.BatchNorm2d(2)\nm.running_var = 1.0",
+    "buffer = Parameter": "m = nn.BatchNorm2d(2)\nm.running_mean = nn.Parameter(T.ones(2))\n"
+                          "result = [[n for n, _ in m.named_buffers()], [n for n, _ in m.named_parameters()]]",
+    "buffer = Module": "m = nn.BatchNorm2d(2)\nm.running_mean = nn.ReLU()\n"
+                       "result = [[n for n, _ in m.named_buffers()], [n for n, _ in m.named_modules()]]",
+    "parameter = tensor": "m = nn.Linear(2, 2)\nm.weight = T.ones(2, 2)",
+    "parameter = None": "m = nn.Linear(2, 2)\nm.bias = None\nresult = [n for n, _ in m.named_parameters()]",
     "named_modules shared": "l = nn.Linear(2, 2)\nresult = [n for n, _ in nn.Sequential(l, l).named_modules()]",
     "named_modules shared, all": "l = nn.Linear(2, 2)\n"
                                  "result = [n for n, _ in nn.Sequential(l, l).named_modules(remove_duplicate=False)]",
