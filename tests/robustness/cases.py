@@ -738,6 +738,16 @@ for name, edges in EDGES.items():
 add("edge optim", {
     "Adadelta rho=1.0": "steps('Adadelta', dict(lr=0.1, rho=1.0), [0.5, -0.25])",
     "RMSprop alpha=1.0": "steps('RMSprop', dict(lr=0.1, alpha=1.0), [0.5, -0.25])",
+    # a step changes the weights in place: a backward that saved them before must raise, also after
+    # a further in-place change (the version counter must not come back to the saved value)
+    "SGD step, add_, stale backward": "p = nn.Parameter(T.ones(2))\nx = (p * p).sum()\np.grad = T.ones(2)\n"
+                                      "optim.SGD([p], lr=0.1).step()\nwith T.no_grad():\n    p.add_(1.0)\n"
+                                      "x.backward()",
+    "Adam step, mul_, stale backward": "p = nn.Parameter(T.ones(2))\nx = (p * p).sum()\np.grad = T.ones(2)\n"
+                                       "optim.Adam([p], lr=0.1).step()\nwith T.no_grad():\n    p.mul_(2.0)\n"
+                                       "x.backward()",
+    "SGD step, stale backward": "p = nn.Parameter(T.ones(2))\nx = (p * p).sum()\np.grad = T.ones(2)\n"
+                                "optim.SGD([p], lr=0.1).step()\nx.backward()",
     "Adam beta1=1.0": "optim.Adam([Param(A(2))], betas=(1.0, 0.5))",
     "Adam beta2=1.0": "optim.Adam([Param(A(2))], betas=(0.5, 1.0))",
     "Adam beta1=-0.0": "steps('Adam', dict(lr=0.1, betas=(-0.0, 0.5)), [0.5])",
