@@ -48,12 +48,12 @@ def test_softmax_ce_numba_equals_numpy(case):
     tol = TOL[x.dtype.type]
     ref = CE.softmax_ce_forward(x, y, w, ignore_index, eps)
     got = CE.softmax_ce_forward_numba(x, y, w, ignore_index, eps)
-    for name, r, g in zip(("logp", "nll", "smooth", "w_y"), ref, got):
+    for name, r, g in zip(("p", "nll", "smooth", "w_y"), ref, got):
         assert g.dtype == r.dtype == x.dtype and g.shape == r.shape, name
         np.testing.assert_allclose(g, r, **tol, err_msg=f"forward {name}")
-    logp, _, _, w_y = ref
-    dref = CE.softmax_ce_backward(logp, y, w, w_y, ignore_index, eps, coef.astype(x.dtype))
-    dgot = CE.softmax_ce_backward_numba(logp, y, w, w_y, ignore_index, eps, coef.astype(x.dtype))
+    p, _, _, w_y = ref
+    dref = CE.softmax_ce_backward(p, y, w, w_y, ignore_index, eps, coef.astype(x.dtype))
+    dgot = CE.softmax_ce_backward_numba(p, y, w, w_y, ignore_index, eps, coef.astype(x.dtype))
     assert dgot.dtype == dref.dtype == x.dtype and dgot.shape == x.shape
     np.testing.assert_allclose(dgot, dref, **tol, err_msg="backward dx")
 

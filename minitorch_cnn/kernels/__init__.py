@@ -15,6 +15,8 @@ than one algorithm, ``dispatch.py`` chooses which (never depending on the backen
 - ``pool.py``           max pooling forward (with argmax indices, a 2×2 pair too) and its backward scatter
 - ``activation.py``     ReLU forward and backward
 - ``softmax_ce.py``     softmax cross-entropy with class-index targets, forward and backward
+- ``gemm.py``           ``matmul``: the Linear layer's products, small ones on one BLAS thread (no twin: it is
+                        ``np.matmul``; it only keeps OpenBLAS's idle threads from spinning on the cores)
 - ``optim_kernels.py``  fused optimizer updates, ``<name>_update_numba`` (twins of the NumPy updates in ``optim/``)
 - ``optim_kernels_multipass.py``  the same for LAMB and Adafactor, which need whole-tensor norms first
 - ``optim_scalars.py``  the per-step scalar formulas both optimizer twins share (plain Python)

@@ -738,6 +738,16 @@ for name, edges in EDGES.items():
 add("edge optim", {
     "Adadelta rho=1.0": "steps('Adadelta', dict(lr=0.1, rho=1.0), [0.5, -0.25])",
     "RMSprop alpha=1.0": "steps('RMSprop', dict(lr=0.1, alpha=1.0), [0.5, -0.25])",
+    # a step changes the weights in place: a backward that saved them before must raise, also after
+    # a further in-place change (the version counter must not come back to the saved value)
+    "SGD step, add_, stale backward": "p = nn.Parameter(T.ones(2))\nx = (p * p).sum()\np.grad = T.ones(2)\n"
+                                      "optim.SGD([p], lr=0.1).step()\nwith T.no_grad():\n    p.add_(1.0)\n"
+                                      "x.backward()",
+    "Adam step, mul_, stale backward": "p = nn.Parameter(T.ones(2))\nx = (p * p).sum()\np.grad = T.ones(2)\n"
+                                       "optim.Adam([p], lr=0.1).step()\nwith T.no_grad():\n    p.mul_(2.0)\n"
+                                       "x.backward()",
+    "SGD step, stale backward": "p = nn.Parameter(T.ones(2))\nx = (p * p).sum()\np.grad = T.ones(2)\n"
+                                "optim.SGD([p], lr=0.1).step()\nx.backward()",
     "Adam beta1=1.0": "optim.Adam([Param(A(2))], betas=(1.0, 0.5))",
     "Adam beta2=1.0": "optim.Adam([Param(A(2))], betas=(0.5, 1.0))",
     "Adam beta1=-0.0": "steps('Adam', dict(lr=0.1, betas=(-0.0, 0.5)), [0.5])",
@@ -818,6 +828,19 @@ add("edge", {
     "del parameter": "m = nn.Linear(2, 2)\ndel m.weight\nresult = [n for n, _ in m.named_parameters()]",
     "del submodule": "m = nn.Sequential(nn.Linear(2, 2), nn.ReLU())\ndel m[1]\nresult = len(m)",
     "del buffer": "m = nn.BatchNorm2d(2)\ndel m.running_mean\nresult = [n for n, _ in m.named_buffers()]",
+    # assigning to a buffer's name: a tensor or None replaces it, anything else is refused, a Parameter
+    # turns it into a parameter, a Module into a submodule
+    "buffer = tensor": "m = nn.BatchNorm2d(2)\nm.running_mean = T.ones(2)\n"
+                       "result = [[n for n, _ in m.named_buffers()], m.running_mean]",
+    "buffer = None": "m = nn.BatchNorm2d(2)\nm.running_mean = None\nresult = [n for n, _ in m.named_buffers()]",
+    "buffer = list": "m = nn.BatchNorm2d(2)\nm.running_mean = [0.0, 0.0]",
+    "buffer = float": "m = nn.BatchNorm2d(2)\nm.running_var = 1.0",
+    "buffer = Parameter": "m = nn.BatchNorm2d(2)\nm.running_mean = nn.Parameter(T.ones(2))\n"
+                          "result = [[n for n, _ in m.named_buffers()], [n for n, _ in m.named_parameters()]]",
+    "buffer = Module": "m = nn.BatchNorm2d(2)\nm.running_mean = nn.ReLU()\n"
+                       "result = [[n for n, _ in m.named_buffers()], [n for n, _ in m.named_modules()]]",
+    "parameter = tensor": "m = nn.Linear(2, 2)\nm.weight = T.ones(2, 2)",
+    "parameter = None": "m = nn.Linear(2, 2)\nm.bias = None\nresult = [n for n, _ in m.named_parameters()]",
     "named_modules shared": "l = nn.Linear(2, 2)\nresult = [n for n, _ in nn.Sequential(l, l).named_modules()]",
     "named_modules shared, all": "l = nn.Linear(2, 2)\n"
                                  "result = [n for n, _ in nn.Sequential(l, l).named_modules(remove_duplicate=False)]",

@@ -9,12 +9,16 @@ The math, for ``Y = X·Wᵀ + b`` with the leading axes of X flattened into M ro
 ``dX = dY·W``,  ``dW = dYᵀ·X``,  ``db = Σ_rows dY``. :class:`Addmm` computes the first and the last
 directly; its gradient for ``M = Wᵀ`` is ``Xᵀ·dY = (dYᵀ·X)ᵀ``, and ``TBackward0`` transposes it back
 into ``dW = dYᵀ·X``.
+
+The products are ``kernels/gemm.py::matmul``: ``np.matmul``, held to one BLAS thread when small
+(OpenBLAS's idle threads would otherwise spin on the cores the convolutions' threads need).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ...autograd.function import Function
+from ...kernels.gemm import matmul  # np.matmul; small products on one BLAS thread (see kernels/gemm.py)
 from ...ops.arithmetic import unbroadcast
 from ...ops.shape import Reshape
 from ...tensor import Tensor
@@ -35,11 +39,11 @@ class Mm(Function):
         need_x, need_m = (tuple(self.needs_input_grad) + (False, False))[:2]
         # keep only what backward will read (as torch): dX needs M, dM needs X
         self.x, self.m = (x if need_m else None), (m if need_x else None)
-        return np.matmul(x, m)
+        return matmul(x, m)
 
     def backward(self, g):
-        dx = np.matmul(g, self.m.T) if self.needs_input_grad[0] else None
-        dm = np.matmul(g.T, self.x).T if self.needs_input_grad[1] else None
+        dx = matmul(g, self.m.T) if self.needs_input_grad[0] else None
+        dm = matmul(g.T, self.x).T if self.needs_input_grad[1] else None
         return dx, dm
 
 
@@ -57,14 +61,14 @@ class Addmm(Function):
         _, need_x, need_m = self.needs_input_grad
         self.x, self.m = (x if need_m else None), (m if need_x else None)  # as in Mm
         self.bias_shape = bias.shape  # (n,) added to every row; any shape that broadcasts to (m, n)
-        y = np.matmul(x, m)
+        y = matmul(x, m)
         y += bias
         return y
 
     def backward(self, g):
         db = unbroadcast(g, self.bias_shape) if self.needs_input_grad[0] else None  # Σ over what it reached
-        dx = np.matmul(g, self.m.T) if self.needs_input_grad[1] else None
-        dm = np.matmul(g.T, self.x).T if self.needs_input_grad[2] else None
+        dx = matmul(g, self.m.T) if self.needs_input_grad[1] else None
+        dm = matmul(g.T, self.x).T if self.needs_input_grad[2] else None
         return db, dx, dm
 
 
