@@ -15,7 +15,7 @@ from .module import Module
 class _DropoutNd(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)):
+        if not isinstance(p, (int, float)):  # a bool is 0 or 1, as torch
             raise TypeError(f"{type(self).__name__}: expected p to be a number, got {p!r}")
         if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")

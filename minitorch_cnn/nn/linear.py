@@ -7,7 +7,7 @@ import numpy as np
 
 from ..device import check_device
 from ..dtypes import get_default_dtype
-from ..errors import ShapeError
+from ..errors import DTypeError, ShapeError
 from . import functional as F
 from . import init
 from .module import Module
@@ -21,7 +21,8 @@ def _float_dtype(dtype, layer: str, device=None):
         check_device(device)
     dt = np.dtype(get_default_dtype() if dtype is None else dtype)
     if dt.kind != "f":
-        raise TypeError(f"{layer}: expected a floating point dtype for the parameters, got {dt}")
+        raise DTypeError(f"{layer}: expected a floating point dtype for the parameters, got {dt} (Only Tensors of "
+                         "floating point dtype can require gradients)")
     return dt
 
 

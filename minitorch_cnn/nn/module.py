@@ -380,10 +380,9 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, idx):
-        mods = list(self._modules.values())
-        if isinstance(idx, slice):
-            return Sequential(*mods[idx])
-        return mods[idx]
+        if isinstance(idx, slice):  # torch keeps each module's name (a slice [1:] starts at "1")
+            return Sequential(OrderedDict(list(self._modules.items())[idx]))
+        return list(self._modules.values())[idx]
 
     def __setitem__(self, idx: int, module) -> None:
         names = list(self._modules)

@@ -32,11 +32,11 @@ class _BatchNorm(Module):
                  track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True):
         super().__init__()
         layer = f"{type(self).__name__}({num_features})"
-        self.num_features = _check_positive(num_features, "num_features", layer)
+        self.num_features = _check_positive(num_features, "num_features", layer, minimum=0)  # 0: empty, as torch
         dt = _float_dtype(dtype, layer, device)
         if isinstance(eps, bool) or not isinstance(eps, (int, float)) or eps < 0:
             raise ValueError(f"{layer}: expected eps to be a number ≥ 0, got {eps!r}")
-        if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, (int, float))):
+        if momentum is not None and not isinstance(momentum, (int, float)):  # a bool is 0 or 1, as torch
             raise TypeError(f"{layer}: expected momentum to be a number or None, got {momentum!r}")
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import DTypeError
 from ..tensor import Tensor
 
 
@@ -17,7 +18,8 @@ class Parameter(Tensor):
             data = np.zeros(0, dtype=np.float32)
         arr = data.array if isinstance(data, Tensor) else np.asarray(data)
         if arr.dtype.kind != "f" and requires_grad:
-            raise TypeError(f"Parameter: expected a floating point tensor, got dtype {arr.dtype}")
+            raise DTypeError(f"Parameter: expected a floating point tensor, got dtype {arr.dtype} (Only Tensors of "
+                             "floating point and complex dtype can require gradients)")
         super().__init__(arr, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
