@@ -63,7 +63,7 @@ class TensorMoreMixin:
         idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select", dim1=self.ndim > 1 and d == 1)
         if not self.ndim:  # a 0-d input takes one index and stays 0-d, as torch
             if idx.size != 1:
-                raise IndexError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+                raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
             return M.IndexSelect.apply(self.reshape(1), idx, 0).reshape(())
         return M.IndexSelect.apply(self, idx, d)
 
@@ -301,13 +301,24 @@ class TensorExtrasMixin(TensorMoreMixin):
         if mask.dtype != bool_:
             raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype.name}")
         try:
-            if np.broadcast_shapes(mask.shape, self.shape) != self.shape:
-                raise ValueError
+            shape = np.broadcast_shapes(mask.shape, self.shape)
         except ValueError:
-            raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} must broadcast to the input's "
-                               f"shape {tuple(self.shape)}") from None
+            raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} does not broadcast with the "
+                               f"input's shape {tuple(self.shape)}") from None
         v = value.item() if isinstance(value, type(self)) else value
-        return S.MaskedFill.apply(self, mask.array, v)
+        src = self if shape == self.shape else self.expand(*shape)  # torch: the result has the broadcast shape
+        return S.MaskedFill.apply(src, np.broadcast_to(mask.array, shape), v)
+
+    def masked_fill_(self, mask, value):
+        """In place :meth:`masked_fill`; the mask must broadcast to self's own shape (torch's in-place rule)."""
+        if isinstance(mask, type(self)):
+            try:
+                shape = np.broadcast_shapes(mask.shape, self.shape)
+            except ValueError:
+                shape = None  # masked_fill names the mismatch
+            if shape is not None and shape != self.shape:
+                raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
+        return self._inplace(lambda x: x.masked_fill(mask, value))
 
     def cumsum(self, dim):
         t = self.to(int64) if self.dtype.kind in "biu" else self

@@ -243,6 +243,9 @@ class TensorMathMixin:
                 raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype ({self.dtype.name} and "
                                    f"{src.dtype.name})")
             s = src.array.reshape(src.shape or (1,))
+            if s.ndim < nd:  # torch reads src's size along every dim of index
+                raise IndexError(f"{name}(): Dimension out of range (src {list(src.shape)} has fewer dims than "
+                                 f"index {list(index.shape)})")
             if s.ndim != nd or any(i > n for i, n in zip(idx.shape, s.shape)):
                 raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than src "
                                    f"{list(src.shape)} in every dimension")

@@ -919,8 +919,9 @@ DIFFERENT: dict[str, str] = {
 KNOWN: dict[str, str] = {}  # empty: every difference found so far is fixed or listed in DIFFERENT
 
 # the edge rows of the less-travelled API (issue 12), kept in their own file
-from cases_edges import DIFFERENT as _EDGES_DIFFERENT, ROWS as _EDGES_ROWS  # noqa: E402
+from cases_edges import DIFFERENT as _EDGES_DIFFERENT, KNOWN as _EDGES_KNOWN, ROWS as _EDGES_ROWS  # noqa: E402
 
 for _prefix, _rows in _EDGES_ROWS.items():
     add(_prefix, _rows)
 DIFFERENT.update(_EDGES_DIFFERENT)
+KNOWN.update(_EDGES_KNOWN)

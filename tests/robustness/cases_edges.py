@@ -1012,6 +1012,155 @@ ROWS["edges nn"] = {
     "ModuleDict repr": "repr(nn.ModuleDict({'a': nn.ReLU(), 'b': nn.Linear(2, 1)}))",
 }
 
+# ---------------------------------------------------------------------------------------------
+# round 2: the branches the first round left unreached (coverage of worker ∪ the files' tests)
+ROWS["edges more"] = {
+    "sort repr": "r = repr(T.sort(I([2, 1])))\nresult = [r.split('(')[0].split('.')[-1], 'values=' in r, 'indices=' in r]",
+    "topk repr": "r = repr(T.topk(I([2, 1]), 1))\nresult = [r.split('(')[0].split('.')[-1], 'values=' in r]",
+    "index_select 0-d two indices": "A().index_select(0, I([0, 0]))",
+    "index_select 0-d index 1": "A().index_select(0, I([1]))",
+    "masked_fill mask with more dims": "A(3).masked_fill(T.tensor([[True, False, True]]), 0.0)",
+    "masked_fill broadcast mask, backward": "x = X(3)\ny = x.masked_fill(T.tensor([[True, False, False], [False, False, True]]), 0.0)\n"
+                                            "(y * A(2, 3, seed=1)).sum().backward()\nresult = [y, x.grad]",
+    "masked_fill_ mask with more dims": "result = A(3)\nresult.masked_fill_(T.tensor([[True, False, True]]), 0.0)",
+    "masked_fill_ broadcast mask": "result = A(2, 3)\nresult.masked_fill_(T.tensor([True, False, True]), 0.0)",
+    "masked_fill_ int mask": "result = A(3)\nresult.masked_fill_(I([1, 0, 1]), 0.0)",
+    "masked_fill_ leaf requires grad": "result = X(3)\nresult.masked_fill_(T.tensor([True, False, True]), 0.0)",
+    "masked_fill_ grad": "x = X(3)\ny = x * 2\ny.masked_fill_(T.tensor([True, False, False]), 5.0)\ny.sum().backward()\n"
+                         "result = [y, x.grad]",
+    "masked_fill_ returns self": "x = A(3)\nresult = x.masked_fill_(T.tensor([True, False, True]), 1.0) is x",
+    "masked_fill 0-d mask": "A(3).masked_fill(T.tensor(True), 0.0)",
+    "norm p=1": "A(3).norm(1)",
+    "norm p inf": "A(3).norm(inf)",
+    "norm p 'fro' dim": "A(2, 3).norm('fro', dim=1)",
+    "scatter float index": "T.zeros(3).scatter(0, T.tensor([0.0]), value=1.0)",
+    "scatter index fewer dims": "T.zeros(3, 4).scatter(1, I([1]), 1.0)",
+    "scatter index larger than self": "T.zeros(2, 2).scatter(1, I([[0], [1], [0]]), 1.0)",
+    "scatter index larger along dim": "T.zeros(3, 2).scatter(1, I([[0, 1, 0, 1]]), 1.0)",
+    "scatter src dtype differs": "T.zeros(3).scatter(0, I([1]), A(1, dtype='float64'))",
+    "scatter src smaller than index": "T.zeros(3, 4).scatter(1, I([[0, 1]]), A(1, 1))",
+    "scatter src fewer dims": "T.zeros(3, 4).scatter(1, I([[0, 1]]), A(4))",
+    "scatter_ src": "result = T.zeros(2, 3)\nresult.scatter_(1, I([[2], [0]]), A(2, 1))",
+    "eye True": "T.eye(True)",
+    "eye m float": "T.eye(2, 2.5)",
+    "add list and number": "T.add([1.0], 2.0)",
+    "add bool and int": "T.add(True, 2)",
+    "mul two floats": "T.mul(1.5, 2.0)",
+    "sub two ints alpha": "T.sub(5, 2, alpha=2)",
+    "type no dtype is a str": "isinstance(A(1).type(), str)",
+    "conv2d padding valid": "F.conv2d(A(1, 2, 5, 5), A(3, 2, 3, 3), padding='valid')",
+    "conv2d padding same": "F.conv2d(A(1, 2, 5, 5), A(3, 2, 2, 3), padding='same')",
+    "conv2d padding same dilated": "F.conv2d(A(1, 2, 6, 6), A(3, 2, 3, 2), padding='same', dilation=2)",
+    "conv2d padding same stride 2": "F.conv2d(A(1, 2, 5, 5), A(3, 2, 3, 3), padding='same', stride=2)",
+    "conv2d padding bogus": "F.conv2d(A(1, 2, 5, 5), A(3, 2, 3, 3), padding='bogus')",
+    "conv2d padding same backward": "x = X(1, 2, 5, 5)\nw = X(3, 2, 2, 2, seed=1)\n"
+                                    "F.conv2d(x, w, padding='same').sum().backward()\nresult = [x.grad, w.grad]",
+    "conv2d 5-d input": "F.conv2d(A(1, 1, 2, 5, 5), A(3, 2, 3, 3))",
+    "conv2d 2-d input": "F.conv2d(A(5, 5), A(3, 2, 3, 3))",
+    "conv2d groups 0": "F.conv2d(A(1, 2, 5, 5), A(2, 2, 3, 3), groups=0)",
+    "conv2d groups True": "F.conv2d(A(1, 2, 5, 5), A(2, 2, 3, 3), groups=True)",
+    "conv2d groups 1.0": "F.conv2d(A(1, 2, 5, 5), A(2, 2, 3, 3), groups=1.0)",
+    "conv2d out not divisible by groups": "F.conv2d(A(1, 2, 5, 5), A(3, 1, 3, 3), groups=2)",
+    "conv2d groups 2": "F.conv2d(A(1, 4, 5, 5), A(2, 2, 3, 3), groups=2)",
+    "conv2d int input": "F.conv2d(I([[[[1, 2], [3, 4]]]]), A(1, 1, 1, 1))",
+    "conv2d unbatched": "F.conv2d(A(2, 5, 5), A(3, 2, 3, 3))",
+    "normalize": "F.normalize(A(2, 3))",
+    "normalize dim 0": "F.normalize(A(2, 3), dim=0)",
+    "normalize p 1": "F.normalize(A(2, 3), p=1.0)",
+    "normalize zeros": "F.normalize(T.zeros(2, 3))",
+    "normalize out": "F.normalize(A(2, 3), out=T.zeros(2, 3))",
+    "normalize backward": "x = X(2, 3)\n(F.normalize(x) * A(2, 3, seed=1)).sum().backward()\nresult = x.grad",
+    "max_pool2d ceil_mode window in padding": "x = X(1, 1, 3, 3)\ny = F.max_pool2d(x, 2, stride=2, padding=1, ceil_mode=True)\n"
+                                              "y.sum().backward()\nresult = [y, x.grad]",
+    "max_pool2d ceil_mode last window past the edge": "x = X(1, 1, 5, 5)\ny = F.max_pool2d(x, 2, ceil_mode=True)\n"
+                                                      "y.sum().backward()\nresult = [y, x.grad]",
+    "max_pool2d ceil_mode stride 3": "F.max_pool2d(A(1, 1, 5, 5), 2, stride=3, ceil_mode=True)",
+    "max_pool2d dilation 2 padded": "x = X(1, 1, 5, 5)\ny = F.max_pool2d(x, 2, stride=1, padding=1, dilation=2)\n"
+                                    "y.sum().backward()\nresult = [y, x.grad]",
+    # one_hot: num_classes inferred or given, at and past the largest index
+    "one_hot": "F.one_hot(I([0, 2, 1]))",
+    "one_hot num_classes max+1": "F.one_hot(I([0, 2]), 3)",
+    "one_hot num_classes max": "F.one_hot(I([0, 2]), 2)",
+    "one_hot num_classes larger": "F.one_hot(I([0, 2]), 5)",
+    "one_hot num_classes 0": "F.one_hot(I([0]), 0)",
+    "one_hot num_classes -2": "F.one_hot(I([0]), -2)",
+    "one_hot negative": "F.one_hot(I([0, -1]))",
+    "one_hot empty inferred": "F.one_hot(I([]))",
+    "one_hot empty given": "F.one_hot(I([]), 3)",
+    "one_hot 0-d": "F.one_hot(I(2), 4)",
+    "one_hot 2-d": "F.one_hot(I([[0, 1], [1, 0]]))",
+    "one_hot int32": "F.one_hot(I([0, 1], dtype='int32'))",
+    "one_hot float": "F.one_hot(T.tensor([0.0, 1.0]))",
+    "one_hot a list": "F.one_hot([0, 1])",
+    # dropout: p at 0 and 1, off in eval, and every kept value scaled by 1/(1-p)
+    "dropout p 0": "F.dropout(A(4), 0.0)",
+    "dropout p 1": "F.dropout(A(4), 1.0)",
+    "dropout p 1 grad": "x = X(4)\nF.dropout(x, 1.0).sum().backward()\nresult = x.grad",
+    "dropout p -0.1": "F.dropout(A(4), -0.1)",
+    "dropout p 1.1": "F.dropout(A(4), 1.1)",
+    "dropout p str": "F.dropout(A(4), 'a')",
+    "dropout p True": "F.dropout(A(4), True)",
+    "dropout eval": "F.dropout(A(4), 0.5, training=False)",
+    "dropout kept values scaled": "x = A(200, fill=1.0)\ny = F.dropout(x, 0.25)\n"
+                                  "result = bool(((y == 0) | ((y - 4 / 3).abs() < 1e-6)).all())",
+    "dropout inplace": "x = A(4)\ny = F.dropout(x, 0.0, inplace=True)\nresult = y is x",
+    "dropout int": "F.dropout(I([1, 2]), 0.5)",
+    "Dropout module eval": "m = nn.Dropout(0.9)\nm.eval()\nresult = m(A(4))",
+    "Dropout p 1.5": "nn.Dropout(1.5)",
+    "dropout2d p 1": "F.dropout2d(A(1, 2, 3, 3), 1.0)",
+    "dropout2d eval": "F.dropout2d(A(1, 2, 3, 3), 0.5, training=False)",
+    "dropout2d 2-d": "F.dropout2d(A(3, 3), 0.5)",
+    "dropout2d p -1": "F.dropout2d(A(1, 2, 3, 3), -1.0)",
+    "dropout2d channels whole": "x = A(2, 20, 3, 3, fill=1.0)\ny = F.dropout2d(x, 0.5)\nper = y.reshape(40, 9)\n"
+                                "result = bool(((per == 0).all(1) | ((per - 2.0).abs() < 1e-6).all(1)).all())",
+    "dropout2d unbatched channels whole": "x = A(20, 3, 3, fill=1.0)\ny = F.dropout2d(x, 0.5)\nper = y.reshape(20, 9)\n"
+                                          "result = bool(((per == 0).all(1) | ((per - 2.0).abs() < 1e-6).all(1)).all())",
+    # cross_entropy / nll_loss: each reduction with weights, ignore_index, probabilities, smoothing
+    "CE none 4-d": "nn.CrossEntropyLoss(reduction='none')(X(2, 3, 2, 2), I([[[0, 1], [2, 0]], [[1, 1], [0, 2]]]))",
+    "CE none 1-d input": "F.cross_entropy(X(4), I(2), reduction='none')",
+    "CE sum weight ignore": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=T.tensor([1.0, 2.0, 0.5, 1.5]), ignore_index=3, "
+                            "reduction='sum')",
+    "CE mean weight ignore grads": "x = X(3, 4)\nF.cross_entropy(x, I([0, 3, 1]), weight=T.tensor([1.0, 2.0, 0.5, 1.5]), "
+                                   "ignore_index=3).backward()\nresult = x.grad",
+    "CE none smoothing grads": "x = X(3, 4)\nF.cross_entropy(x, I([0, 3, 1]), label_smoothing=0.2, reduction='none')"
+                               ".sum().backward()\nresult = x.grad",
+    "CE probs smoothing": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5), dim=1), label_smoothing=0.3)",
+    "CE probs none": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5), dim=1), reduction='none')",
+    "CE probs sum weight": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5), dim=1), reduction='sum', "
+                           "weight=T.tensor([1.0, 2.0, 0.5, 1.5]))",
+    "CE probs target grad": "x = X(3, 4)\nt = F.softmax(X(3, 4, seed=5), dim=1).detach().requires_grad_()\n"
+                            "F.cross_entropy(x, t, label_smoothing=0.1).backward()\nresult = [x.grad, t.grad]",
+    "CE probs 4-d none": "F.cross_entropy(X(2, 3, 2, 2), F.softmax(A(2, 3, 2, 2, seed=5), dim=1), reduction='none')",
+    "CE probs 1-d": "F.cross_entropy(X(4), F.softmax(A(4, seed=5), dim=0))",
+    "CE probs 1-d none": "F.cross_entropy(X(4), F.softmax(A(4, seed=5), dim=0), reduction='none')",
+    "CE probs float64 target": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5, dtype='float64'), dim=1))",
+    "CE weight int": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=I([1, 2, 1, 1]))",
+    "CE weight float64": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=A(4, dtype='float64').abs())",
+    "CE weight 2-d": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=A(1, 4).abs())",
+    "CE size_average": "F.cross_entropy(X(3, 4), I([0, 3, 1]), size_average=False)",
+    "NLL none 3-d": "F.nll_loss(F.log_softmax(X(2, 3, 2), dim=1), I([[0, 2], [1, 1]]), reduction='none')",
+    "NLL sum weight ignore grads": "x = X(3, 4)\nF.nll_loss(x, I([0, 3, 1]), weight=T.tensor([1.0, 2.0, 0.5, 1.5]), "
+                                   "ignore_index=0, reduction='sum').backward()\nresult = x.grad",
+    "NLL none ignore grads": "x = X(3, 4)\nF.nll_loss(x, I([0, 3, 1]), ignore_index=3, reduction='none').sum().backward()\n"
+                             "result = x.grad",
+    "NLL mean all ignored": "F.nll_loss(X(2, 4), I([1, 1]), ignore_index=1)",
+    "NLL float target": "F.nll_loss(X(2, 4), A(2, 4))",
+    "NLL 1-d": "F.nll_loss(X(4), I(2))",
+    "NLL reduce": "F.nll_loss(X(2, 4), I([1, 0]), reduce=False)",
+    "MSE reduce": "F.mse_loss(A(2), A(2), reduce=False)",
+    "MSE broadcast": "F.mse_loss(A(2, 3), A(3))",
+    "MSE sum grads": "x = X(3)\nt = X(3, seed=1)\nF.mse_loss(x, t, reduction='sum').backward()\nresult = [x.grad, t.grad]",
+    "MSE none grads": "x = X(3)\nF.mse_loss(x, A(3, seed=1), reduction='none').sum().backward()\nresult = x.grad",
+}
+
+# differences found and not fixed here: nn/functional/loss.py belongs to the `ce` helper this session
+# (cross_entropy speed); each is a strict xfail until fixed
+KNOWN: dict[str, str] = {
+    "edges more: CE weight int": "torch refuses a class weight of another dtype than the logits (RuntimeError: "
+                                 "expected scalar type Float but found Long); ours casts it",
+    "edges more: CE weight float64": "see 'edges more: CE weight int'",
+}
+
 # deliberate differences among these rows: id → reason
 _LEGACY = ("size_average/reduce are deprecated in torch (a warning, then honoured); ours refuses them with a "
            "TypeError that names reduction=, the one way to say it")
@@ -1030,6 +1179,16 @@ DIFFERENT: dict[str, str] = {
                                           "kernel needs one tensor); ours does nothing, as clip_grad_norm_ does",
     "edges nn: ModuleList insert -1": "torch fails by accident (KeyError: '-1', its shifting loop reads key '-1'); "
                                       "ours inserts as list.insert does",
+    "edges more: CE size_average": _LEGACY,
+    "edges more: NLL reduce": _LEGACY,
+    "edges more: MSE reduce": _LEGACY,
+    "edges more: MSE broadcast": "see 'edges F: l1_loss broadcast target' (MSELoss's docstring says why)",
+    "edges more: norm p=1": "only the 2-norm is implemented: a NotImplementedError that says so",
+    "edges more: norm p inf": "see 'edges more: norm p=1'",
+    "edges more: normalize p 1": "see 'edges more: norm p=1' (normalize divides by norm(p))",
+    "edges more: normalize out": "out= is not implemented for normalize: a NotImplementedError that says so",
+    "edges more: dropout2d 2-d": "torch warns that a 2-D input to dropout2d is deprecated and will be an error; ours "
+                                 "refuses it now, naming the 3-D/4-D shapes it takes",
     "edges nn: ModuleList insert not a module": "torch inserts anything; ours refuses a non-Module with the "
                                                 "TypeError append gives",
 }

@@ -92,11 +92,11 @@ def _conv_padding(padding, kernel, stride, dilation, layer):
             return (0, 0), (0, 0)
         if padding == "same":
             if stride != (1, 1):
-                raise ValueError(f"{layer}: padding='same' is not supported for strided convolutions (stride={stride})")
+                raise ShapeError(f"{layer}: padding='same' is not supported for strided convolutions (stride={stride})")
             total = [d * (k - 1) for d, k in zip(dilation, kernel)]
             left = tuple(t // 2 for t in total)
             return left, tuple(t - 2 * lo for t, lo in zip(total, left))
-        raise ValueError(f"{layer}: invalid padding string {padding!r}, should be one of {{'same', 'valid'}}")
+        raise ShapeError(f"{layer}: invalid padding string {padding!r}, should be one of {{'same', 'valid'}}")
     return _pair(padding, "padding", layer, 0), (0, 0)
 
 
@@ -109,7 +109,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     if weight.ndim != 4:
         raise ShapeError(f"conv2d: expected a 4-D weight (C_out, C_in/groups, kh, kw), got {_shape(weight)}")
     c_out, c_g, kh, kw = weight.shape
-    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool):
+        raise TypeError(f"conv2d(): argument 'groups' must be int, not {type(groups).__name__}")
+    if groups < 1:
         raise ShapeError(f"conv2d: expected groups to be a positive int, got {groups!r}")
     layer = f"Conv2d({c_g * groups}→{c_out})"
     _check_tensor(input, layer)

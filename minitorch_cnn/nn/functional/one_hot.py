@@ -11,7 +11,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
     No gradient: the result is integer (int64), as torch's.
     """
-    if not isinstance(tensor, Tensor) or tensor.dtype != np.int64:
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"one_hot(): argument 'input' (position 1) must be Tensor, not {type(tensor).__name__}")
+    if tensor.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     idx = tensor.array
     if num_classes == -1:

@@ -41,7 +41,7 @@ class DropoutFn(Function):
 
 
 def _check_p(p, name: str) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+    if not isinstance(p, (int, float, np.integer, np.floating)):  # a bool is 0 or 1, as torch
         raise TypeError(f"{name}: expected p to be a number, got {type(p).__name__}")
     if p < 0 or p > 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
