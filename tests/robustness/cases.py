@@ -855,6 +855,38 @@ add("edge", {
 })
 
 
+# resuming a scheduler: built with last_epoch = 3 over groups that carry initial_lr (as after loading a
+# checkpoint), its first lr comes from the closed form, and the steps after it from the recursion
+RESUMED = {
+    "StepLR": "step_size=2, gamma=0.5",
+    "MultiStepLR": "milestones=[2, 5], gamma=0.5",
+    "ConstantLR": "factor=0.5, total_iters=5",
+    "LinearLR": "start_factor=0.5, total_iters=6",
+    "ExponentialLR": "gamma=0.9",
+    "PolynomialLR": "total_iters=8, power=2.0",
+    "CosineAnnealingLR": "T_max=6, eta_min=0.01",
+    "CosineAnnealingWarmRestarts": "T_0=3, T_mult=2, eta_min=0.01",
+    "LambdaLR": "lr_lambda=lambda e: 0.9 ** e",
+    "MultiplicativeLR": "lr_lambda=lambda e: 0.9",
+}
+add("resume", {f"{name} at last_epoch 3": "p = nn.Parameter(T.zeros(1))\no = optim.SGD([p], lr=0.1)\n"
+               "o.param_groups[0]['initial_lr'] = 0.2\n"
+               f"s = sched.{name}(o, {kw}, last_epoch=3)\nresult = [o.param_groups[0]['lr']]\n"
+               "for _ in range(6):\n    o.step()\n    s.step()\n    result.append(o.param_groups[0]['lr'])"
+               for name, kw in RESUMED.items()})
+add("resume", {
+    # CosineAnnealingLR's closed form on a first counted step past 0: reached through a state dict whose
+    # _step_count is 0 (torch's branch too; a fresh scheduler's first step is its constructor's)
+    "CosineAnnealingLR first counted step at epoch 3": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
+                                                       "s = sched.CosineAnnealingLR(o, T_max=6, eta_min=0.01)\n"
+                                                       "for _ in range(3):\n    o.step()\n    s.step()\n"
+                                                       "sd = s.state_dict()\nsd['_step_count'] = 0\ns.load_state_dict(sd)\n"
+                                                       "o.step()\ns.step()\nresult = [o.param_groups[0]['lr'], s.last_epoch]",
+    "CosineAnnealingLR without initial_lr": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
+                                            "sched.CosineAnnealingLR(o, T_max=6, last_epoch=3)",
+})
+
+
 DIFFERENT: dict[str, str] = {
     "construct: Conv2d kernel 0": EARLY,
     "construct: Conv2d stride 0": EARLY,
