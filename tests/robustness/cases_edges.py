@@ -1147,6 +1147,24 @@ ROWS["edges more"] = {
     "NLL float target": "F.nll_loss(X(2, 4), A(2, 4))",
     "NLL 1-d": "F.nll_loss(X(4), I(2))",
     "NLL reduce": "F.nll_loss(X(2, 4), I([1, 0]), reduce=False)",
+    "CE 0-d input": "F.cross_entropy(A(), I(0))",
+    "CE sum grads": "x = X(3, 4)\nF.cross_entropy(x, I([0, 3, 1]), reduction='sum').backward()\nresult = x.grad",
+    "CE 1-d backward": "x = X(4)\nF.cross_entropy(x, I(2)).backward()\nresult = x.grad",
+    "CE 3-d backward": "x = X(2, 3, 2)\nF.cross_entropy(x, I([[0, 2], [1, 1]])).backward()\nresult = x.grad",
+    "CE label_smoothing -0.0": "F.cross_entropy(X(2, 4), I([1, 2]), label_smoothing=-0.0)",
+    "CE label_smoothing 1.0 exactly": "F.cross_entropy(X(2, 4), I([1, 2]), label_smoothing=1.0)",
+    "CE label_smoothing just above 1": "F.cross_entropy(X(2, 4), I([1, 2]), label_smoothing=1.0000001)",
+    "NLL 1-d backward": "x = X(4)\nF.nll_loss(x, I(2)).backward()\nresult = x.grad",
+    "NLL 3-d backward": "x = X(2, 3, 2)\nF.nll_loss(x, I([[0, 2], [1, 1]]), reduction='sum').backward()\nresult = x.grad",
+    "MSELoss size_average": "nn.MSELoss(size_average=False)",
+    "CrossEntropyLoss reduce": "nn.CrossEntropyLoss(reduce=False)",
+    "NLLLoss size_average": "nn.NLLLoss(size_average=True)",
+    "BCEWithLogitsLoss reduce": "nn.BCEWithLogitsLoss(reduce=True)",
+    "max_pool2d window all padding": "F.max_pool2d(A(1, 1, 2, 2), 2, stride=1, padding=1, dilation=3)",
+    # (its backward is not a row: torch 2.13 corrupts its heap there — "free(): invalid next size", abort)
+    "max_pool2d dilation window partly padding": "x = X(1, 1, 4, 4)\ny = F.max_pool2d(x, 2, stride=1, padding=1, dilation=3)\n"
+                                                 "y.sum().backward()\nresult = [y, x.grad]",
+    "masked_fill_ mask does not broadcast": "result = A(3)\nresult.masked_fill_(T.tensor([True, False]), 0.0)",
     "MSE reduce": "F.mse_loss(A(2), A(2), reduce=False)",
     "MSE broadcast": "F.mse_loss(A(2, 3), A(3))",
     "MSE sum grads": "x = X(3)\nt = X(3, seed=1)\nF.mse_loss(x, t, reduction='sum').backward()\nresult = [x.grad, t.grad]",
@@ -1310,6 +1328,10 @@ DIFFERENT: dict[str, str] = {
     "edges modules: BatchNorm2d num_features 0 forward": "torch builds a 0-feature layer, then its forward fails by "
                                                          "accident (IndexError from select()); ours returns the empty "
                                                          "output",
+    "edges more: MSELoss size_average": _LEGACY,
+    "edges more: CrossEntropyLoss reduce": _LEGACY,
+    "edges more: NLLLoss size_average": _LEGACY,
+    "edges more: BCEWithLogitsLoss reduce": _LEGACY,
     "edges nn: ModuleList insert not a module": "torch inserts anything; ours refuses a non-Module with the "
                                                 "TypeError append gives",
 }
