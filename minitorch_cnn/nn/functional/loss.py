@@ -194,6 +194,9 @@ def _check_class_target(input: Tensor, target: Tensor, weight, layer: str, ignor
                 f"{_shape(target)} (for class indices use an int64 target)"
             )
         return True
+    if weight is not None and weight.dtype != input.dtype:  # torch: "expected scalar type Float but found Long"
+        raise DTypeError(f"{layer}: expected the class weight in the input's dtype {input.dtype.name}, got "
+                         f"{weight.dtype.name}")
     if target.dtype not in (np.dtype(np.int64), np.dtype(np.uint8)):
         raise DTypeError(
             f"{layer}: expected target dtype int64 (class indices) or a float dtype (class probabilities), "
@@ -229,6 +232,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     probs = _check_class_target(input, target, weight, layer, ignore_index)
     if probs:
         input, target = _promote(input, target)
+        if weight is not None and weight.dtype.kind == "f" and weight.dtype.itemsize > input.dtype.itemsize:
+            # torch's probability form multiplies by the weight, so a wider weight widens the computation
+            input, target = input.to(weight.dtype), target.to(weight.dtype)
     w = None if weight is None else weight.array
     return CrossEntropyFn.apply(input, target, w, reduction=reduction, ignore_index=ignore_index,
                                 label_smoothing=float(label_smoothing), probs=probs)
