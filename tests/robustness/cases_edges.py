@@ -1136,6 +1136,14 @@ ROWS["edges more"] = {
     "CE probs float64 target": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5, dtype='float64'), dim=1))",
     "CE weight int": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=I([1, 2, 1, 1]))",
     "CE weight float64": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=A(4, dtype='float64').abs())",
+    "CE weight float64 logits float64": "F.cross_entropy(X(3, 4, dtype='float64'), I([0, 3, 1]), weight=A(4, dtype='float64').abs())",
+    "CE probs weight float64": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5), dim=1), weight=A(4, dtype='float64').abs())",
+    "CE probs weight float64, grads": "x = X(3, 4)\nF.cross_entropy(x, F.softmax(A(3, 4, seed=5), dim=1), "
+                                      "weight=A(4, dtype='float64').abs()).backward()\nresult = x.grad",
+    "CE probs weight float16": "F.cross_entropy(X(3, 4), F.softmax(A(3, 4, seed=5), dim=1), weight=A(4, dtype='float16').abs())",
+    "NLL weight float64": "F.nll_loss(X(3, 4), I([0, 3, 1]), weight=A(4, dtype='float64').abs())",
+    "NLL weight int": "F.nll_loss(X(3, 4), I([0, 3, 1]), weight=I([1, 2, 1, 1]))",
+    "CrossEntropyLoss module weight int": "nn.CrossEntropyLoss(weight=I([1, 2, 1, 1]))(X(3, 4), I([0, 3, 1]))",
     "CE weight 2-d": "F.cross_entropy(X(3, 4), I([0, 3, 1]), weight=A(1, 4).abs())",
     "CE size_average": "F.cross_entropy(X(3, 4), I([0, 3, 1]), size_average=False)",
     "NLL none 3-d": "F.nll_loss(F.log_softmax(X(2, 3, 2), dim=1), I([[0, 2], [1, 1]]), reduction='none')",
@@ -1284,13 +1292,8 @@ ROWS["edges modules"] = {
     "Sequential index -3": "nn.Sequential(nn.ReLU(), nn.Tanh())[-3]",
 }
 
-# differences found and not fixed here: nn/functional/loss.py belongs to the `ce` helper this session
-# (cross_entropy speed); each is a strict xfail until fixed
-KNOWN: dict[str, str] = {
-    "edges more: CE weight int": "torch refuses a class weight of another dtype than the logits (RuntimeError: "
-                                 "expected scalar type Float but found Long); ours casts it",
-    "edges more: CE weight float64": "see 'edges more: CE weight int'",
-}
+# differences found and not fixed yet: each a strict xfail until fixed (none now)
+KNOWN: dict[str, str] = {}
 
 # deliberate differences among these rows: id → reason
 _LEGACY = ("size_average/reduce are deprecated in torch (a warning, then honoured); ours refuses them with a "
