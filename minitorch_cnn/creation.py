@@ -200,7 +200,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, dev
     if end is None:
         start, end = 0, start
     args = [a.item() if isinstance(a, Tensor) else a for a in (start, end, step)]
-    if dtype is not None and np.dtype(dtype).kind in "iub":
+    if dtype is not None and np.dtype(dtype).kind == "b":
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+    if dtype is not None and np.dtype(dtype).kind in "iu":
         args = [int(a) for a in args]   # torch converts the arguments to an integer dtype first
         if args[2] == 0:                # (so a step of 0.25 becomes 0), and says so with a ValueError
             raise ValueError("arange: step must be nonzero (after conversion to the integer dtype)")
@@ -222,7 +224,9 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False, de
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive. As torch, the first half is
     ``start + i·step`` and the second half ``end - (steps-1-i)·step``, so both ends come out exact;
     an integer dtype truncates the bounds first."""
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps!r}")
     dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
     lo, hi = (float(int(start)), float(int(end))) if dt.kind in "iu" else (float(start), float(end))
