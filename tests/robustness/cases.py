@@ -805,6 +805,13 @@ add("edge", {
     "tensor int64 min beside a bool": "T.tensor([True, -2**63])",
     "tensor -2**63 - 1 beside a bool": "T.tensor([True, -2**63 - 1])",
     "tensor 2**63 beside a bool": "T.tensor([True, 2**63])",
+    # torch.add/sub with a number first, and alpha (0 included: other·0 is added, NaN stays NaN)
+    "add number, tensor, alpha 0": "T.add(2.0, A(3), alpha=0)",
+    "add number, tensor, alpha 2": "T.add(2.0, A(3), alpha=2)",
+    "add number, tensor": "T.add(2.0, A(3))",
+    "sub number, tensor, alpha 0": "T.sub(2.0, A(3), alpha=0)",
+    "sub number, tensor, alpha -1": "T.sub(1, A(3), alpha=-1)",
+    "add number, NaN tensor, alpha 0": "T.add(2.0, T.tensor([nan, 1.0]), alpha=0)",
     # bincount: 1-d non-negative integers (bool counts as 0/1), weights in their own float dtype
     "bincount int64": "T.bincount(T.tensor([0, 2, 2, 5]))",
     "bincount uint8": "T.tensor([3, 1, 1], dtype=T.uint8).bincount()",
