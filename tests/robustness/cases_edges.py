@@ -300,6 +300,17 @@ ROWS["edges math"] = {
     "clamp tensor grad": "x = X(3)\nlo = X(3, seed=1)\nx.clamp(min=lo).sum().backward()\nresult = [x.grad, lo.grad]",
     "clamp tensor grad tie": "x = T.tensor([0.5, 1.0], requires_grad=True)\nlo = T.tensor([0.5, 0.0], requires_grad=True)\n"
                              "x.clamp(min=lo).sum().backward()\nresult = [x.grad, lo.grad]",
+    "clamp tensor max grad tie": "x = T.tensor([0.5, 1.0, 2.0], requires_grad=True)\nhi = T.tensor([0.5, 2.0, 1.0], requires_grad=True)\n"
+                                 "x.clamp(max=hi).sum().backward()\nresult = [x.grad, hi.grad]",
+    "clamp tensor min == max grads": "x = T.tensor([0.0, 1.0, 2.0], requires_grad=True)\n"
+                                     "lo = T.tensor([1.0, 1.0, 1.0], requires_grad=True)\nhi = T.tensor([1.0, 1.0, 1.0], requires_grad=True)\n"
+                                     "y = x.clamp(lo, hi)\ny.sum().backward()\nresult = [y, x.grad, lo.grad, hi.grad]",
+    "clamp tensor min > max grads": "x = T.tensor([0.0, 1.5, 3.0], requires_grad=True)\n"
+                                    "lo = T.tensor([2.0, 2.0, 2.0], requires_grad=True)\nhi = T.tensor([1.0, 1.0, 1.0], requires_grad=True)\n"
+                                    "y = x.clamp(lo, hi)\ny.sum().backward()\nresult = [y, x.grad, lo.grad, hi.grad]",
+    "clamp tensor both, each side grads": "x = T.tensor([-1.0, 0.0, 0.5, 1.0, 2.0], requires_grad=True)\n"
+                                          "lo = T.zeros(5, requires_grad=True)\nhi = T.ones(5, requires_grad=True)\n"
+                                          "x.clamp(lo, hi).sum().backward()\nresult = [x.grad, lo.grad, hi.grad]",
     "clip numpy bound": "A(3).clip(np.float32(0.0), np.float32(0.5))",
     # maximum / minimum
     "maximum number": "T.maximum(A(3), 0.0)",
