@@ -805,6 +805,14 @@ add("edge", {
     "tensor int64 min beside a bool": "T.tensor([True, -2**63])",
     "tensor -2**63 - 1 beside a bool": "T.tensor([True, -2**63 - 1])",
     "tensor 2**63 beside a bool": "T.tensor([True, 2**63])",
+    # backward(inputs=…): gradients reach only the listed leaves, once
+    "autograd.backward inputs=[a]": "a = X(2)\nb = X(2)\ny = (a * b).sum()\nT.autograd.backward(y, inputs=[a])\n"
+                                    "result = [a.grad, b.grad]",
+    "Tensor.backward inputs=[b]": "a = X(2)\nb = X(2)\ny = (a * b * 2).sum()\ny.backward(inputs=[b])\n"
+                                  "result = [a.grad, b.grad]",
+    "backward inputs=[a] twice accumulates": "a = X(2)\nb = X(2)\ny = (a * b).sum()\n"
+                                             "y.backward(inputs=[a], retain_graph=True)\ny.backward(inputs=[a])\n"
+                                             "result = [a.grad, b.grad]",
     # torch.add/sub with a number first, and alpha (0 included: other·0 is added, NaN stays NaN)
     "add number, tensor, alpha 0": "T.add(2.0, A(3), alpha=0)",
     "add number, tensor, alpha 2": "T.add(2.0, A(3), alpha=2)",
