@@ -70,10 +70,17 @@ def _pairs():
             if inspect.isclass(ours) != inspect.isclass(theirs) or inspect.ismodule(theirs):
                 continue
             so, st = _signature(ours), _signature(theirs)
-            if so is None or st is None or list(st.parameters) in (["self", "args", "kwargs"], ["args", "kwargs"]):
-                continue
-            # a class inheriting object's/Module's __init__ without parameters of its own says nothing
-            out.append(pytest.param(so, st, id=f"{label}.{name}"))
+            if so is not None and st is not None and list(st.parameters) not in (["self", "args", "kwargs"],
+                                                                                  ["args", "kwargs"]):
+                out.append(pytest.param(so, st, id=f"{label}.{name}"))
+            if inspect.isclass(ours):  # and its public methods (zero_grad, named_modules, state_dict…)
+                for meth in sorted(vars(ours)):
+                    mo, mt_ = getattr(ours, meth, None), getattr(theirs, meth, None)
+                    if meth.startswith("_") or not inspect.isfunction(mo) or not inspect.isfunction(mt_):
+                        continue
+                    smo, smt = _signature(mo), _signature(mt_)
+                    if smo is not None and smt is not None:
+                        out.append(pytest.param(smo, smt, id=f"{label}.{name}.{meth}"))
     return out
 
 

@@ -16,8 +16,8 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _pair(v, name, layer, minimum):
-    return F._pair(v, name, layer, minimum)
+def _pair(v, name, layer, minimum, single=True):
+    return F._pair(v, name, layer, minimum, single)
 
 
 class Conv2d(Module):
@@ -40,7 +40,7 @@ class Conv2d(Module):
             raise ValueError(f"{layer}: in_channels ({in_channels}) must be divisible by groups ({groups})")
         if out_channels % groups:
             raise ValueError(f"{layer}: out_channels ({out_channels}) must be divisible by groups ({groups})")
-        self.kernel_size = _pair(kernel_size, "kernel_size", layer, 1)
+        self.kernel_size = _pair(kernel_size, "kernel_size", layer, 1, single=False)
         self.stride = _pair(stride, "stride", layer, 1)
         self.dilation = _pair(dilation, "dilation", layer, 1)
         if isinstance(padding, str):

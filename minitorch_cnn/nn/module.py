@@ -374,10 +374,10 @@ class Sequential(Module):
                     raise TypeError(f"Sequential: argument {i} is not a Module (got {type(m).__name__})")
                 self.add_module(str(i), m)
 
-    def forward(self, x):
+    def forward(self, input):
         for m in self._modules.values():
-            x = m(x)
-        return x
+            input = m(input)
+        return input
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):  # torch keeps each module's name (a slice [1:] starts at "1")

@@ -805,6 +805,26 @@ add("edge", {
     "tensor int64 min beside a bool": "T.tensor([True, -2**63])",
     "tensor -2**63 - 1 beside a bool": "T.tensor([True, -2**63 - 1])",
     "tensor 2**63 beside a bool": "T.tensor([True, 2**63])",
+    # pooling strides: an empty sequence means the kernel size, a one-element one both dimensions
+    "max_pool2d stride []": "F.max_pool2d(X(1, 1, 6, 6), 2, stride=[])",
+    "max_pool2d stride (1,)": "F.max_pool2d(X(1, 1, 6, 6), 2, stride=(1,))",
+    "max_pool2d stride [1], kernel 3": "F.max_pool2d(X(1, 1, 6, 6), 3, stride=[1])",
+    "max_pool2d stride (1, 2)": "F.max_pool2d(X(1, 1, 6, 6), 2, stride=(1, 2))",
+    "avg_pool2d stride []": "F.avg_pool2d(X(1, 1, 6, 6), 2, stride=[])",
+    "avg_pool2d stride (1,)": "F.avg_pool2d(X(1, 1, 6, 6), 2, stride=(1,))",
+    # one-element sequences stand for both dimensions in torch's pooling and convolution arguments
+    "max_pool2d kernel (2,)": "F.max_pool2d(X(1, 1, 6, 6), (2,))",
+    "max_pool2d padding (1,)": "F.max_pool2d(X(1, 1, 6, 6), 2, padding=(1,))",
+    "max_pool2d dilation [2]": "F.max_pool2d(X(1, 1, 6, 6), 2, dilation=[2])",
+    "MaxPool2d kernel (2,)": "nn.MaxPool2d((2,))(X(1, 1, 6, 6))",
+    "avg_pool2d kernel (2,)": "F.avg_pool2d(X(1, 1, 6, 6), (2,))",
+    "avg_pool2d padding (1,)": "F.avg_pool2d(X(1, 1, 6, 6), 2, padding=(1,))",
+    "AvgPool2d kernel [2]": "nn.AvgPool2d([2])(X(1, 1, 6, 6))",
+    "conv2d stride (2,)": "F.conv2d(X(1, 1, 6, 6), X(1, 1, 3, 3), stride=(2,))",
+    "conv2d padding (1,)": "F.conv2d(X(1, 1, 6, 6), X(1, 1, 3, 3), padding=(1,))",
+    "conv2d dilation [2]": "F.conv2d(X(1, 1, 6, 6), X(1, 1, 3, 3), dilation=[2])",
+    "Conv2d stride (2,)": "run_layer(seeded(nn.Conv2d(1, 1, 3, stride=(2,))), X(1, 1, 6, 6))",
+    "Conv2d padding [1]": "run_layer(seeded(nn.Conv2d(1, 1, 3, padding=[1])), X(1, 1, 6, 6))",
     # backward(inputs=…): gradients reach only the listed leaves, once
     "autograd.backward inputs=[a]": "a = X(2)\nb = X(2)\ny = (a * b).sum()\nT.autograd.backward(y, inputs=[a])\n"
                                     "result = [a.grad, b.grad]",

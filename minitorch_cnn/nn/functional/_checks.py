@@ -37,13 +37,17 @@ def _check_reduction(reduction, layer: str) -> None:
         raise ValueError(f"{layer}: {reduction!r} is not a valid value for reduction (expected one of {_REDUCTIONS})")
 
 
-def _pair(value, name: str, layer: str, minimum: int) -> tuple:
-    """An int or a pair of ints → (h, w), each ≥ ``minimum``."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+def _pair(value, name: str, layer: str, minimum: int, single: bool = True) -> tuple:
+    """An int, a pair of ints, or (``single``, as torch's functional forms) a one-element sequence → (h, w),
+    each ≥ ``minimum``. ``single=False`` for Conv2d's kernel_size, which torch takes as the weight's shape
+    (a one-element kernel size fails there)."""
+    is_int = lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)  # noqa: E731
+    if is_int(value):
         pair = (int(value), int(value))
-    elif (isinstance(value, (tuple, list)) and len(value) == 2
-          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)):
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(map(is_int, value)):
         pair = (int(value[0]), int(value[1]))
+    elif single and isinstance(value, (tuple, list)) and len(value) == 1 and is_int(value[0]):
+        pair = (int(value[0]), int(value[0]))
     else:
         raise TypeError(f"{layer}: expected {name} to be an int or a pair of ints, got {value!r}")
     if min(pair) < minimum:
