@@ -699,6 +699,11 @@ ROWS["edges functions"] = {
     "add out int result into bool": "T.add(I([1, 2]), I([3, 4]), out=T.zeros(2, dtype=T.bool))",
     "add out bool result into int": "out = I([0, 0])\nT.logical_or(T.tensor([True, False]), T.tensor([False, False]))\n"
                                     "T.mul(T.tensor([True, False]), T.tensor([True, True]), out=out)\nresult = out",
+    "add out uint8 result into bool": "T.add(T.tensor([1], dtype=T.uint8), T.tensor([1], dtype=T.uint8), "
+                                      "out=T.zeros(1, dtype=T.bool))",
+    "add out bool result into bool": "out = T.zeros(2, dtype=T.bool)\nT.add(T.tensor([True, False]), T.tensor([False, False]), out=out)\n"
+                                     "result = out",
+    "add out bool result into float": "out = T.zeros(2)\nT.mul(T.tensor([True, False]), T.tensor([True, True]), out=out)\nresult = out",
     "add out int64 into uint8": "out = T.zeros(2, dtype=T.uint8)\nT.add(I([1, 2]), I([3, 4]), out=out)\nresult = out",
     "add out float64 into float32": "out = T.zeros(2)\nT.add(A(2, dtype='float64'), 1.0, out=out)\nresult = out",
     "add out requires grad": "T.add(X(2), 1.0, out=T.zeros(2))",
