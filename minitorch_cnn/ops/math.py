@@ -130,6 +130,13 @@ class Sign(_Unary):
 
 
 # --- bounds -------------------------------------------------------------------------------------
+def _unmoved(y, a):
+    """``a`` wherever clamping left the value as it was: torch keeps -0.0 against a bound of 0.0
+    (NumPy's maximum(-0.0, 0.0) gives 0.0); a NaN bound still gives NaN (NaN ≠ a)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(y == a, a, y)
+
+
 class Clamp(Function):
     """``y = min(max(a, lo), hi)`` with number bounds (either may be None);
     ``da = dy`` where ``lo ≤ a ≤ hi``, else 0 (so a NaN input gets no gradient, as in torch)."""
@@ -144,7 +151,7 @@ class Clamp(Function):
         if hi is not None:
             self.inside &= a <= hi
             y = np.minimum(y, np.asarray(hi, dtype=a.dtype))
-        return np.array(y, dtype=a.dtype)
+        return np.array(_unmoved(y, a), dtype=a.dtype)
 
     def backward(self, g):
         return np.where(self.inside, g, 0).astype(g.dtype), None, None
@@ -164,7 +171,7 @@ class ClampTensor(Function):
                 y = np.maximum(y, lo)
             if hi is not None:
                 y = np.minimum(y, hi)
-        return np.asarray(y)
+        return np.asarray(_unmoved(y, a))
 
     def backward(self, g):
         a, lo, hi = self.a, self.lo, self.hi

@@ -311,6 +311,12 @@ ROWS["edges math"] = {
     "clamp tensor both, each side grads": "x = T.tensor([-1.0, 0.0, 0.5, 1.0, 2.0], requires_grad=True)\n"
                                           "lo = T.zeros(5, requires_grad=True)\nhi = T.ones(5, requires_grad=True)\n"
                                           "x.clamp(lo, hi).sum().backward()\nresult = [x.grad, lo.grad, hi.grad]",
+    # the sign of a zero survives where torch leaves the value alone (1/x tells +0.0 from -0.0)
+    "clamp min 0 of ±0 (sign)": "1 / T.tensor([0.0, -0.0]).clamp(min=0.0)",
+    "clamp max 0 of ±0 (sign)": "1 / T.tensor([0.0, -0.0]).clamp(max=0.0)",
+    "clamp -0 bound of +0 (sign)": "1 / T.tensor([0.0, -0.0]).clamp(min=-0.0, max=-0.0)",
+    "clamp tensor bounds of ±0 (sign)": "1 / T.tensor([0.0, -0.0]).clamp(T.zeros(2), T.zeros(2))",
+    "clamp int": "I([-3, 0, 5]).clamp(-1, 1)",
     "clip numpy bound": "A(3).clip(np.float32(0.0), np.float32(0.5))",
     # maximum / minimum
     "maximum number": "T.maximum(A(3), 0.0)",
@@ -889,6 +895,11 @@ ROWS["edges F"] = {
     "leaky_relu at 0 grad": "x = T.tensor([0.0, -1.0, 1.0], requires_grad=True)\nF.leaky_relu(x, 0.1).sum().backward()\nresult = x.grad",
     "elu alpha True": "F.elu(A(4), alpha=True)",
     "elu alpha False": "F.elu(A(4), alpha=False)",
+    "elu of ±0 (sign)": "1 / F.elu(T.tensor([0.0, -0.0]))",
+    "elu of ±0, alpha -1 (sign)": "1 / F.elu(T.tensor([0.0, -0.0]), alpha=-1.0)",
+    "leaky_relu of ±0, slope -0.5 (sign)": "1 / F.leaky_relu(T.tensor([0.0, -0.0]), -0.5)",
+    "relu of ±0 (sign)": "1 / F.relu(T.tensor([0.0, -0.0]))",
+    "silu of ±0 (sign)": "1 / F.silu(T.tensor([0.0, -0.0]))",
     "elu alpha 0": "F.elu(A(4), alpha=0.0)",
     "elu alpha string": "F.elu(A(4), alpha='a')",
     "elu at 0 grad": "x = T.tensor([0.0, -1.0, 1.0], requires_grad=True)\nF.elu(x, 0.5).sum().backward()\nresult = x.grad",

@@ -47,7 +47,8 @@ class ELUFn(Function):
 
     def forward(self, x, alpha):
         self.x, self.alpha = x, x.dtype.type(alpha)
-        return np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
+        # x ≥ 0 keeps x itself: ±0.0 come out with their sign, as torch's (α·expm1(0) would make them α·0)
+        return np.where(x >= 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
 
     def backward(self, g):
         x = self.x
