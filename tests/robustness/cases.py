@@ -917,6 +917,14 @@ add("resume", {
                                                        "for _ in range(3):\n    o.step()\n    s.step()\n"
                                                        "sd = s.state_dict()\nsd['_step_count'] = 0\ns.load_state_dict(sd)\n"
                                                        "o.step()\ns.step()\nresult = [o.param_groups[0]['lr'], s.last_epoch]",
+    # OneCycleLR's shortest schedules: one step is a valid length (and a second step is torch's error)
+    "OneCycleLR total_steps 1": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
+                                "sched.OneCycleLR(o, 1.0, total_steps=1)\nresult = o.param_groups[0]['lr']",
+    "OneCycleLR total_steps 1, stepped": "lrs('OneCycleLR', dict(max_lr=1.0, total_steps=1), n=1)",
+    "OneCycleLR total_steps 2": "lrs('OneCycleLR', dict(max_lr=1.0, total_steps=2), n=1)",
+    "OneCycleLR 1 epoch of 1 step": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
+                                    "sched.OneCycleLR(o, 1.0, epochs=1, steps_per_epoch=1)\nresult = o.param_groups[0]['lr']",
+    "OneCycleLR total_steps 0": "lrs('OneCycleLR', dict(max_lr=1.0, total_steps=0), n=1)",
     "CosineAnnealingLR without initial_lr": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
                                             "sched.CosineAnnealingLR(o, T_max=6, last_epoch=3)",
 })
