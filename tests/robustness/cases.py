@@ -925,6 +925,15 @@ add("resume", {
     "OneCycleLR 1 epoch of 1 step": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
                                     "sched.OneCycleLR(o, 1.0, epochs=1, steps_per_epoch=1)\nresult = o.param_groups[0]['lr']",
     "OneCycleLR total_steps 0": "lrs('OneCycleLR', dict(max_lr=1.0, total_steps=0), n=1)",
+    # SequentialLR switches to each kind of scheduler: the new one restarts from its closed form
+    **{f"SequentialLR then {name}": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
+       f"s = sched.SequentialLR(o, [sched.LinearLR(o, start_factor=0.5, total_iters=2), sched.{name.split()[0]}(o, {kw})], "
+       "milestones=[3])\nresult = []\nfor _ in range(9):\n    o.step()\n    s.step()\n"
+       "    result.append(o.param_groups[0]['lr'])"
+       for name, kw in {"ConstantLR": "factor=0.5, total_iters=3", "ConstantLR 0 iters": "factor=0.5, total_iters=0", "LinearLR": "start_factor=0.25, total_iters=4",
+                        "StepLR": "step_size=2, gamma=0.5", "MultiStepLR": "milestones=[1, 4], gamma=0.5",
+                        "ExponentialLR": "gamma=0.8", "PolynomialLR": "total_iters=5, power=2.0",
+                        "CosineAnnealingLR": "T_max=4, eta_min=0.01"}.items()},
     "CosineAnnealingLR without initial_lr": "o = optim.SGD([nn.Parameter(T.zeros(1))], lr=0.1)\n"
                                             "sched.CosineAnnealingLR(o, T_max=6, last_epoch=3)",
 })
