@@ -168,10 +168,16 @@ def keyword_for(path: Path) -> str | None:
     return " or ".join(names) or None
 
 
+# keyword arguments that choose only memory or compilation, never a value: ``astype(..., copy=False)``
+# (one copy more or less), Numba's ``cache=``/``nogil=``/``fastmath=`` (FMA contraction: rounding within
+# every tolerance). Their mutants were equivalent every time they were drawn (docs/mutation-testing.md).
+PERFORMANCE_ONLY = {"copy", "cache", "nogil", "fastmath", "no_cfunc_wrapper"}
+
+
 def _skip_nodes(tree: ast.AST) -> set[int]:
     """ids of nodes never mutated: docstrings, raise/assert/warn statements and everything inside them
-    (error messages and checks are covered by their own tests, not by the parity ones), and
-    ``__repr__``/``extra_repr`` text."""
+    (error messages and checks are covered by their own tests, not by the parity ones),
+    ``__repr__``/``extra_repr`` text, and the values of ``PERFORMANCE_ONLY`` keyword arguments."""
     skip = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
@@ -182,6 +188,8 @@ def _skip_nodes(tree: ast.AST) -> set[int]:
             skip.update(id(n) for n in ast.walk(node))
         if isinstance(node, ast.FunctionDef) and node.name in ("__repr__", "extra_repr"):
             skip.update(id(n) for n in ast.walk(node))
+        if isinstance(node, ast.keyword) and node.arg in PERFORMANCE_ONLY:
+            skip.update(id(n) for n in ast.walk(node.value))
     return skip
 
 
