@@ -650,6 +650,11 @@ ROWS["edges creation"] = {
     "linspace int dtype": "T.linspace(0, 10, 4, dtype=T.int64)",
     "linspace int dtype, fractional bounds": "T.linspace(-1.5, 2.5, 3, dtype=T.int64)",
     "linspace float64": "T.linspace(0, 1, 7, dtype=T.float64)",
+    # exact bits at the switch between linspace's two formulas (the compare's tolerance would hide 1 ulp)
+    "linspace 6 float64, middle value exact": "x = T.linspace(0, 1, 6, dtype=T.float64)\nresult = [float(v) == w for v, w in "
+                                              "zip(x.tolist(), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])]",
+    "linspace 10 float64, values exact": "x = T.linspace(0, 1, 10, dtype=T.float64)\nresult = [v == 1 - (9 - i) / 9 "
+                                         "for i, v in enumerate(x.tolist())]",
     "linspace steps float": "T.linspace(0, 1, 2.0)",
     "linspace 1 with end": "T.linspace(3, 7, 1)",
     "randperm 1": "T.randperm(1)",
