@@ -157,8 +157,9 @@ def _documented(f) -> list[dict]:
         m = re.match(r"^([A-Za-z_0-9.]+)\((.*)\)\s*(->.*)?$", line.strip())
         if not m:
             continue
+        params_text = re.sub(r"(\*\w+),\s*\*,", r"\1,", m.group(2))  # "*size, *, dtype=None": the bare * is implied
         try:
-            a = ast.parse(f"def f({m.group(2)}): pass").body[0].args
+            a = ast.parse(f"def f({params_text}): pass").body[0].args
         except SyntaxError:
             continue
         pos = a.posonlyargs + a.args
