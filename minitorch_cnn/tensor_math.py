@@ -141,9 +141,12 @@ class TensorMathMixin:
 
     # -- linear algebra -----------------------------------------------------------------------------
     def norm(self, p="fro", dim=None, keepdim: bool = False):
-        """The Euclidean norm ``√(Σ x²)`` over all elements, or over ``dim`` (an int or a tuple)."""
-        if p not in ("fro", 2, 2.0):
-            raise NotImplementedError(f"norm: only the 2-norm ('fro' or p=2) is implemented, got p={p!r}")
+        """The p-norm over all elements, or over ``dim`` (an int or a tuple): ``'fro'`` and 2 the Euclidean
+        ``√(Σ x²)``; any other number p ``(Σ |x|^p)^(1/p)``, ±inf the max/min of |x|, 0 the count of non-zeros
+        (ops/math.py: Norm2, NormP)."""
+        if isinstance(p, str) and p != "fro" or not isinstance(p, (str, int, float, np.integer, np.floating)) \
+                or isinstance(p, bool):
+            raise NotImplementedError(f"norm: p={p!r} is not implemented here ('fro' or a number)")
         if self.dtype.kind != "f":
             raise RuntimeError(f"norm(): input dtype should be floating point, got {self.dtype.name}")
         nd = max(self.ndim, 1)
@@ -155,7 +158,9 @@ class TensorMathMixin:
         if len({int(d) % nd for d in dims}) != len(dims):
             raise RuntimeError(f"norm: dim {dims} names one dimension more than once")
         dims = tuple(sorted({int(d) % nd for d in dims})) if self.ndim else ()
-        return M.Norm2.apply(self, dims, keepdim)
+        if p in ("fro", 2, 2.0):
+            return M.Norm2.apply(self, dims, keepdim)
+        return M.NormP.apply(self, float(p), dims, keepdim)
 
     def mm(self, mat2):
         """Matrix product of two 2-D tensors (``@`` without broadcasting or vectors)."""

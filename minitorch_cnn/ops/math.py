@@ -233,6 +233,57 @@ class Where(Function):
                 unbroadcast(np.where(self.cond, zero, g), self.shapes[1]))
 
 
+class NormP(Function):
+    """The p-norm over ``dims`` for a number p other than 2 (``Norm2`` is the 2-norm):
+
+    ``‖a‖_p = (Σ |a|^p)^(1/p)``; ``p = ∞``: ``max |a|``; ``p = −∞``: ``min |a|``; ``p = 0``: the count of
+    non-zero entries.
+
+    Gradient, from the definition (y the norm):
+    - finite p ≠ 0: ``da = dy · sign(a)·|a|^(p−1) / y^(p−1)``; 0 where ``y = 0`` (a kink: torch's choice),
+      and for p < 1 also 0 where ``a = 0`` (where |a|^(p−1) is infinite);
+    - p = ±∞: ``dy · sign(a)``, shared equally among the entries that attain the max (min) — or are NaN;
+    - p = 0: none (the count is piecewise constant; torch leaves the input's grad undefined too).
+    """
+    node_name = "LinalgVectorNormBackward0"
+
+    def forward(self, a, p, dims, keepdim):
+        self.a, self.p, self.dims, self.keepdim = a, p, dims, keepdim
+        m = np.abs(a)
+        if np.isinf(p) and any(a.shape[d] == 0 for d in dims) if a.ndim else False:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {'' if p > 0 else '-'}inf norm on an empty "
+                               f"tensor because the operation does not have an identity")
+        if p == np.inf:
+            out = np.max(m, axis=dims, keepdims=True)
+        elif p == -np.inf:
+            out = np.min(m, axis=dims, keepdims=True)
+        elif p == 0:
+            out = np.sum(m != 0, axis=dims, keepdims=True).astype(a.dtype)
+        elif p == 1:
+            out = np.sum(m, axis=dims, keepdims=True)
+        else:
+            with np.errstate(divide="ignore", over="ignore"):
+                out = np.sum(m ** p, axis=dims, keepdims=True) ** (1.0 / p)
+        self.out = out.astype(a.dtype, copy=False)
+        return self.out if keepdim else np.squeeze(self.out, axis=dims)
+
+    def backward(self, g):
+        a, p, y = self.a, self.p, self.out
+        g = g if self.keepdim else np.expand_dims(g, self.dims)
+        if p == 0:
+            return None, None, None, None
+        m = np.abs(a)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if np.isinf(p):
+                hit = (m == y) | np.isnan(m)
+                da = np.sign(a) * hit * (g / np.sum(hit, axis=self.dims, keepdims=True))
+            else:
+                da = np.sign(a) * m ** (p - 1) * np.where(y == 0, 0, g / y ** (p - 1))
+                if p < 1:
+                    da = np.where(a == 0, 0, da)
+        return da.astype(a.dtype, copy=False), None, None, None
+
+
 class Norm2(Function):
     """``y = ‖a‖₂ = √(Σ_dims a²)``;  ``da = dy · a / y``, and 0 where ``y = 0`` (torch's choice at the
     kink of the norm, where every direction is a subgradient)."""

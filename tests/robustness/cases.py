@@ -825,6 +825,22 @@ add("edge", {
     "conv2d dilation [2]": "F.conv2d(X(1, 1, 6, 6), X(1, 1, 3, 3), dilation=[2])",
     "Conv2d stride (2,)": "run_layer(seeded(nn.Conv2d(1, 1, 3, stride=(2,))), X(1, 1, 6, 6))",
     "Conv2d padding [1]": "run_layer(seeded(nn.Conv2d(1, 1, 3, padding=[1])), X(1, 1, 6, 6))",
+    # p-norms: values and gradients for p = 1, 3, 0.5, 0, ±inf, with zeros, ties, NaN, dims, keepdim, empty
+    **{f"norm p={p} {name}": f"x = {make}\ny = x.norm({p}{args})\ny.sum().backward()\nresult = [y, x.grad]"
+       for p in ("1", "3", "0.5", "0", "inf", "-inf", "-1")
+       for name, make, args in (("vector", "X(5)", ""),
+                                ("with zeros and ties", "T.tensor([0.0, -2.0, 2.0, 0.5], requires_grad=True)", ""),
+                                ("dim 1 keepdim", "X(2, 3)", ", dim=1, keepdim=True"),
+                                ("dims (0, 2)", "X(2, 3, 2)", ", dim=(0, 2)"),
+                                ("all zeros", "T.zeros(3, requires_grad=True)", ""))},
+    **{f"norm p={p} {name}": f"T.tensor({data}).norm({p})"
+       for p in ("1", "inf", "-inf", "0", "3")
+       for name, data in (("NaN", "[1.0, nan, -3.0]"), ("empty", "[]"), ("float64", "[1.5, -2.0]"))},
+    "norm p=1 int": "T.tensor([1, -2]).norm(1)",
+    "norm p 'nuc'": "A(2, 3).norm('nuc')",
+    "normalize p=1": "F.normalize(A(2, 3), p=1.0)",
+    "normalize p=inf dim 0": "F.normalize(A(2, 3), p=inf, dim=0)",
+    "normalize p=1 backward": "x = X(2, 3)\nF.normalize(x, p=1.0).sum().backward()\nresult = x.grad",
     # backward(inputs=…): gradients reach only the listed leaves, once
     "autograd.backward inputs=[a]": "a = X(2)\nb = X(2)\ny = (a * b).sum()\nT.autograd.backward(y, inputs=[a])\n"
                                     "result = [a.grad, b.grad]",
@@ -940,6 +956,8 @@ add("resume", {
 
 
 DIFFERENT: dict[str, str] = {
+    "edge: norm p 'nuc'": "the nuclear norm (the sum of a matrix's singular values) is not implemented: a "
+                          "NotImplementedError that says so",
     "construct: Conv2d kernel 0": EARLY,
     "construct: Conv2d stride 0": EARLY,
     "construct: Conv2d negative padding": EARLY,

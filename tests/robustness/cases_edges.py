@@ -1378,9 +1378,6 @@ DIFFERENT: dict[str, str] = {
     "edges more: NLL reduce": _LEGACY,
     "edges more: MSE reduce": _LEGACY,
     "edges more: MSE broadcast": "see 'edges F: l1_loss broadcast target' (MSELoss's docstring says why)",
-    "edges more: norm p=1": "only the 2-norm is implemented: a NotImplementedError that says so",
-    "edges more: norm p inf": "see 'edges more: norm p=1'",
-    "edges more: normalize p 1": "see 'edges more: norm p=1' (normalize divides by norm(p))",
     "edges more: normalize out": "out= is not implemented for normalize: a NotImplementedError that says so",
     "edges more: dropout2d 2-d": "torch warns that a 2-D input to dropout2d is deprecated and will be an error; ours "
                                  "refuses it now, naming the 3-D/4-D shapes it takes",
