@@ -841,6 +841,14 @@ add("edge", {
     "normalize p=1": "F.normalize(A(2, 3), p=1.0)",
     "normalize p=inf dim 0": "F.normalize(A(2, 3), p=inf, dim=0)",
     "normalize p=1 backward": "x = X(2, 3)\nF.normalize(x, p=1.0).sum().backward()\nresult = x.grad",
+    # a custom Function whose backward returns a gradient of the broadcast shape: torch sums it down
+    **{f"custom Function grad {name}": "class Spread(T.autograd.Function):\n"
+       "    @staticmethod\n    def forward(ctx, x):\n"
+       f"        return x.expand({out}) * 2.0\n"
+       "    @staticmethod\n    def backward(ctx, g):\n        return g * 2.0\n"
+       f"x = X({inp})\nSpread.apply(x).sum().backward()\nresult = x.grad"
+       for name, inp, out in (("(3, 1) from (3, 4)", "3, 1", "3, 4"), ("(1, 4) from (3, 4)", "1, 4", "3, 4"),
+                              ("(1, 1) from (2, 3)", "1, 1", "2, 3"), ("(4,) from (2, 4)", "4", "2, 4"))},
     # backward(inputs=…): gradients reach only the listed leaves, once
     "autograd.backward inputs=[a]": "a = X(2)\nb = X(2)\ny = (a * b).sum()\nT.autograd.backward(y, inputs=[a])\n"
                                     "result = [a.grad, b.grad]",
