@@ -849,6 +849,14 @@ add("edge", {
        f"x = X({inp})\nSpread.apply(x).sum().backward()\nresult = x.grad"
        for name, inp, out in (("(3, 1) from (3, 4)", "3, 1", "3, 4"), ("(1, 4) from (3, 4)", "1, 4", "3, 4"),
                               ("(1, 1) from (2, 3)", "1, 1", "2, 3"), ("(4,) from (2, 4)", "4", "2, 4"))},
+    # an optimizer state saved and loaded back, with entries that are None (SGD without momentum) or arrays
+    **{f"{label} state round trip": f"p = nn.Parameter(T.ones(2))\no = optim.{name}([p], {kw})\np.grad = T.ones(2)\n"
+       f"o.step()\nsd = o.state_dict()\no2 = optim.{name}([p], {kw})\no2.load_state_dict(sd)\n"
+       "p.grad = T.ones(2) * 0.5\no2.step()\nst = o2.state_dict()['state'][0]\n"
+       "result = [p.detach(), sorted(st), [st[k] is None for k in sorted(st)]]"
+       for label, name, kw in (("SGD", "SGD", "lr=0.1"), ("SGD momentum", "SGD", "lr=0.1, momentum=0.9"),
+                               ("Adam", "Adam", "lr=0.1"),
+                               ("RMSprop centered", "RMSprop", "lr=0.1, momentum=0.5, centered=True"))},
     # backward(inputs=…): gradients reach only the listed leaves, once
     "autograd.backward inputs=[a]": "a = X(2)\nb = X(2)\ny = (a * b).sum()\nT.autograd.backward(y, inputs=[a])\n"
                                     "result = [a.grad, b.grad]",
@@ -994,7 +1002,12 @@ DIFFERENT: dict[str, str] = {
 
 # Differences found by this table and not fixed yet (each an xfail(strict=True): fixing one makes
 # its test fail until the row is removed here).
-KNOWN: dict[str, str] = {}  # empty: every difference found so far is fixed or listed in DIFFERENT
+KNOWN: dict[str, str] = {
+    "edge: SGD state round trip": "found on the last day of the third session, not fixed yet: SGD without momentum "
+                                  "keeps no state in torch 2.13 (state_dict()['state'] is {}); ours keeps "
+                                  "{'momentum_buffer': None} per parameter. The fix (no entry when momentum is 0) "
+                                  "must keep loading the checkpoints written with the entry",
+}
 
 # the edge rows of the less-travelled API (issue 12), kept in their own file
 from cases_edges import DIFFERENT as _EDGES_DIFFERENT, KNOWN as _EDGES_KNOWN, ROWS as _EDGES_ROWS  # noqa: E402
