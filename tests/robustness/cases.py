@@ -906,6 +906,12 @@ add("edge", {
                           "result = [[n for n, _ in m.named_buffers()], [n for n, _ in m.named_parameters()]]",
     "buffer = Module": "m = nn.BatchNorm2d(2)\nm.running_mean = nn.ReLU()\n"
                        "result = [[n for n, _ in m.named_buffers()], [n for n, _ in m.named_modules()]]",
+    "register_buffer over a parameter": "m = nn.Linear(2, 2)\nm.register_buffer('weight', T.zeros(2))",
+    "register_buffer over a plain attribute": "m = nn.Linear(2, 2)\nm.extra = 1\nm.register_buffer('extra', T.zeros(2))",
+    "register_buffer again replaces": "m = nn.BatchNorm2d(2)\nm.register_buffer('running_mean', T.ones(2))\n"
+                                      "result = m.running_mean",
+    "register_buffer new": "m = nn.Linear(2, 2)\nm.register_buffer('scale', T.ones(3))\n"
+                           "result = [n for n, _ in m.named_buffers()]",
     "parameter = tensor": "m = nn.Linear(2, 2)\nm.weight = T.ones(2, 2)",
     "parameter = None": "m = nn.Linear(2, 2)\nm.bias = None\nresult = [n for n, _ in m.named_parameters()]",
     "named_modules shared": "l = nn.Linear(2, 2)\nresult = [n for n, _ in nn.Sequential(l, l).named_modules()]",
