@@ -344,17 +344,19 @@ class Module:
         return list(super().__dir__()) + list(self._parameters) + list(self._modules) + list(self._buffers)
 
 
+def _name_at(owner: Module, idx) -> str:
+    """The name of ``owner``'s submodule at position ``idx`` (an int, negative counting from the end)."""
+    names = list(owner._modules)
+    idx = operator.index(idx)
+    if not -len(names) <= idx < len(names):
+        raise IndexError(f"index {idx} is out of range")
+    return names[idx]
+
+
 def _delete_items(owner: Module, idx) -> None:
     """``del owner[idx]`` for Sequential and ModuleList (an int, negative counting from the end, or a
     slice); the modules left are renamed ``"0"``, ``"1"``… in order, as torch does, so names stay indices."""
-    names = list(owner._modules)
-    if isinstance(idx, slice):
-        gone = names[idx]
-    else:
-        idx = operator.index(idx)
-        if not -len(names) <= idx < len(names):
-            raise IndexError(f"index {idx} is out of range")
-        gone = [names[idx]]
+    gone = list(owner._modules)[idx] if isinstance(idx, slice) else [_name_at(owner, idx)]
     kept = [m for name, m in owner._modules.items() if name not in gone]
     owner._modules.clear()
     owner._modules.update((str(i), m) for i, m in enumerate(kept))
@@ -385,13 +387,10 @@ class Sequential(Module):
         return list(self._modules.values())[idx]
 
     def __setitem__(self, idx: int, module) -> None:
-        names = list(self._modules)
-        idx = operator.index(idx)
-        if not -len(names) <= idx < len(names):
-            raise IndexError(f"index {idx} is out of range")
+        name = _name_at(self, idx)
         if not isinstance(module, Module):
             raise TypeError(f"Sequential item is not a Module subclass (got {type(module).__name__})")
-        self._modules[names[idx]] = module
+        self._modules[name] = module
 
     def __delitem__(self, idx) -> None:
         _delete_items(self, idx)
