@@ -188,10 +188,14 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state[p]
+                # read without creating: an optimizer that keeps no state for p (SGD without momentum)
+                # leaves ``self.state`` empty, as torch's does
+                state = self.state[p] if p in self.state else {}
                 if not state:
                     state.update(self._init_state(p.array, group))
                 self._update(p.array, p.grad.array, state, group)
+                if state and p not in self.state:
+                    self.state[p] = state
                 # an in-place change of p, as torch's p.add_(...): a pending backward that saved p now raises
                 p._version_counter.version += 1
         return loss

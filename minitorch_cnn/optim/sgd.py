@@ -81,13 +81,16 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, param, group):
-        return {"momentum_buffer": None}
+        # without momentum there is nothing to remember: torch 2.13 keeps no state at all then
+        return {"momentum_buffer": None} if group["momentum"] != 0 else {}
 
     def _update(self, param, grad, state, group):
         hyper = dict(lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
                      weight_decay=group["weight_decay"], nesterov=group["nesterov"], maximize=group["maximize"])
         update = self._implementation(param)
-        state["momentum_buffer"] = update(param, grad, state["momentum_buffer"], **hyper)
+        buffer = update(param, grad, state.get("momentum_buffer"), **hyper)
+        if group["momentum"] != 0:
+            state["momentum_buffer"] = buffer
 
 
 class Momentum(SGD):

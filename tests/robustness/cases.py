@@ -857,6 +857,17 @@ add("edge", {
        for label, name, kw in (("SGD", "SGD", "lr=0.1"), ("SGD momentum", "SGD", "lr=0.1, momentum=0.9"),
                                ("Adam", "Adam", "lr=0.1"),
                                ("RMSprop centered", "RMSprop", "lr=0.1, momentum=0.5, centered=True"))},
+    # SGD without momentum keeps no state (torch 2.13): none after a step, a buffer once momentum is set,
+    # and a checkpoint written with {'momentum_buffer': None} still loads and steps
+    "SGD no momentum keeps no state": "p = nn.Parameter(T.ones(2))\no = optim.SGD([p], lr=0.1)\np.grad = T.ones(2)\n"
+                                      "o.step()\nresult = [len(o.state), o.state_dict()['state']]",
+    "SGD momentum switched on later": "p = nn.Parameter(T.ones(2))\no = optim.SGD([p], lr=0.1)\np.grad = T.ones(2)\n"
+                                      "o.step()\no.param_groups[0]['momentum'] = 0.9\no.step()\no.step()\n"
+                                      "result = [p.detach(), o.state_dict()['state'][0]['momentum_buffer']]",
+    "SGD loads an old None buffer": "p = nn.Parameter(T.ones(2))\no = optim.SGD([p], lr=0.1)\n"
+                                    "sd = {'state': {0: {'momentum_buffer': None}}, 'param_groups': [dict(o.state_dict()['param_groups'][0])]}\n"
+                                    "o.load_state_dict(sd)\np.grad = T.ones(2)\no.step()\n"
+                                    "result = [p.detach(), o.state_dict()['state']]",
     # backward(inputs=…): gradients reach only the listed leaves, once
     "autograd.backward inputs=[a]": "a = X(2)\nb = X(2)\ny = (a * b).sum()\nT.autograd.backward(y, inputs=[a])\n"
                                     "result = [a.grad, b.grad]",
@@ -1009,10 +1020,6 @@ DIFFERENT: dict[str, str] = {
 # Differences found by this table and not fixed yet (each an xfail(strict=True): fixing one makes
 # its test fail until the row is removed here).
 KNOWN: dict[str, str] = {
-    "edge: SGD state round trip": "found on the last day of the third session, not fixed yet: SGD without momentum "
-                                  "keeps no state in torch 2.13 (state_dict()['state'] is {}); ours keeps "
-                                  "{'momentum_buffer': None} per parameter. The fix (no entry when momentum is 0) "
-                                  "must keep loading the checkpoints written with the entry",
 }
 
 # the edge rows of the less-travelled API (issue 12), kept in their own file
