@@ -3,6 +3,8 @@
 layers would hide them from all of these — the classic bug these containers exist for)."""
 from __future__ import annotations
 
+import operator
+
 from .module import Module, _delete_items
 
 
@@ -22,6 +24,9 @@ class ModuleList(Module):
             self.extend(modules)
 
     def _index(self, idx: int) -> int:
+        """Position ``idx`` (an integer, negative counting from the end) as a non-negative index; a float
+        or a string is a TypeError, as in torch (``operator.index``), never a key such as ``"1.5"``."""
+        idx = operator.index(idx)
         n = len(self)
         if not -n <= idx < n:
             raise IndexError(f"index {idx} is out of range")
