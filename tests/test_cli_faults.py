@@ -359,7 +359,8 @@ sys.exit(main(["--help"]))
 def test_ctrl_c_while_starting_is_one_line(entry, clean):
     proc = subprocess.run([sys.executable, "-c", _INTERRUPT_DURING_IMPORT.format(entry=entry)], cwd=REPO,
                           capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+                          env=dict(os.environ, PYTHONPATH=str(REPO)),
+                          preexec_fn=_default_sigint)  # a background job inherits SIGINT ignored
     if clean:
         assert proc.returncode == 130, proc.stderr
         assert proc.stderr.strip() == "minitorch-cnn: interrupted while starting (nothing was written)"
