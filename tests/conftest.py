@@ -109,3 +109,10 @@ def load_example(filename: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it installed, never called
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (the README's test command): one pytest-xdist worker per core, at most 8 — each worker
+    imports torch and compiles its own kernels, so more would cost memory for little time."""
+    return max(1, min(os.cpu_count() or 1, 8))
