@@ -238,8 +238,9 @@ class TensorMathMixin:
         if any(idx.shape[k] > target.shape[k] for k in range(nd) if k != d):
             raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than self "
                                f"{list(self.shape)} apart from dimension {d}")
-        if idx.size and (idx.min() < 0 or idx.max() >= target.shape[d]):
-            bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        out_of_range = idx[(idx < 0) | (idx >= target.shape[d])]
+        if out_of_range.size:  # torch names the first bad index in memory order
+            bad = int(out_of_range[0])
             raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {d} with size {target.shape[d]}")
         if src is None:
             vals = np.broadcast_to(np.asarray(value, dtype=self.dtype), idx.shape)

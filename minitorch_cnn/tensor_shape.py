@@ -132,8 +132,9 @@ class ShapeMixin:
                 "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
                 f" (got {len(sizes)} repeats for a tensor of shape {tuple(self.shape)})"
             )
-        if any(r < 0 for r in sizes):
-            shape = [r * d for r, d in zip(sizes, (1,) * (len(sizes) - self.ndim) + tuple(self.shape))]
-            bad = next(d for d in shape if d < 0)
-            raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {shape}")
-        return Repeat.apply(self, sizes)
+        shape = [r * d for r, d in zip(sizes, (1,) * (len(sizes) - self.ndim) + tuple(self.shape))]
+        negative = [d for d in shape if d < 0]
+        if negative:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {shape}")
+        # a negative repeat of an empty dim passes (0 · r = 0, as torch): the result is empty there
+        return Repeat.apply(self, tuple(max(r, 0) for r in sizes))

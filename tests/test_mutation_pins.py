@@ -160,3 +160,46 @@ def test_layer_sizes_must_be_ints():
     for bad in (4.5, True, "4"):
         with pytest.raises(TypeError, match="expected in_features to be an int"):
             mt.nn.Linear(bad, 3)
+
+
+def test_gradcheck_float32_warning_points_at_the_callers_line():
+    """The float32 warning names the line that called gradcheck, where the user can act on it
+    (survivor: gradcheck.py ``stacklevel=2`` → 3, which pointed into pytest's frames)."""
+    import warnings
+
+    x = mt.tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mt.autograd.gradcheck(lambda t: t * 2, (x,), eps=1e-2, atol=1e-2, rtol=1e-2)
+    assert [w.filename for w in caught if "double precision" in str(w.message)] == [__file__]
+
+
+def _message(fn) -> str:
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the message is what is compared
+        return f"{type(e).__name__}: {e}"
+    return "no error"
+
+
+def test_scatter_and_gather_name_the_first_bad_index_as_torch():
+    """torch names the first out-of-range index in memory order (survivor: tensor_math.py picked the
+    minimum when it was ``<= 0``, naming 0 for the index [0, 5])."""
+    for idx in ([0, 5], [7, -1], [-1, 7], [9, 5], [2, 0, -4]):
+        for lib in (mt, torch):
+            src = lib.ones(len(idx))
+            msg = _message(lambda: lib.zeros(3).scatter(0, lib.tensor(idx), src))
+            bad = next(i for i in idx if not 0 <= i < 3)
+            assert f"index {bad} is out of bounds for dimension 0 with size 3" in msg, (lib.__name__, idx, msg)
+
+
+def test_repeat_negative_sizes_name_torchs_shape():
+    """The negative-dimension message lists the would-be shape r·d as torch does, and a negative repeat
+    of an empty dim gives an empty dim (survivors: tensor_shape.py ``r * d`` → ``r / d``; the empty case
+    raised StopIteration)."""
+    for shape, reps in (((2, 3), (-2, 1)), ((3,), (2, -1)), ((2, 3), (1, 1, -2))):
+        ours = _message(lambda: mt.zeros(*shape).repeat(*reps))
+        theirs = _message(lambda: torch.zeros(*shape).repeat(*reps))
+        assert ours == theirs, (shape, reps, ours, theirs)
+    for shape, reps in (((0, 3), (-2, 1)), ((2, 0), (1, -3)), ((0,), (2, -1))):
+        assert tuple(mt.zeros(*shape).repeat(*reps).shape) == tuple(torch.zeros(*shape).repeat(*reps).shape)
