@@ -42,7 +42,8 @@ from .function import SECOND_BACKWARD, Function as _EngineFunction, SavedRecord,
 def _sum_to(arr: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum a gradient that was broadcast to a bigger shape back down to ``shape`` (as torch's ``sum_to``)."""
     lead = arr.ndim - len(shape)
-    arr = arr.sum(axis=tuple(range(lead))) if lead > 0 else arr
+    if lead:
+        arr = arr.sum(axis=tuple(range(lead)))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and arr.shape[i] != 1)
     return (arr.sum(axis=axes, keepdims=True) if axes else arr).reshape(shape)
 

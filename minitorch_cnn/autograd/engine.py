@@ -76,7 +76,7 @@ def run_backward(roots, seeds, retain_graph: bool = False, capture=None, accumul
         if buf is None:
             continue
         for nr, g in enumerate(buf):
-            if (id(node), nr) in targets and g is not None:
+            if (id(node), nr) in targets:  # (None where nothing arrived, as a missing entry)
                 captured[(id(node), nr)] = g
         if isinstance(node, AccumulateGrad):
             if accumulate:

@@ -139,7 +139,7 @@ class Pow(Function):
     def forward(self, a, b):
         self.a, self.b = a, b
         out = _int_power(a, b) if np.asarray(b).dtype.kind in "iu" else np.power(a, b)
-        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+        if self.needs_input_grad[1]:
             self.out = out  # only db needs the output (as torch, which saves it only then)
         return out
 

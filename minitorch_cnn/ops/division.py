@@ -97,14 +97,14 @@ class Remainder(Function):
 
     def forward(self, a, b):
         self.shapes = (np.shape(a), np.shape(b))
-        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+        if self.needs_input_grad[1]:
             self.a, self.b = a, b
         return self._result(a, b)
 
     def backward(self, g):
         ga = unbroadcast(g, self.shapes[0]) if self.needs_input_grad[0] else None
         gb = None
-        if len(self.needs_input_grad) > 1 and self.needs_input_grad[1]:
+        if self.needs_input_grad[1]:
             gb = unbroadcast(-g * self._quotient(self.a, self.b), self.shapes[1])
         return ga, gb
 

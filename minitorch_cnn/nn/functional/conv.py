@@ -75,8 +75,7 @@ class Conv2dFn(Function):
         return self.kernels.forward(self.x, weight, bias, self.geometry)  # y = W ⋆ x + b
 
     def backward(self, dy):
-        need_x, need_w = self.needs_input_grad[:2]
-        need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
+        need_x, need_w, need_b = self.needs_input_grad  # bias None is an input too (needing no gradient)
         dx = self.kernels.input_grad(dy, self.weight, self.geometry) if need_x else None
         dweight = self.kernels.weight_grad(self.x, dy, self.geometry) if need_w else None
         db = dy.sum(axis=(0, 2, 3)) if need_b else None
