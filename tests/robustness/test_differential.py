@@ -9,6 +9,7 @@ Per case, the rule:
   ``COMPATIBLE``) with a non-empty message;
 - torch returns → we return the same: same kind, for tensors the same dtype and shape and values
   within 1e-4 relative / 1e-5 absolute (NaN where torch has NaN, infinities of the same sign);
+  dtypes by name, other objects (a module, an optimizer) by class name;
 - ``cases.DIFFERENT`` lists deliberate differences with their reason; there the test checks that
   the outcome still differs, so the list stays true. ``cases.KNOWN`` lists differences found and not
   fixed yet: strict xfails, so a fix shows up as a failure until its row is removed.
@@ -107,7 +108,7 @@ def compare(ours: dict, theirs: dict, path: str = "result") -> list[str]:
         return []
     if kind in ("number",):
         return [] if _close(ours["value"], theirs["value"]) else [f"{path}: ours {ours['value']}, torch {theirs['value']}"]
-    if kind in ("bool", "str"):
+    if kind in ("bool", "str", "dtype"):
         return [] if ours["value"] == theirs["value"] else [f"{path}: ours {ours['value']!r}, torch {theirs['value']!r}"]
     if kind == "list":
         if len(ours["items"]) != len(theirs["items"]):
@@ -117,7 +118,8 @@ def compare(ours: dict, theirs: dict, path: str = "result") -> list[str]:
         if set(ours["items"]) != set(theirs["items"]):
             return [f"{path}: keys {sorted(ours['items'])} vs torch's {sorted(theirs['items'])}"]
         return [d for k in ours["items"] for d in compare(ours["items"][k], theirs["items"][k], f"{path}[{k!r}]")]
-    return []  # two objects (an optimizer, a module): both returned one
+    # two objects (an optimizer, a module, a generator): of the same class name
+    return [] if ours.get("type") == theirs.get("type") else [f"{path}: ours is a {ours.get('type')}, torch's a {theirs.get('type')}"]
 
 
 def verdict(ours: dict, theirs: dict) -> list[str]:
@@ -156,3 +158,19 @@ def test_case(cid, outcomes):
         assert "crashed" not in ours
         return
     assert not problems, "\n".join(problems)
+
+
+def test_compare_tells_dtypes_and_object_classes_apart():
+    """The comparison itself: dtypes are compared by name (a float32 is not a float64, on either side)
+    and two returned objects by their class name; equal ones agree."""
+    import numpy as np
+    import torch
+
+    from worker import encode
+
+    assert compare(encode(np.dtype("float64")), encode(torch.float32))
+    assert not compare(encode(np.dtype("float32")), encode(torch.float32))
+    assert not compare(encode(np.dtype("bool")), encode(torch.bool))
+    assert compare(encode(object()), encode(torch.Generator()))
+    assert not compare(encode(torch.Generator()), encode(torch.Generator()))
+    assert compare(encode([1.0, np.dtype("int64")]), encode([1.0, torch.int32]))

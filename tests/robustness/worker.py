@@ -116,6 +116,8 @@ def encode(v, depth=0):
     if isinstance(v, np.ndarray):
         return {"kind": "tensor", "dtype": v.dtype.name, "shape": list(v.shape),
                 "data": v.astype(np.float64).ravel().tolist() if v.dtype.kind in "fiub" else None}
+    if isinstance(v, np.dtype) or type(v).__name__ == "dtype":  # ours (NumPy's) or torch's: by name
+        return {"kind": "dtype", "value": str(v).removeprefix("torch.")}
     if isinstance(v, (bool, np.bool_)):
         return {"kind": "bool", "value": bool(v)}
     if isinstance(v, (int, float, np.integer, np.floating)):
