@@ -32,7 +32,7 @@ from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
 from .tensor_math import TensorMathMixin
 from .tensor_reduce import ReductionMixin
-from .tensor_shape import ShapeMixin
+from .tensor_shape import ShapeMixin, legacy_new
 
 
 _SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool"
@@ -174,11 +174,16 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
         arr = self.numpy()
         return arr if dtype is None else arr.astype(dtype, copy=False)
 
-    def __init__(self, data, requires_grad: bool = False, dtype=None):
-        if isinstance(data, np.ndarray) and dtype is None:
+    def __init__(self, *args, requires_grad: bool = False, dtype=None, size=None):
+        data = args[0] if len(args) == 1 else None
+        if isinstance(data, np.ndarray) and dtype is None:  # the engine's constructor: wraps, dtype kept
             arr = data
-        else:
+        elif len(args) == 1 and (dtype is not None or isinstance(data, (np.generic, Tensor))):
             arr = _to_array(data, dtype)
+        elif dtype is None:  # Tensor(2, 3), Tensor([1, 2]), Tensor(): torch.Tensor's legacy constructor
+            arr = legacy_new(args, size, _to_array)
+        else:
+            raise TypeError(f"new() received an invalid combination of arguments: dtype= with {len(args)} arguments")
         self.array = arr
         self.grad = None
         self._ctx = None  # grad_fn: the node that produced this tensor (None for a leaf)

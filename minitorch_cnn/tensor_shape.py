@@ -1,6 +1,7 @@
 """Tensor's shape methods: ``view``/``reshape``, ``flatten``, ``(un)squeeze``, ``permute``/``transpose``/``T``,
 ``expand``, ``repeat``. Each checks its arguments with torch's messages and applies a Function from
-:mod:`minitorch_cnn.ops.shape`, where forward and backward are written out.
+:mod:`minitorch_cnn.ops.shape`, where forward and backward are written out. Also ``legacy_new``: what
+``Tensor(2, 3)`` and ``Tensor([1, 2])`` hold (torch.Tensor called as a constructor).
 
 ``Tensor`` inherits these from :class:`ShapeMixin` (this module sits below tensor.py).
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .dtypes import get_default_dtype
 from .ops.reduction import _norm_dims
 from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
+from .size import Size
 
 
 def _size_args(size) -> tuple:
@@ -138,3 +141,41 @@ class ShapeMixin:
             raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {shape}")
         # a negative repeat of an empty dim passes (0 · r = 0, as torch): the result is empty there
         return Repeat.apply(self, tuple(max(r, 0) for r in sizes))
+
+
+def legacy_new(args: tuple, size, to_array) -> np.ndarray:
+    """The array of ``torch.Tensor(...)``, the class called as a constructor (torch's legacy form):
+
+    - ``Tensor()`` → an empty (0,) tensor;
+    - ``Tensor(2, 3)``, ``Tensor(Size([2, 3]))``, ``Tensor(size=(2, 3))`` → a 2×3 tensor (torch leaves
+      its memory uninitialised; here it is zeros, one of the values torch may show);
+    - ``Tensor([1, 2])`` (any non-tuple-of-sizes sequence, e.g. a list or a range) → those values.
+
+    Always the default dtype (float32), where ``tensor([1, 2])`` infers int64. ``Tensor(ndarray)`` is the
+    engine's own constructor and does not come here (it wraps the array: see ``Tensor.__init__``).
+    ``to_array`` reads data as ``tensor()`` does (tensor.py's ``_to_array``; this module sits below it).
+    """
+    dt = get_default_dtype()
+    if size is not None:
+        if args:
+            raise TypeError("new() received an invalid combination of arguments: the shape was given both "
+                            f"positionally {args} and as size={size!r}")
+        args = (Size(_size_args((size,))),)
+    if not args:
+        return np.zeros((0,), dtype=dt)
+    data = args[0]
+    if len(args) == 1 and (isinstance(data, bool) or not isinstance(data, (int, np.integer, Size))):
+        if isinstance(data, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        if not isinstance(data, (list, tuple, range)):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        return to_array(list(data) if isinstance(data, range) else data).astype(dt)
+    if len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])
+    if any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in args):
+        raise TypeError(f"new(): argument 'size' must be a tuple of ints, got {args!r}")
+    shape = _size_args(args)
+    negative = [s for s in shape if s < 0]
+    if negative:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
+    return np.zeros(shape, dtype=dt)

@@ -1358,6 +1358,44 @@ ROWS["edges modules"] = {
     "Sequential index -3": "nn.Sequential(nn.ReLU(), nn.Tanh())[-3]",
 }
 
+# torch.Tensor(...), the class called as a constructor (torch's legacy form; a seed-10 mutation survivor
+# showed ours behaved like tensor()): sizes give an uninitialised float32 tensor (its values are not
+# compared), a sequence gives float32 values (dtypes are compared by name: worker.encode)
+_SHAPE = "\nresult = [t.dtype, tuple(t.shape)]"
+ROWS["edges Tensor()"] = {
+    "no args": "t = T.Tensor()" + _SHAPE,
+    "one size": "t = T.Tensor(3)" + _SHAPE,
+    "two sizes": "t = T.Tensor(2, 3)" + _SHAPE,
+    "a Size": "t = T.Tensor(T.Size([2, 3]))" + _SHAPE,
+    "an empty Size": "t = T.Tensor(T.Size([]))" + _SHAPE,
+    "size keyword": "t = T.Tensor(size=(2, 3))" + _SHAPE,
+    "zero size": "t = T.Tensor(0, 4)" + _SHAPE,
+    "negative size": "T.Tensor(2, -1)",
+    "float size": "T.Tensor(2, 3.0)",
+    "size twice": "T.Tensor(2, size=(2,))",
+    "sizes and a dtype": "T.Tensor(2, 3, dtype=T.float64)",
+    "a list of ints": "T.Tensor([1, 2, 3])",
+    "a tuple of ints is data": "T.Tensor((2, 3))",
+    "nested list": "T.Tensor([[1, 2], [3, 4]])",
+    "list of bools": "T.Tensor([True, False])",
+    "empty list": "T.Tensor([])",
+    "empty nested": "T.Tensor([[]])",
+    "range": "T.Tensor(range(3))",
+    "a float": "T.Tensor(3.5)",
+    "a bool": "T.Tensor(True)",
+    "None": "T.Tensor(None)",
+    "a dict": "T.Tensor({1: 2})",
+    "a string": "T.Tensor('ab')",
+    "a list of strings": "T.Tensor(['a'])",
+    "a float tensor": "T.Tensor(T.tensor([1.5, 2.0]))",
+    "an int tensor": "T.Tensor(T.tensor([1, 2]))",
+    "default dtype float64": "T.set_default_dtype(T.float64)\ntry:\n    result = [T.Tensor([1]).dtype, T.Tensor(2).dtype]\n"
+                             "finally:\n    T.set_default_dtype(T.float32)",
+    "Parameter of sizes, then init": "p = nn.Parameter(T.Tensor(3, 2))\nnn.init.constant_(p, 0.5)\n"
+                                     "result = [p, p.requires_grad]",
+    "a numpy array": "import numpy\nresult = T.Tensor(numpy.zeros(2)).dtype",
+}
+
 # differences found and not fixed yet: each a strict xfail until fixed (none now)
 KNOWN: dict[str, str] = {}
 
@@ -1365,6 +1403,9 @@ KNOWN: dict[str, str] = {}
 _LEGACY = ("size_average/reduce are deprecated in torch (a warning, then honoured); ours refuses them with a "
            "TypeError that names reduction=, the one way to say it")
 DIFFERENT: dict[str, str] = {
+    "edges Tensor(): a numpy array": "Tensor(ndarray) is the engine's own constructor: it wraps the array and keeps its "
+                                     "dtype (torch.Tensor copies it into float32); mt.tensor and mt.from_numpy "
+                                     "behave as torch's",
     "edges math: cuda": "see 'probe: Linear device cuda' (torch's CPU build raises AssertionError)",
     "edges F: pad mode reflect": "only mode='constant' is implemented: a NotImplementedError that says so",
     "edges F: BCE size_average": _LEGACY,
