@@ -1396,6 +1396,22 @@ ROWS["edges Tensor()"] = {
     "a numpy array": "import numpy\nresult = T.Tensor(numpy.zeros(2)).dtype",
 }
 
+# seed-11 mutation survivors: enable_grad's mode, unique's node names, softmax's implicit dim on
+# 0-d/1-d/3-d inputs, max_pool2d's dilation floor
+ROWS["edges seed 11"] = {
+    "enable_grad inside no_grad": "x = A(2, requires_grad=True)\nwith T.no_grad():\n    with T.enable_grad():\n"
+                                  "        y = x * 2\n    inside = T.is_grad_enabled()\nresult = [y.requires_grad, inside]",
+    "enable_grad decorator under no_grad": "x = A(2, requires_grad=True)\n@T.enable_grad()\ndef f(t):\n    return t * 2\n"
+                                           "with T.no_grad():\n    y = f(x)\nresult = y.requires_grad",
+    "unique grad_fn name": "T.unique(A(4, requires_grad=True)).grad_fn.name()",
+    "unique dim grad_fn name": "T.unique(A(2, 3, requires_grad=True), dim=0).grad_fn.name()",
+    **{f"{fn} implicit dim {len(shape)}-d": f"F.{fn}(A({', '.join(map(str, shape))}))"
+       for fn in ("softmax", "log_softmax") for shape in ((), (3,), (2, 3), (2, 2, 3), (1, 2, 2, 3))},
+    "max_pool2d dilation 0": "F.max_pool2d(A(1, 1, 4, 4), 2, dilation=0)",
+    "max_pool2d dilation (1, 0)": "F.max_pool2d(A(1, 1, 4, 4), 2, dilation=(1, 0))",
+    "MaxPool2d dilation 0": "nn.MaxPool2d(2, dilation=0)(A(1, 1, 4, 4))",
+}
+
 # differences found and not fixed yet: each a strict xfail until fixed (none now)
 KNOWN: dict[str, str] = {}
 
