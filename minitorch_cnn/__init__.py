@@ -66,6 +66,8 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     prod, logsumexp, index_select, tril, triu, unflatten, outer, ger, unique, bincount,
 )
 from .tensor import Size, Tensor
+from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+                           LongTensor, ShortTensor)
 
 from .serialization import load, save  # noqa: E402 - after tensor, which it uses
 

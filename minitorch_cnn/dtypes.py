@@ -18,6 +18,11 @@ int32 = np.dtype("int32")
 uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
 
+# torch's legacy tensor types (``FloatTensor``…, built in tensor_types.py) by dtype, for ``t.type()``
+LEGACY_TYPE_NAMES = {float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", int64: "LongTensor",
+                     int32: "IntTensor", np.dtype("int16"): "ShortTensor", np.dtype("int8"): "CharTensor",
+                     uint8: "ByteTensor", bool_: "BoolTensor"}
+
 _default_float = float32
 
 

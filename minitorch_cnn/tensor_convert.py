@@ -11,7 +11,7 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .device import Device, check_device
-from .dtypes import bool_, float32, float64, int32, int64
+from .dtypes import LEGACY_TYPE_NAMES, bool_, float32, float64, int32, int64
 from .ops.elementwise import Cast, Clone
 
 
@@ -105,8 +105,19 @@ class ConversionMixin:
         return self.to(bool_)
 
     def type(self, dtype=None):
+        """``t.type()`` names the tensor's legacy type (``"minitorch_cnn.FloatTensor"``, as torch's
+        ``"torch.FloatTensor"``); ``t.type(d)`` converts to ``d``: a dtype, a legacy type such as
+        ``LongTensor``, or its name (``"torch.LongTensor"`` too, so torch code runs unchanged)."""
         if dtype is None:
-            return f"minitorch_cnn.{self.dtype.name}"
+            return f"minitorch_cnn.{LEGACY_TYPE_NAMES.get(self.dtype, self.dtype.name)}"
+        if isinstance(dtype, str):
+            by_name = {name: d for d, name in LEGACY_TYPE_NAMES.items()}
+            name = dtype.rsplit(".", 1)[-1]
+            if name not in by_name:
+                raise ValueError(f"invalid type: {dtype!r} (expected a name such as 'torch.LongTensor')")
+            dtype = by_name[name]
+        if isinstance(getattr(dtype, "dtype", None), np.dtype) and isinstance(dtype, type):  # FloatTensor…
+            dtype = dtype.dtype
         return self.to(dtype)
 
     def clone(self) -> "Tensor":

@@ -143,7 +143,7 @@ class ShapeMixin:
         return Repeat.apply(self, tuple(max(r, 0) for r in sizes))
 
 
-def legacy_new(args: tuple, size, to_array) -> np.ndarray:
+def legacy_new(args: tuple, size, to_array, dtype=None) -> np.ndarray:
     """The array of ``torch.Tensor(...)``, the class called as a constructor (torch's legacy form):
 
     - ``Tensor()`` → an empty (0,) tensor;
@@ -151,11 +151,12 @@ def legacy_new(args: tuple, size, to_array) -> np.ndarray:
       its memory uninitialised; here it is zeros, one of the values torch may show);
     - ``Tensor([1, 2])`` (any non-tuple-of-sizes sequence, e.g. a list or a range) → those values.
 
-    Always the default dtype (float32), where ``tensor([1, 2])`` infers int64. ``Tensor(ndarray)`` is the
+    The default dtype (float32), where ``tensor([1, 2])`` infers int64; ``dtype`` for the typed ones
+    (``LongTensor([1.7])`` reads as ``tensor([1.7], dtype=int64)``: truncated, range-checked). ``Tensor(ndarray)`` is the
     engine's own constructor and does not come here (it wraps the array: see ``Tensor.__init__``).
     ``to_array`` reads data as ``tensor()`` does (tensor.py's ``_to_array``; this module sits below it).
     """
-    dt = get_default_dtype()
+    dt = get_default_dtype() if dtype is None else np.dtype(dtype)
     if size is not None:
         if args:
             raise TypeError("new() received an invalid combination of arguments: the shape was given both "
@@ -169,7 +170,8 @@ def legacy_new(args: tuple, size, to_array) -> np.ndarray:
             raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
         if not isinstance(data, (list, tuple, range)):
             raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
-        return to_array(list(data) if isinstance(data, range) else data).astype(dt)
+        data = list(data) if isinstance(data, range) else data
+        return to_array(data).astype(dt) if dtype is None else to_array(data, dt)
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])
     if any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in args):

@@ -46,7 +46,6 @@ WHY_MISSING = {
     "torchvision.models.vgg16": "no model zoo: pretrained weights would need a download",
     "torchvision.utils.make_grid": "a plotting helper; the engine's figures are in viz.py",
     "torch.autograd.Variable": "deprecated in torch since 0.4: use tensor(..., requires_grad=True)",
-    "torch.FloatTensor": "legacy constructor: use tensor(..., dtype=float32)",
 }
 
 

@@ -1394,6 +1394,29 @@ ROWS["edges Tensor()"] = {
     "Parameter of sizes, then init": "p = nn.Parameter(T.Tensor(3, 2))\nnn.init.constant_(p, 0.5)\n"
                                      "result = [p, p.requires_grad]",
     "a numpy array": "import numpy\nresult = T.Tensor(numpy.zeros(2)).dtype",
+    # the legacy typed constructors and type()
+    **{f"{name} of sizes": f"t = T.{name}(2, 3)" + _SHAPE
+       for name in ("FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ByteTensor", "BoolTensor",
+                    "ShortTensor", "CharTensor", "HalfTensor")},
+    "FloatTensor of a list": "T.FloatTensor([1, 2])",
+    "LongTensor truncates floats": "T.LongTensor([1.7, -2.2])",
+    "ByteTensor wraps negatives": "T.ByteTensor([255, -1, -129])",
+    "ByteTensor overflow": "T.ByteTensor([255, 256])",
+    "CharTensor overflow": "T.CharTensor([-129])",
+    "BoolTensor of ints": "T.BoolTensor([1, 0, 2])",
+    "DoubleTensor of a float32 array": "import numpy\nresult = T.DoubleTensor(numpy.ones(2, dtype=numpy.float32))",
+    "FloatTensor of a float tensor is an alias": "t = A(2, requires_grad=True)\nu = T.FloatTensor(t)\n"
+                                                 "result = [u is t, u.requires_grad, u.grad_fn is not None]",
+    "LongTensor of a float tensor": "T.LongTensor(T.zeros(2))",
+    "IntTensor empty": "T.IntTensor()",
+    "FloatTensor of a number": "T.FloatTensor(3.5)",
+    "isinstance FloatTensor": "[isinstance(T.zeros(2), T.FloatTensor), isinstance(T.zeros(2), T.LongTensor), "
+                              "isinstance(T.zeros(2, dtype=T.int64), T.LongTensor), isinstance(3, T.FloatTensor)]",
+    "type() names": "[t.type().split('.')[-1] for t in (T.zeros(1), T.zeros(1, dtype=T.float64), T.zeros(1, dtype=T.int64), "
+                    "T.zeros(1, dtype=T.int32), T.zeros(1, dtype=T.uint8), T.zeros(1, dtype=T.bool))]",
+    "type(LongTensor)": "A(2).type(T.LongTensor)",
+    "type('torch.DoubleTensor')": "A(2).type('torch.DoubleTensor')",
+    "type('bogus')": "A(2).type('bogus')",
 }
 
 # seed-11 mutation survivors: enable_grad's mode, unique's node names, softmax's implicit dim on
