@@ -1430,6 +1430,10 @@ ROWS["edges seed 11"] = {
     "unique dim grad_fn name": "T.unique(A(2, 3, requires_grad=True), dim=0).grad_fn.name()",
     **{f"{fn} implicit dim {len(shape)}-d": f"F.{fn}(A({', '.join(map(str, shape))}))"
        for fn in ("softmax", "log_softmax") for shape in ((), (3,), (2, 3), (2, 2, 3), (1, 2, 2, 3))},
+    # (seed 12) a 0-d tensor reduces over no dims: one element, so correction 0 divides by 1
+    "var 0-d correction 0": "T.tensor(2.0).var(correction=0)",
+    "std 0-d correction 0": "T.tensor(2.0).std(correction=0)",
+    "var 0-d default": "T.tensor(2.0).var()",
     "max_pool2d dilation 0": "F.max_pool2d(A(1, 1, 4, 4), 2, dilation=0)",
     "max_pool2d dilation (1, 0)": "F.max_pool2d(A(1, 1, 4, 4), 2, dilation=(1, 0))",
     "MaxPool2d dilation 0": "nn.MaxPool2d(2, dilation=0)(A(1, 1, 4, 4))",
