@@ -203,3 +203,11 @@ def test_repeat_negative_sizes_name_torchs_shape():
         assert ours == theirs, (shape, reps, ours, theirs)
     for shape, reps in (((0, 3), (-2, 1)), ((2, 0), (1, -3)), ((0,), (2, -1))):
         assert tuple(mt.zeros(*shape).repeat(*reps).shape) == tuple(torch.zeros(*shape).repeat(*reps).shape)
+
+
+def test_unflatten_names_the_sizes_that_do_not_multiply_up_as_torch():
+    """A -1 that cannot be inferred gets unflatten's own message, word for word torch's, not view's
+    (seed-12 survivor: ``-1 in sizes`` → ``1 in sizes`` left the case to view, whose error says less)."""
+    for sizes in ((4, -1), (0, -1), (4, 2)):
+        ours, theirs = (_message(lambda lib=lib: lib.zeros(6).unflatten(0, sizes)) for lib in (mt, torch))
+        assert ours == theirs, (sizes, ours, theirs)
