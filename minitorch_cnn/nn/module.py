@@ -384,7 +384,7 @@ class Sequential(Module):
     def __getitem__(self, idx):
         if isinstance(idx, slice):  # torch keeps each module's name (a slice [1:] starts at "1")
             return Sequential(OrderedDict(list(self._modules.items())[idx]))
-        return list(self._modules.values())[idx]
+        return self._modules[_name_at(self, idx)]
 
     def __setitem__(self, idx: int, module) -> None:
         name = _name_at(self, idx)

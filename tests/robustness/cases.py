@@ -1029,3 +1029,53 @@ for _prefix, _rows in _EDGES_ROWS.items():
     add(_prefix, _rows)
 DIFFERENT.update(_EDGES_DIFFERENT)
 KNOWN.update(_EDGES_KNOWN)
+
+# Rows where both engines raise and ours says what went wrong in other terms than torch's numbers
+# (test_differential checks that our message names every number torch's does, elsewhere)
+_BROADCAST = "ours names the two shapes that do not broadcast; torch names the failing dimension's index and sizes"
+_SHAPES = "ours lists the shapes involved (expected and given); torch names entry numbers or a single size"
+_VIEW = "ours quotes the whole requested shape and the input's size; torch names the bad entry's index"
+_BOUNDS = "torch's C++ message is about 'to - 1'; ours names the interval and the dtype's range"
+_PAD = "ours names padding and kernel as pairs; torch adds dilation=1"
+_MODULE = "ours names the type that is not a Module; torch names the child's key ('0')"
+OWN_WORDS: dict[str, str] = {
+    'construct: MaxPool2d pad > k/2 forward': _PAD,
+    'F: linear bias wrong': _BROADCAST,
+    'F: conv2d weight 3-d': _SHAPES,
+    'F: conv2d bias wrong': _BROADCAST,
+    'tensor: reshape -2': _VIEW,
+    'tensor: add broadcast mismatch': _BROADCAST,
+    'tensor: cat mismatched': _SHAPES,
+    'tensor: stack mismatched': _SHAPES,
+    'data: DataLoader unequal samples': _SHAPES,
+    'probe: randint 300 as uint8': _BOUNDS,
+    'probe: randint 2**40 as int32': _BOUNDS,
+    'fixed: linear 1-d weight with bias': _SHAPES,
+    'fixed: setitem too many dims': _BROADCAST,
+    'fixed: pow shapes mismatch': _BROADCAST,
+    'edge: randint int32 high above': _BOUNDS,
+    'edge: Sequential setitem not a module': _MODULE,
+    'edges extras: masked_fill mask does not broadcast': _BROADCAST,
+    'edges math: maximum no broadcast': _BROADCAST,
+    'edges math: where no broadcast': _BROADCAST,
+    'edges shape: view -2': _VIEW,
+    'edges shape: view -2 -2 of 4 (product matches)': _VIEW,
+    'edges shape: reshape -2 -3 of 6 (product matches)': _VIEW,
+    'edges shape: view -1 -2': _VIEW,
+    'edges shape: expand leading -1': _VIEW,
+    'edges creation: randint uint8 257': _BOUNDS,
+    'edges functions: cat ndim mismatch': _SHAPES,
+    'edges F: avg_pool2d padding k/2 + 1': _PAD,
+    'edges F: BCE weight does not broadcast': _BROADCAST,
+    'edges F: BCEWithLogits pos_weight does not broadcast': _BROADCAST,
+    'edges F: linear bias (3, 5) for 2 rows': _BROADCAST,
+    'edges F: linear bias (1, 1, 5) 3-d': _BROADCAST,
+    'edges nn: ModuleList setitem not a module': _MODULE,
+    'edges nn: ModuleDict of a list of modules': "torch names the element's position (#0); ours says it cannot unpack a module",
+    'edges more: scatter src smaller than index': _SHAPES,
+    'edges more: scatter src fewer dims': _SHAPES,
+    'edges more: conv2d out not divisible by groups': _SHAPES,
+    'edges more: CE label_smoothing just above 1': "torch rounds the value it prints ('Got: 1'); ours prints it whole",
+    'edges more: masked_fill_ mask does not broadcast': _BROADCAST,
+    "edges extras: split 0": "ours says split_size must be positive; torch names the dimension's size",
+}

@@ -6,7 +6,8 @@ The two engines' workers run side by side; the whole table takes well under a mi
 
 Per case, the rule:
 - torch raises → we raise an exception of the same type (or a subclass, or one listed in
-  ``COMPATIBLE``) with a non-empty message;
+  ``COMPATIBLE``) with a non-empty message that names every number torch's names (the bad index, the
+  size it exceeds…), except for the rows of ``cases.OWN_WORDS``, where ours says it in other terms;
 - torch returns → we return the same: same kind, for tensors the same dtype and shape and values
   within 1e-4 relative / 1e-5 absolute (NaN where torch has NaN, infinities of the same sign);
   dtypes by name, other objects (a module, an optimizer) by class name;
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import os
 import subprocess
 import sys
@@ -122,8 +124,20 @@ def compare(ours: dict, theirs: dict, path: str = "result") -> list[str]:
     return [] if ours.get("type") == theirs.get("type") else [f"{path}: ours is a {ours.get('type')}, torch's a {theirs.get('type')}"]
 
 
-def verdict(ours: dict, theirs: dict) -> list[str]:
-    """Why ``ours`` breaks the rule against ``theirs`` (empty: it keeps it)."""
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+
+
+def _numbers(message: str) -> set[str]:
+    """The numbers an error message names (its first line; argument positions such as torch's
+    "(position 1)" left out: ours name the argument instead)."""
+    first = re.sub(r"\(position \d+\)|at pos \d+", "", message.split("\n")[0])
+    return set(_NUMBER.findall(first))
+
+
+def verdict(ours: dict, theirs: dict, numbers: bool = True) -> list[str]:
+    """Why ``ours`` breaks the rule against ``theirs`` (empty: it keeps it). Where both raise, ours
+    must also name every number torch's message names (the bad index, the size it exceeds, …) unless
+    ``numbers`` is False."""
     for side, r in (("ours", ours), ("torch", theirs)):
         if "crashed" in r:
             return [f"{side} crashed (exit {r['crashed']}): {r.get('stderr', '')}"]
@@ -136,6 +150,10 @@ def verdict(ours: dict, theirs: dict) -> list[str]:
                     f"{ours['type']} ({ours['message']!r})"]
         if not ours["message"].strip():
             return [f"ours raises {ours['type']} with an empty message"]
+        missing = _numbers(theirs["message"]) - _numbers(ours["message"]) if numbers else set()
+        if missing:
+            return [f"torch's message names {sorted(missing)}, ours does not: {theirs['message']!r} vs "
+                    f"{ours['message']!r} (cases.OWN_WORDS lists rows whose message says it otherwise)"]
         return []
     if not ours["ok"]:
         return [f"torch returns {theirs['value']}; ours raises {ours['type']}: {ours['message']!r}"]
@@ -152,7 +170,7 @@ def test_the_table_is_big_and_its_ids_unique():
                                  if c in cases.KNOWN else c for c in IDS])
 def test_case(cid, outcomes):
     ours, theirs = outcomes["minitorch"][cid], outcomes["torch"][cid]
-    problems = verdict(ours, theirs)
+    problems = verdict(ours, theirs, numbers=cid not in cases.OWN_WORDS)
     if cid in cases.DIFFERENT:
         assert problems, f"listed as a deliberate difference ({cases.DIFFERENT[cid]}) but now agrees with torch"
         assert "crashed" not in ours
@@ -174,3 +192,17 @@ def test_compare_tells_dtypes_and_object_classes_apart():
     assert compare(encode(object()), encode(torch.Generator()))
     assert not compare(encode(torch.Generator()), encode(torch.Generator()))
     assert compare(encode([1.0, np.dtype("int64")]), encode([1.0, torch.int32]))
+
+
+def test_both_raising_also_compares_the_numbers_the_messages_name():
+    """Where both engines raise, a message that names another index or size than torch's is a
+    difference (a mutant once made scatter name index 0 for the index [0, 5]); the argument positions
+    of torch's type errors do not count, and a row of cases.OWN_WORDS is exempt."""
+    err = lambda msg: {"ok": False, "type": "RuntimeError", "mro": ["RuntimeError", "Exception"], "message": msg}
+    torch_says = err("index 5 is out of bounds for dimension 0 with size 3")
+    assert verdict(err("scatter(): index 0 is out of bounds for dimension 0 with size 3"), torch_says)
+    assert not verdict(err("scatter(): index 5 is out of bounds for dimension 0 with size 3"), torch_says)
+    assert not verdict(err("scatter(): index 0 is out of bounds"), torch_says, numbers=False)
+    assert not verdict(err("linear: expected a Tensor, got list"),
+                       err("linear(): argument 'input' (position 1) must be Tensor, not list"))
+    assert set(cases.OWN_WORDS) <= set(IDS) and not set(cases.OWN_WORDS) & set(cases.DIFFERENT)
