@@ -1430,6 +1430,11 @@ ROWS["edges seed 11"] = {
     "unique dim grad_fn name": "T.unique(A(2, 3, requires_grad=True), dim=0).grad_fn.name()",
     **{f"{fn} implicit dim {len(shape)}-d": f"F.{fn}(A({', '.join(map(str, shape))}))"
        for fn in ("softmax", "log_softmax") for shape in ((), (3,), (2, 3), (2, 2, 3), (1, 2, 2, 3))},
+    # (seed 13) a tensor that retains its grad, then changed in place: the new node keeps retaining it
+    "retain_grad then add_": "x = A(3, requires_grad=True)\ny = x * 2\ny.retain_grad()\ny.add_(1)\n"
+                             "(y * y).sum().backward()\nresult = [y.grad, x.grad]",
+    "retain_grad then view add_": "x = A(2, 3, requires_grad=True)\ny = x * 2\ny.retain_grad()\ny[0].mul_(3)\n"
+                                  "(y * y).sum().backward()\nresult = [y.grad, x.grad]",
     # (seed 12) a 0-d tensor reduces over no dims: one element, so correction 0 divides by 1
     "var 0-d correction 0": "T.tensor(2.0).var(correction=0)",
     "std 0-d correction 0": "T.tensor(2.0).std(correction=0)",
