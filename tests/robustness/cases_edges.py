@@ -1430,6 +1430,9 @@ ROWS["edges seed 11"] = {
     "unique dim grad_fn name": "T.unique(A(2, 3, requires_grad=True), dim=0).grad_fn.name()",
     **{f"{fn} implicit dim {len(shape)}-d": f"F.{fn}(A({', '.join(map(str, shape))}))"
        for fn in ("softmax", "log_softmax") for shape in ((), (3,), (2, 3), (2, 2, 3), (1, 2, 2, 3))},
+    # (seed 13) the comparison methods, each with a tensor and a number (ne answered eq's question)
+    **{f"method {m} {kind}": f"A(4).{m}({arg})" for m in ("eq", "ne", "lt", "le", "gt", "ge")
+       for kind, arg in (("tensor", "A(4, seed=1)"), ("number", "0.0"), ("itself", "A(4)"))},
     # (seed 13) a tensor that retains its grad, then changed in place: the new node keeps retaining it
     "retain_grad then add_": "x = A(3, requires_grad=True)\ny = x * 2\ny.retain_grad()\ny.add_(1)\n"
                              "(y * y).sum().backward()\nresult = [y.grad, x.grad]",
