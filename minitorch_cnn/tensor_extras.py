@@ -289,9 +289,9 @@ class TensorExtrasMixin(TensorMoreMixin):
     @staticmethod
     def _checked_index(idx, size, d):
         """``idx`` (an array) when every entry lies in ``[0, size)``, else torch's error naming one outside."""
-        if idx.size and (idx.min() < 0 or idx.max() >= size):
-            bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
-            raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+        out_of_range = idx[(idx < 0) | (idx >= size)]
+        if out_of_range.size:  # torch names the first bad index in memory order
+            raise RuntimeError(f"index {int(out_of_range[0])} is out of bounds for dimension {d} with size {size}")
         return idx.astype(np.int64, copy=False)
 
     def masked_fill(self, mask, value):

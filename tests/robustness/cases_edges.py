@@ -1433,6 +1433,14 @@ ROWS["edges seed 11"] = {
     # (seed 13) the comparison methods, each with a tensor and a number (ne answered eq's question)
     **{f"method {m} {kind}": f"A(4).{m}({arg})" for m in ("eq", "ne", "lt", "le", "gt", "ge")
        for kind, arg in (("tensor", "A(4, seed=1)"), ("number", "0.0"), ("itself", "A(4)"))},
+    # (seed 13) gather with an index shorter than the input along the other dim only, and the index
+    # that an out-of-range error names (torch: the first bad one in memory order)
+    "gather shorter along the other dim": "A(3, 4).gather(0, I([[0, 2], [1, 1], [2, 0]]))",
+    "gather shorter along the other dim, dim 1": "A(3, 4).gather(1, I([[0, 3, 1, 2], [1, 1, 0, 0]]))",
+    "gather shorter along both": "A(3, 4).gather(0, I([[2], [0]]))",
+    "gather names the first bad index": "A(3).gather(0, I([7, -1]))",
+    "gather names the first bad index, negative first": "A(3).gather(0, I([-1, 7]))",
+    "scatter names the first bad index": "A(3).scatter(0, I([0, 5]), A(2))",
     # (seed 13) a tensor that retains its grad, then changed in place: the new node keeps retaining it
     "retain_grad then add_": "x = A(3, requires_grad=True)\ny = x * 2\ny.retain_grad()\ny.add_(1)\n"
                              "(y * y).sum().backward()\nresult = [y.grad, x.grad]",
