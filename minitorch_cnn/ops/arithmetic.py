@@ -130,7 +130,7 @@ class Pow(Function):
 
     def name(self) -> str:
         """torch: ``x ** 2`` → PowBackward0, ``x ** w`` → PowBackward1, ``2 ** x`` → PowBackward2."""
-        base, exponent = (self.needs_input_grad + (False, False))[:2]
+        base, exponent = self.needs_input_grad  # (a number base or exponent is an input too)
         if base and not exponent and len(self._tensor_inputs) > 1 and self._tensor_inputs[1]:
             return "PowBackward1"  # a tensor exponent that needs no gradient
         return {(True, False): "PowBackward0", (True, True): "PowBackward1", (False, True): "PowBackward2"}.get(

@@ -1441,6 +1441,15 @@ ROWS["edges seed 11"] = {
     "gather names the first bad index": "A(3).gather(0, I([7, -1]))",
     "gather names the first bad index, negative first": "A(3).gather(0, I([-1, 7]))",
     "scatter names the first bad index": "A(3).scatter(0, I([0, 5]), A(2))",
+    # (seed 13) tensor(dtype=)'s range check at its exact low edge (uint8 takes -255 … -1, which wrap)
+    "tensor uint8 -255 wraps": "T.tensor([-255], dtype=T.uint8)",
+    "tensor uint8 -256": "T.tensor([-256], dtype=T.uint8)",
+    "tensor int32 min": "T.tensor([-2**31], dtype=T.int32)",
+    "tensor int32 min as a float": "T.tensor([-2.0**31], dtype=T.int32)",
+    "tensor int32 below min": "T.tensor([-2**31 - 1], dtype=T.int32)",
+    # (seed 13) a 0-d gather names the bad index and dimension 0
+    "gather 0-d index 3": "T.tensor(2.0).gather(0, T.tensor(3))",
+    "gather 0-d index -2": "T.tensor(2.0).gather(0, T.tensor(-2))",
     # (seed 13) a tensor that retains its grad, then changed in place: the new node keeps retaining it
     "retain_grad then add_": "x = A(3, requires_grad=True)\ny = x * 2\ny.retain_grad()\ny.add_(1)\n"
                              "(y * y).sum().backward()\nresult = [y.grad, x.grad]",
