@@ -1450,6 +1450,10 @@ ROWS["edges seed 11"] = {
     # (seed 13) a 0-d gather names the bad index and dimension 0
     "gather 0-d index 3": "T.tensor(2.0).gather(0, T.tensor(3))",
     "gather 0-d index -2": "T.tensor(2.0).gather(0, T.tensor(-2))",
+    # (seed 13) a NumPy base raised to a tensor (__rpow__ with an operand that is no Python number)
+    "numpy float32 ** tensor": "import numpy\nresult = numpy.float32(2.0) ** A(3)",
+    "numpy array ** tensor": "import numpy\nresult = numpy.array([2.0, 3.0, 0.5], dtype=numpy.float32) ** A(3)",
+    "numpy int64 ** tensor": "import numpy\nresult = numpy.int64(2) ** A(3)",
     # (seed 13) a tensor that retains its grad, then changed in place: the new node keeps retaining it
     "retain_grad then add_": "x = A(3, requires_grad=True)\ny = x * 2\ny.retain_grad()\ny.add_(1)\n"
                              "(y * y).sum().backward()\nresult = [y.grad, x.grad]",
@@ -1471,6 +1475,9 @@ KNOWN: dict[str, str] = {}
 _LEGACY = ("size_average/reduce are deprecated in torch (a warning, then honoured); ours refuses them with a "
            "TypeError that names reduction=, the one way to say it")
 DIFFERENT: dict[str, str] = {
+    "edges seed 11: numpy array ** tensor": "torch's Tensor.__rpow__ turns the TypeError of torch.pow(ndarray, tensor) "
+                                            "into NotImplemented, so Python raises; ours computes the power, as "
+                                            "ndarray + tensor does in both engines",
     "edges Tensor(): a numpy array": "Tensor(ndarray) is the engine's own constructor: it wraps the array and keeps its "
                                      "dtype (torch.Tensor copies it into float32); mt.tensor and mt.from_numpy "
                                      "behave as torch's",
