@@ -272,8 +272,8 @@ class TensorExtrasMixin(TensorMoreMixin):
                                f"{tuple(self.shape)}")
         d = self._dims(dim, "gather")[0] if self.ndim else 0
         if not self.ndim:  # 0-d input and index: index 0 picks the value (torch treats it as one element)
-            return S.Gather.apply(self.reshape(1), self._checked_index(index.array.reshape(1), 1, 0), 0).reshape(())
-        self._checked_index(index.array, self.shape[d], d)
+            return S.Gather.apply(self.reshape(1), S.checked_index(index.array.reshape(1), 1, 0), 0).reshape(())
+        S.checked_index(index.array, self.shape[d], d)
         # torch: the output has index's shape; along every other dim the index may be shorter than the
         # input (only its first index.shape[k] entries are read), never longer
         for k in range(self.ndim):
@@ -285,14 +285,6 @@ class TensorExtrasMixin(TensorMoreMixin):
         if any(k != d and index.shape[k] < self.shape[k] for k in range(self.ndim)):
             src = self[tuple(slice(None) if k == d else slice(0, index.shape[k]) for k in range(self.ndim))]
         return S.Gather.apply(src, index.array.astype(np.int64, copy=False), d)
-
-    @staticmethod
-    def _checked_index(idx, size, d):
-        """``idx`` (an array) when every entry lies in ``[0, size)``, else torch's error naming one outside."""
-        out_of_range = idx[(idx < 0) | (idx >= size)]
-        if out_of_range.size:  # torch names the first bad index in memory order
-            raise RuntimeError(f"index {int(out_of_range[0])} is out of bounds for dimension {d} with size {size}")
-        return idx.astype(np.int64, copy=False)
 
     def masked_fill(self, mask, value):
         """``value`` where ``mask`` (a bool tensor that broadcasts) is True, the input elsewhere."""

@@ -15,6 +15,7 @@ import numpy as np
 from .device import check_device
 from .dtypes import _dtype_name, bool_, get_default_dtype, int64, result_dtype
 from .ops import math as M
+from .ops.selection import checked_index
 
 
 def _arr(x):
@@ -238,10 +239,7 @@ class TensorMathMixin:
         if any(idx.shape[k] > target.shape[k] for k in range(nd) if k != d):
             raise RuntimeError(f"{name}(): Expected index {list(index.shape)} to be no larger than self "
                                f"{list(self.shape)} apart from dimension {d}")
-        out_of_range = idx[(idx < 0) | (idx >= target.shape[d])]
-        if out_of_range.size:  # torch names the first bad index in memory order
-            bad = int(out_of_range[0])
-            raise RuntimeError(f"{name}(): index {bad} is out of bounds for dimension {d} with size {target.shape[d]}")
+        checked_index(idx, target.shape[d], d, f"{name}(): ")
         if src is None:
             vals = np.broadcast_to(np.asarray(value, dtype=self.dtype), idx.shape)
         else:

@@ -18,6 +18,15 @@ import numpy as np
 from ..autograd.function import Function
 
 
+def checked_index(idx: np.ndarray, size: int, d: int, who: str = "") -> np.ndarray:
+    """``idx`` as int64 when every entry lies in ``[0, size)``; else torch's error naming the first bad
+    index in memory order (``who``, e.g. ``"scatter(): "``, starts the message). For gather and scatter."""
+    out_of_range = idx[(idx < 0) | (idx >= size)]
+    if out_of_range.size:
+        raise RuntimeError(f"{who}index {int(out_of_range[0])} is out of bounds for dimension {d} with size {size}")
+    return idx.astype(np.int64, copy=False)
+
+
 class Gather(Function):
     """``y = take_along_axis(a, index, dim)``;  ``da = 0`` with ``dy`` added at the gathered places."""
     node_name = "GatherBackward0"  # torch's grad_fn name
