@@ -13,6 +13,7 @@ from .dtypes import get_default_dtype
 from .ops.reduction import _norm_dims
 from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
 from .size import Size
+from .tensor_math import _size
 
 
 def _size_args(size) -> tuple:
@@ -176,8 +177,4 @@ def legacy_new(args: tuple, size, to_array, dtype=None) -> np.ndarray:
         args = tuple(args[0])
     if any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in args):
         raise TypeError(f"new(): argument 'size' must be a tuple of ints, got {args!r}")
-    shape = _size_args(args)
-    negative = [s for s in shape if s < 0]
-    if negative:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
-    return np.zeros(shape, dtype=dt)
+    return np.zeros(_size(tuple(int(a) for a in args)), dtype=dt)  # (_size refuses a negative size)
