@@ -140,6 +140,33 @@ def test_two_outputs_and_needs_input_grad_like_torch(a, b, c, requires):
     same_results(*(grads_of(lib, program, a, b, c, requires=requires) for lib in LIBS))
 
 
+def test_next_functions_list_only_tensor_arguments_like_torch():
+    """A None or a number passed to a custom Function is not an input slot (unlike a built-in op's absent
+    bias): next_functions has one entry per Tensor argument, (None, 0) for one that needs no gradient."""
+
+    def pattern(lib, make_args):
+        class AddMaybe(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, extra, k):
+                return x * k if extra is None else x * k + extra
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2, None, None
+
+        x = lib.ones(2, requires_grad=True)
+        node = AddMaybe.apply(*make_args(lib, x)).grad_fn
+        return [None if n is None else n.name() for n, _ in node.next_functions], node.needs_input_grad
+
+    for make_args in (
+        lambda lib, x: (x, None, 2.0),
+        lambda lib, x: (x, None, 3),
+        lambda lib, x: (x, lib.ones(2), 2.0),
+        lambda lib, x: (x, x * 1, 2.0),
+    ):
+        assert pattern(mt, make_args) == pattern(torch, make_args)
+
+
 def test_ctx_needs_input_grad_and_names_like_torch():
     for lib in LIBS:
         a = lib.ones(2, requires_grad=True)

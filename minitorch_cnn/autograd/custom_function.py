@@ -194,7 +194,9 @@ class Function:
                 outs[i] = alias
         if track:
             non_diff = {id(t) for t in getattr(ctx, "_non_differentiable", ())}
-            ctx._tensor_inputs = tuple(isinstance(a, Tensor) or a is None for a in args)
+            # only Tensor arguments show in next_functions: unlike a built-in op's absent optional tensor,
+            # a None passed to a custom Function is just an argument, as in torch
+            ctx._tensor_inputs = tuple(isinstance(a, Tensor) for a in args)
             ctx._edges = tuple(edge_of(a) if isinstance(a, Tensor) else None for a in args)
             ctx._input_meta = tuple((a.array.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
             ctx._output_shapes = tuple((o.array.shape, o.dtype) if isinstance(o, Tensor) else None for o in outs)
