@@ -19,7 +19,7 @@ Cold start runs fresh interpreters: ``import minitorch_cnn`` and one SimpleCNN t
 an empty Numba cache (``NUMBA_CACHE_DIR`` = a new temp dir) and then with that cache warm; the
 empty-cache run also lists what it compiled, kernel by kernel (``cold_profile.py``).
 
-Groups (``--rows``): conv, pool, linear, ce, optim, train, epoch, cold, threads.
+Groups (``--rows``): conv, kernels, memory, pool, linear, ce, optim, train, epoch, cold, threads.
 Writes ``bench.json`` and ``bench.png`` into ``--out``.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-GROUPS = ("conv", "memory", "pool", "linear", "ce", "optim", "train", "epoch", "cold", "threads")
+GROUPS = ("conv", "kernels", "memory", "pool", "linear", "ce", "optim", "train", "epoch", "cold", "threads")
 ENGINES = ("numpy", "numba", "torch", "cuda")
 
 # name → (minitorch constructor kwargs, torch class name (None: reference/ twin), torch kwargs,
@@ -262,6 +262,54 @@ class Bench:
             tag = f"Conv2d {cin}→{cout} {hw}×{hw} b{batch}"
             self.add("conv", tag + " fwd", self.run(fns_f))
             self.add("conv", tag + " fwd+bwd", self.run(fns_fb))
+
+    def kernels(self):
+        """The conv rows split into their three kernels, without autograd or module: our path's kernels
+        (``nn/functional/conv.py::CONV2D_KERNELS``, the path ``kernels/dispatch.py`` picks) called on
+        arrays, against torch's own kernels (``torch.conv2d`` under no_grad and
+        ``aten.convolution_backward`` asked for dX or dW only). What the conv rows spend beyond these
+        is the per-call work around the kernels (Python, autograd, the bias gradient)."""
+        import torch
+
+        from minitorch_cnn.kernels import dispatch
+        from minitorch_cnn.kernels.conv_geometry import Conv2dGeometry
+        from minitorch_cnn.nn.functional.conv import CONV2D_KERNELS
+
+        batch = 4 if self.quick else 64
+        for cin, cout, hw in [(1, 16, 28), (16, 32, 14), (3, 16, 32), (16, 32, 16)]:
+            rng = np.random.default_rng(0)
+            x = rng.standard_normal((batch, cin, hw, hw), dtype=np.float32)
+            w = rng.standard_normal((cout, cin, 3, 3), dtype=np.float32) / 3
+            b = rng.standard_normal(cout, dtype=np.float32)
+            gy = rng.standard_normal((batch, cout, hw, hw), dtype=np.float32)
+            geo = Conv2dGeometry.of(x.shape, w.shape, padding=(1, 1))
+            path = dispatch.conv2d_path(geo)
+            numpy_k, numba_k = CONV2D_KERNELS[path]
+            tx, tw, tb, tgy = (torch.from_numpy(a) for a in (x, w, b, gy))
+
+            def backward_only(mask):
+                def f():
+                    with torch.no_grad():
+                        torch.ops.aten.convolution_backward(tgy, tx, tw, [cout], [1, 1], [1, 1], [1, 1],
+                                                            False, [0, 0], 1, mask)
+                return f
+
+            def torch_forward():
+                with torch.no_grad():
+                    torch.conv2d(tx, tw, tb, padding=1)
+
+            parts = {
+                "forward": ({k: (lambda k=k: k.forward(x, w, b, geo)) for k in (numpy_k, numba_k)},
+                            torch_forward),
+                "dX": ({k: (lambda k=k: k.input_grad(gy, w, geo)) for k in (numpy_k, numba_k)},
+                       backward_only([True, False, False])),
+                "dW": ({k: (lambda k=k: k.weight_grad(x, gy, geo)) for k in (numpy_k, numba_k)},
+                       backward_only([False, True, False])),
+            }
+            for part, (ours, theirs) in parts.items():
+                fns = {"numpy": ours[numpy_k], "numba": ours[numba_k], "torch": theirs}
+                self.add("kernels", f"Conv2d {cin}→{cout} {hw}×{hw} b{batch} {part} kernel ({path})",
+                         self.run(fns), path=path)
 
     def memory(self):
         """Peak memory of one Conv2d forward+backward, ours (Numba backend) vs torch: each in a fresh

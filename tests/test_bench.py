@@ -41,7 +41,7 @@ def check_outputs(out: Path) -> dict:
 
 
 def test_quick_bench_writes_json_and_png_for_every_timing_group(tmp_path):
-    groups = "conv,pool,linear,ce,optim,train,epoch,threads"
+    groups = "conv,kernels,pool,linear,ce,optim,train,epoch,threads"
     res, out = bench(tmp_path, "--rows", groups, "--optimizers", "SGD,Adam,Adafactor,LAMB", "--threads", "1")
     assert res.returncode == 0, res.stderr[-3000:]
     data = check_outputs(out)
@@ -52,8 +52,11 @@ def test_quick_bench_writes_json_and_png_for_every_timing_group(tmp_path):
         t = row["times_s"]
         assert finite_positive(t["numba"]) and finite_positive(t["torch"]), row
         assert finite_positive(row["ratio"]) and math.isclose(row["ratio"], t["numba"] / t["torch"])
-        if row["group"] in ("conv", "pool", "linear", "ce", "optim", "train"):
+        if row["group"] in ("conv", "kernels", "pool", "linear", "ce", "optim", "train"):
             assert finite_positive(t["numpy"]), row
+    kernels = [r for r in data["rows"] if r["group"] == "kernels"]  # each conv row's three kernels, named
+    assert [r["name"].split(" kernel")[0].split()[-1] for r in kernels] == ["forward", "dX", "dW"] * 4
+    assert all(r["path"] in r["name"] for r in kernels)
     optim = [r for r in data["rows"] if r["group"] == "optim"]
     assert len(optim) == 2 * 4  # two sizes × the four optimizers asked for
     for row in optim:
