@@ -25,6 +25,7 @@ from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.shape import GetItem
 from .printing import tensor_repr
+from .python_data import python_to_array
 from .size import Size
 from .tensor_arithmetic import ArithmeticMixin
 from .tensor_convert import ConversionMixin
@@ -50,27 +51,6 @@ def check_numpy_array(a: np.ndarray) -> None:
         raise ValueError("given numpy array has byte order different from the native byte order. "
                          "Conversion between byte orders is currently not supported. "
                          "(Convert it first: a.astype(a.dtype.newbyteorder('=')))")
-
-
-def _python_to_array(data) -> np.ndarray:
-    """``np.asarray`` for Python data, with torch's errors for what a tensor cannot be made of."""
-    if isinstance(data, (str, bytes)):
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    try:
-        arr = np.asarray(data)
-    except ValueError as e:  # a ragged nested list
-        raise ValueError(f"expected a nested sequence of equal lengths (a rectangular shape): {e}") from None
-    if arr.dtype.kind in "US":
-        raise ValueError(f"too many dimensions '{'str' if arr.dtype.kind == 'U' else 'bytes'}'")
-    if arr.dtype.kind == "O":
-        for x in (arr.ravel() if arr.ndim else [arr.item()]):
-            if isinstance(x, int) and not isinstance(x, bool) and not -2**63 <= x < 2**63:
-                raise ValueError(f"Overflow when unpacking long long ({x} does not fit in int64)")
-            if not isinstance(x, (float, int, np.number, np.bool_)):
-                raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
-    if arr.dtype == np.uint64 and arr.size and int(arr.max()) >= 2**63:  # NumPy's type for Python ints ≥ 2**63
-        raise ValueError(f"Overflow when unpacking long long ({int(arr.max())} does not fit in int64)")
-    return arr
 
 
 def _check_fits(arr: np.ndarray, dtype) -> None:
@@ -99,12 +79,12 @@ def _to_array(data, dtype=None) -> np.ndarray:
         arr = data.array
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flatten(data)):
         # torch reads a Tensor inside a list as one number (tensor([t1, t2]) of 1-element tensors is (2,))
-        arr = _python_to_array(_scalars(data))
+        arr = python_to_array(_scalars(data), dtype)
     elif isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)
         check_numpy_array(arr)
     else:
-        arr = _python_to_array(data)
+        arr = python_to_array(data, dtype)
         if dtype is not None:
             _check_fits(arr, dtype)
     if dtype is not None:

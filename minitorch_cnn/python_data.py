@@ -1,0 +1,141 @@
+"""Python data (numbers, nested lists and tuples) → a NumPy array, with torch's rules for what comes out.
+
+``np.asarray`` does most of it, but NumPy and torch disagree where Python's integers leave int64:
+
+* torch infers one kind for the whole list — bool < int < float < complex — and only then converts
+  each number. An int outside int64 is an error when the result is an integer tensor
+  (``tensor([2**63, -1])``: ``ValueError: Overflow when unpacking long long``), and simply a float
+  when the list also holds a float (``tensor([2**70, 1.5])`` is float32). NumPy instead makes
+  ``[2**63, -1]`` a float64 array (uint64 and int64 promote to float64) and ``[2**70, 1.5]`` an
+  array of Python objects.
+* an element that is not a number is an error of inference (``RuntimeError: Could not infer dtype
+  of NoneType``) found before any overflow, wherever it sits in the list; with a ``dtype`` given there
+  is no inference and the conversion of that element fails instead (a ``TypeError``).
+* a requested float dtype takes any int (``tensor([2**63], dtype=float32)``); a requested bool dtype
+  takes its truth value.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_INT64_MIN, _INT64_END = -2**63, 2**63
+_NUMBER = (bool, int, float, complex, np.number, np.bool_)
+
+
+def _overflow(x) -> ValueError:
+    return ValueError(f"Overflow when unpacking long long ({x} does not fit in int64)")
+
+
+def _target_kind(dtype) -> str | None:
+    """'f', 'c', 'b' or 'i' for a requested dtype (unsigned counts as 'i'), None when inferred."""
+    if dtype is None:
+        return None
+    kind = np.dtype(dtype).kind
+    return "i" if kind == "u" else kind
+
+
+def _not_a_number(x, target: str | None) -> Exception:
+    """torch's error for an element that is not a number: inference fails, or the conversion does."""
+    name = type(x).__name__
+    if target is None:
+        return RuntimeError(f"Could not infer dtype of {name}")
+    if target in "fc":
+        return TypeError(f"must be real number, not {name}")
+    return TypeError(f"'{name}' object cannot be interpreted as an integer")
+
+
+def _from_objects(arr: np.ndarray, target: str | None) -> np.ndarray:
+    """An object array NumPy made of Python numbers (ints beyond uint64, or such ints mixed with
+    floats): check every element first, then convert with the kind torch would infer or was asked."""
+    items = list(arr.ravel()) if arr.ndim else [arr.item()]
+    for x in items:
+        if not isinstance(x, _NUMBER):
+            raise _not_a_number(x, target)
+    if target is None:
+        kinds = {"c" if isinstance(x, (complex, np.complexfloating)) else
+                 "f" if isinstance(x, (float, np.floating)) else "i" for x in items}
+        target = "c" if "c" in kinds else "f" if "f" in kinds else "i"
+    if target == "b":
+        return np.array([bool(x) for x in items], dtype=bool).reshape(arr.shape)
+    if target in "fc":  # float(x) raises OverflowError ("int too large to convert to float") as torch
+        cast = complex if target == "c" else float
+        return np.array([cast(x) for x in items]).reshape(arr.shape)
+    for x in items:
+        if isinstance(x, int) and not _INT64_MIN <= x < _INT64_END:
+            raise _overflow(x)
+    return arr.astype(np.int64)
+
+
+def _leaves(data):
+    """The numbers (or arrays) of nested lists and tuples, in order."""
+    if isinstance(data, (list, tuple)):
+        for x in data:
+            yield from _leaves(x)
+    else:
+        yield data
+
+
+def _int_beyond_int64(data):
+    """The first Python int of ``data`` that int64 cannot hold, or None when ``data`` also holds a float
+    (then the tensor is a float one, and every int converts)."""
+    found = None
+    for x in _leaves(data):
+        if isinstance(x, (bool, int)):
+            if found is None and not isinstance(x, bool) and not _INT64_MIN <= x < _INT64_END:
+                found = x
+        elif np.asarray(x).dtype.kind in "fc":
+            return None
+    return found
+
+
+def _check_rectangular(data) -> None:
+    """torch's shape check: the first element at each depth sets the length expected there."""
+    shape, x = [], data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+
+    def check(x, dim):
+        if dim == len(shape):
+            return
+        if not isinstance(x, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(x) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+        for y in x:
+            check(y, dim + 1)
+
+    check(data, 0)
+
+
+def python_to_array(data, dtype=None) -> np.ndarray:
+    """``np.asarray(data)`` with torch's errors for what a tensor cannot be made of, and torch's rules
+    for Python ints outside int64 (see the module's docstring). ``dtype``: the dtype asked for, if
+    any (the caller casts to it; this only decides what is an error)."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    try:
+        arr = np.asarray(data)
+    except ValueError as e:  # a ragged nested list (or one holding a None where a list should be)
+        for x in _leaves(data):
+            if not isinstance(x, _NUMBER + (np.ndarray,)):
+                raise _not_a_number(x, _target_kind(dtype)) from None
+        _check_rectangular(data)
+        raise ValueError(f"expected a nested sequence of equal lengths (a rectangular shape): {e}") from None
+    if arr.dtype.kind in "US":
+        raise ValueError(f"too many dimensions '{'str' if arr.dtype.kind == 'U' else 'bytes'}'")
+    target = _target_kind(dtype)
+    if arr.dtype.kind == "O":
+        return _from_objects(arr, target)
+    if target in ("f", "c", "b"):
+        return arr  # any Python int converts to these
+    if arr.dtype == np.uint64 and arr.size and int(arr.max()) >= _INT64_END:  # NumPy's type for ints ≥ 2**63
+        raise _overflow(int(arr.max()))
+    if arr.dtype == np.float64 and arr.size and np.isfinite(arr).all() and np.abs(arr).max() >= _INT64_END:
+        # ints ≥ 2**63 mixed with negative ints: NumPy made them float64; torch's int64 cannot hold them
+        bad = _int_beyond_int64(data)
+        if bad is not None:
+            raise _overflow(bad)
+    return arr
