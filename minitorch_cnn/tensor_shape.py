@@ -172,7 +172,7 @@ def legacy_new(args: tuple, size, to_array, dtype=None) -> np.ndarray:
         if not isinstance(data, (list, tuple, range)):
             raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
         data = list(data) if isinstance(data, range) else data
-        return to_array(data).astype(dt) if dtype is None else to_array(data, dt)
+        return to_array(data, dt)
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])
     if any(isinstance(a, bool) or not isinstance(a, (int, np.integer)) for a in args):

@@ -1387,6 +1387,11 @@ ROWS["edges Tensor()"] = {
     "a dict": "T.Tensor({1: 2})",
     "a string": "T.Tensor('ab')",
     "a list of strings": "T.Tensor(['a'])",
+    "2**63 beside -1 is a float": "T.Tensor([2**63, -1])",
+    "2**1100 overflows float": "T.Tensor([2**1100])",
+    "a None in the list": "T.Tensor([1.5, None])",
+    "LongTensor of 2**63": "T.LongTensor([2**63, -1])",
+    "LongTensor with a None": "T.LongTensor([1, None])",
     "a float tensor": "T.Tensor(T.tensor([1.5, 2.0]))",
     "an int tensor": "T.Tensor(T.tensor([1, 2]))",
     "default dtype float64": "T.set_default_dtype(T.float64)\ntry:\n    result = [T.Tensor([1]).dtype, T.Tensor(2).dtype]\n"
