@@ -11,12 +11,18 @@
 * an element that is not a number is an error of inference (``RuntimeError: Could not infer dtype
   of NoneType``) found before any overflow, wherever it sits in the list; with a ``dtype`` given there
   is no inference and the conversion of that element fails instead (a ``TypeError``).
+* the dtype is torch's promotion over the elements: a Python bool, int or float counts as bool, int64
+  or the default float, a NumPy scalar or array (or a Tensor) as its own dtype, so
+  ``tensor([np.float64(1.5), 2])`` is float64 and ``tensor([np.int32(3), np.int32(4)])`` int32,
+  where NumPy's array would be float64 and the Python-number rule float32 and int64.
 * a requested float dtype takes any int (``tensor([2**63], dtype=float32)``); a requested bool dtype
   takes its truth value.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from .dtypes import _promote, bool_, get_default_dtype, int64
 
 _INT64_MIN, _INT64_END = -2**63, 2**63
 _NUMBER = (bool, int, float, complex, np.number, np.bool_)
@@ -139,3 +145,34 @@ def python_to_array(data, dtype=None) -> np.ndarray:
         if bad is not None:
             raise _overflow(bad)
     return arr
+
+
+_PYTHON = {bool: bool_, int: int64}
+
+
+def inferred_dtype(data):
+    """torch's dtype for nested Python data: ``torch.promote_types`` over every element (Python bool →
+    bool, int → int64, float → the default float; anything with a dtype, a NumPy scalar or array or a
+    Tensor, → that dtype). None for no element at all, or for complex numbers (left to NumPy)."""
+    result, stack = None, [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            kinds = set(map(type, x))
+            if all(k in (bool, int, float) or issubclass(k, np.generic) for k in kinds):
+                for k in kinds:  # the common case, numbers only: their types decide, no walk over them
+                    dt = get_default_dtype() if k is float else _PYTHON.get(k) or np.dtype(k)
+                    if dt.kind not in "biuf":
+                        return None
+                    result = _promote(result, dt)
+            else:
+                stack.extend(x)
+            continue
+        if isinstance(x, (bool, int, float)) and type(x) in (bool, int, float):
+            dt = get_default_dtype() if type(x) is float else _PYTHON[type(x)]
+        else:
+            dt = np.asarray(getattr(x, "array", x)).dtype
+            if dt.kind not in "biuf":
+                return None
+        result = _promote(result, dt)
+    return result

@@ -25,7 +25,7 @@ from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.shape import GetItem
 from .printing import tensor_repr
-from .python_data import python_to_array
+from .python_data import inferred_dtype, python_to_array
 from .size import Size
 from .tensor_arithmetic import ArithmeticMixin
 from .tensor_convert import ConversionMixin
@@ -90,7 +90,10 @@ def _to_array(data, dtype=None) -> np.ndarray:
     if dtype is not None:
         return arr.astype(np.dtype(dtype), copy=False)
     if not isinstance(data, (np.ndarray, Tensor, np.generic)):
-        if arr.dtype.kind == "f":
+        inferred = inferred_dtype(data) if arr.dtype.kind in "fiub" else None
+        if inferred is not None:
+            arr = arr.astype(inferred)
+        elif arr.dtype.kind == "f":  # no element: [] is the default float
             arr = arr.astype(get_default_dtype())
         elif arr.dtype.kind in "iu":
             arr = arr.astype(int64)
