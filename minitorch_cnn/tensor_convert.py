@@ -123,6 +123,11 @@ class ConversionMixin:
     def clone(self) -> "Tensor":
         return Clone.apply(self)
 
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in row-major order with no gaps (strides of size-1 dims do not
+        matter, an empty tensor always is): NumPy's C-contiguous flag, which has the same rule."""
+        return bool(self.array.flags.c_contiguous)
+
     def contiguous(self) -> "Tensor":
         """This tensor if its memory is in row-major order, else a row-major copy (so ``view`` works)."""
         return self if self.array.flags.c_contiguous else self.clone()

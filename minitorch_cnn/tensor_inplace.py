@@ -122,10 +122,6 @@ class InplaceMixin:
     def __setitem__(self, index, value) -> None:
         Tensor = tensor_class()
         idx = self._index(index)
-
-        def fast():
-            self.array[idx] = value.array if isinstance(value, Tensor) else value
-
         if is_grad_enabled() and self.is_leaf and self.requires_grad:  # torch writes through a view of t
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
         if isinstance(value, Tensor):
@@ -133,6 +129,11 @@ class InplaceMixin:
         else:
             v = Tensor(np.asarray(value, dtype=self.dtype))
         target = self.array[idx].shape
+        lead = 0  # torch drops the value's leading size-1 dims first (a (1, 2) value fills a (2,) slot)
+        while lead < len(v.shape) and v.shape[lead] == 1:
+            lead += 1
+        if lead:
+            v = v.view(v.shape[lead:])
         try:
             fits = np.broadcast_shapes(v.shape, target) == target
         except ValueError:
@@ -140,6 +141,10 @@ class InplaceMixin:
         if not fits:
             raise RuntimeError(f"t[index] = value: a value of shape {list(v.shape)} cannot be broadcast to the "
                                f"indexed shape {list(target)}")
+
+        def fast():
+            self.array[idx] = v.array
+
         self._inplace(lambda x, v: SetItem.apply(x, v, index=idx), v, fast=fast)
 
     def __iadd__(self, other):

@@ -71,7 +71,4 @@ class SetItem(Function):
     def backward(self, g):
         da = g.copy()
         da[self.index] = 0
-        dv = np.asarray(g[self.index])
-        if dv.ndim < len(self.v_shape):  # v had extra leading 1-axes that the assignment dropped
-            dv = dv.reshape((1,) * (len(self.v_shape) - dv.ndim) + dv.shape)
-        return da, unbroadcast(dv, self.v_shape), None
+        return da, unbroadcast(np.asarray(g[self.index]), self.v_shape), None

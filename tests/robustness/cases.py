@@ -846,6 +846,20 @@ add("edge", {
     "tensor [[np.float64], [float]]": "T.tensor([[np.float64(1.5)], [1.5]])",
     "tensor [np.float64] dtype float32": "T.tensor([np.float64(1.5), 2], dtype=T.float32)",
     "as_tensor [np.float64, int]": "T.as_tensor([np.float64(1.5), 2])",
+    # t[index] = value drops the value's leading size-1 dims (then broadcasts), gradient included
+    "setitem (1, 2) value into a (2,) slot": "a = T.zeros(3)\na[0:2] = T.ones(1, 2)\nresult = a",
+    "setitem (1, 1, 3) value, advanced index": "a = T.zeros(2, 3)\na[[0, 1]] = T.ones(1, 1, 3) * 2\nresult = a",
+    "setitem (1, 1) value into a scalar slot": "a = T.zeros(2)\na[1] = T.ones(1, 1) * 3\nresult = a",
+    "setitem (2, 1) value into a (2,) slot": "a = T.zeros(3)\na[0:2] = T.ones(2, 1)",
+    "setitem (1, 2) value, gradient": "v = T.tensor([[1.0, 2.0]], requires_grad=True)\na = T.zeros(3)\na[0:2] = v\n"
+                                      "(a * T.tensor([1.0, 2.0, 3.0])).sum().backward()\n"
+                                      "result = [v.grad, a.grad_fn.next_functions[1][0].name()]",
+    "is_contiguous of views": "x = T.arange(24.0).reshape(2, 3, 4)\nresult = [x.is_contiguous(), "
+                              "x.transpose(0, 2).is_contiguous(), x[:, 1:2].is_contiguous(), "
+                              "x[:, :, ::2].is_contiguous(), x[1:].is_contiguous(), x[:, 0:1, :].is_contiguous(), "
+                              "x.expand(2, 2, 3, 4).is_contiguous(), T.ones(3, 1).t().is_contiguous(), "
+                              "T.ones(0, 3).t().is_contiguous(), x.transpose(0, 2).contiguous().is_contiguous()]",
+    "setitem (1, 2) non-contiguous value": "v = T.arange(6.0).reshape(3, 2).t()[0:1]\na = T.zeros(4)\na[0:3] = v\nresult = a",
     # pooling strides: an empty sequence means the kernel size, a one-element one both dimensions
     "max_pool2d stride []": "F.max_pool2d(X(1, 1, 6, 6), 2, stride=[])",
     "max_pool2d stride (1,)": "F.max_pool2d(X(1, 1, 6, 6), 2, stride=(1,))",
