@@ -126,8 +126,12 @@ class InplaceMixin:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
         if isinstance(value, Tensor):
             v = value if value.dtype == self.dtype else value.to(self.dtype)
-        else:
+        elif isinstance(value, (bool, int, float, complex, np.integer)):  # (np.float64 is a float)
             v = Tensor(np.asarray(value, dtype=self.dtype))
+        else:  # torch takes a Tensor or a number: not a list, an array, None, a NumPy float32
+            kind = type(value)
+            name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+            raise TypeError(f"can't assign a {name} to a {self.type()}")
         target = self.array[idx].shape
         lead = 0  # torch drops the value's leading size-1 dims first (a (1, 2) value fills a (2,) slot)
         while lead < len(v.shape) and v.shape[lead] == 1:

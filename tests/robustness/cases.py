@@ -854,6 +854,18 @@ add("edge", {
     "setitem (1, 2) value, gradient": "v = T.tensor([[1.0, 2.0]], requires_grad=True)\na = T.zeros(3)\na[0:2] = v\n"
                                       "(a * T.tensor([1.0, 2.0, 3.0])).sum().backward()\n"
                                       "result = [v.grad, a.grad_fn.next_functions[1][0].name()]",
+    # t[index] = value takes a Tensor or a number: a list, an array, None are refused (None filled NaN here)
+    "setitem a list": "a = T.zeros(2, 3)\na[0] = [1, 2, 3]",
+    "setitem a tuple": "a = T.zeros(2, 3)\na[0] = (1.5, 2, 3)",
+    "setitem an ndarray": "a = T.zeros(2, 3)\na[0] = np.array([1.0, 2.0, 3.0])",
+    "setitem a 0-d ndarray": "a = T.zeros(2, 3)\na[0] = np.array(2.0)",
+    "setitem None": "a = T.zeros(2, 3)\na[0] = None",
+    "setitem a str": "a = T.zeros(2, 3)\na[0] = 'x'",
+    "setitem np.float32": "a = T.zeros(2, 3)\na[0] = np.float32(2)",
+    "setitem np.bool_": "a = T.zeros(2, 3)\na[0] = np.bool_(True)",
+    "setitem np.float64": "a = T.zeros(2, dtype=T.int64)\na[0] = np.float64(2.7)\nresult = a",
+    "setitem np.int8 and np.uint8": "a = T.zeros(3)\na[0] = np.int8(-2)\na[1] = np.uint8(200)\nresult = a",
+    "setitem bool into float": "a = T.zeros(2)\na[1] = True\nresult = a",
     "is_contiguous of views": "x = T.arange(24.0).reshape(2, 3, 4)\nresult = [x.is_contiguous(), "
                               "x.transpose(0, 2).is_contiguous(), x[:, 1:2].is_contiguous(), "
                               "x[:, :, ::2].is_contiguous(), x[1:].is_contiguous(), x[:, 0:1, :].is_contiguous(), "
