@@ -409,11 +409,10 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
         for i in index if isinstance(index, tuple) else (index,):
             if isinstance(i, slice) and i.step is not None and i.step < 0:
                 raise ValueError("step must be greater than zero")
-        if isinstance(index, Tensor):
-            return index.array
-        if isinstance(index, tuple):
-            return tuple(i.array if isinstance(i, Tensor) else i for i in index)
-        return index
+        def part(i):  # an empty list selects nothing, as torch (NumPy reads it as a float array)
+            return i.array if isinstance(i, Tensor) else np.empty(0, np.intp) if isinstance(i, list) and not i else i
+
+        return tuple(part(i) for i in index) if isinstance(index, tuple) else part(index)
 
     def __getitem__(self, index) -> "Tensor":
         try:

@@ -866,6 +866,12 @@ add("edge", {
     "setitem np.float64": "a = T.zeros(2, dtype=T.int64)\na[0] = np.float64(2.7)\nresult = a",
     "setitem np.int8 and np.uint8": "a = T.zeros(3)\na[0] = np.int8(-2)\na[1] = np.uint8(200)\nresult = a",
     "setitem bool into float": "a = T.zeros(2)\na[1] = True\nresult = a",
+    # an empty list as an index selects nothing (NumPy alone would refuse a float array)
+    "getitem []": "result = T.arange(12.0).reshape(4, 3)[[]]",
+    "getitem [:, []]": "result = T.arange(12.0).reshape(4, 3)[:, []]",
+    "getitem [[], 0]": "result = T.arange(12.0).reshape(4, 3)[[], 0]",
+    "setitem [] = 5": "a = T.arange(12.0).reshape(4, 3)\na[[]] = 5\nresult = a",
+    "getitem [] gradient": "x = T.arange(4.0, requires_grad=True)\nx[[]].sum().backward()\nresult = x.grad",
     "is_contiguous of views": "x = T.arange(24.0).reshape(2, 3, 4)\nresult = [x.is_contiguous(), "
                               "x.transpose(0, 2).is_contiguous(), x[:, 1:2].is_contiguous(), "
                               "x[:, :, ::2].is_contiguous(), x[1:].is_contiguous(), x[:, 0:1, :].is_contiguous(), "
