@@ -380,6 +380,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
             raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return Abs.apply(self)
 
+    __abs__ = abs  # abs(t)
+
     def tanh(self):
         return Tanh.apply(self._float_only("tanh"))
 

@@ -169,6 +169,8 @@ class ArithmeticMixin:
         return Neg.apply(self)
 
     def __pos__(self):
+        if self.dtype.kind == "b":
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __matmul__(self, other):

@@ -872,6 +872,12 @@ add("edge", {
     "getitem [[], 0]": "result = T.arange(12.0).reshape(4, 3)[[], 0]",
     "setitem [] = 5": "a = T.arange(12.0).reshape(4, 3)\na[[]] = 5\nresult = a",
     "getitem [] gradient": "x = T.arange(4.0, requires_grad=True)\nx[[]].sum().backward()\nresult = x.grad",
+    "abs(t)": "result = abs(T.tensor([-1.5, 2.0]))",
+    "abs(int t)": "result = abs(T.tensor([-1, 2]))",
+    "abs(bool t)": "abs(T.tensor([True]))",
+    "abs(t) gradient": "x = T.tensor([-1.5, 2.0], requires_grad=True)\nabs(x).sum().backward()\nresult = [x.grad, abs(x).grad_fn.name()]",
+    "+t is t": "x = T.tensor([1.0])\nresult = (+x) is x",
+    "+bool t": "+T.tensor([True])",
     "is_contiguous of views": "x = T.arange(24.0).reshape(2, 3, 4)\nresult = [x.is_contiguous(), "
                               "x.transpose(0, 2).is_contiguous(), x[:, 1:2].is_contiguous(), "
                               "x[:, :, ::2].is_contiguous(), x[1:].is_contiguous(), x[:, 0:1, :].is_contiguous(), "
