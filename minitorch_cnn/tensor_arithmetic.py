@@ -14,6 +14,7 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .dtypes import bool_, get_default_dtype, result_dtype
+from .errors import check_broadcast
 from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub
 from .ops.division import (DivRounding, FloorDivide, Fmod, FmodByNumber, NumberRemainder, Remainder,
                            RemainderByNumber)
@@ -45,14 +46,8 @@ def _as_operands(a, b):
 
 def _apply_broadcasting(fn, a, b, *args):
     """``fn.apply(a, b, *args)``, with a clear error when a and b cannot be broadcast together."""
-    try:
-        return fn.apply(a, b, *args)
-    except ValueError as exc:
-        from .errors import ShapeError  # a ValueError, and the RuntimeError torch raises
-
-        raise ShapeError(
-            f"{fn.__name__}: shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} cannot be broadcast together"
-        ) from exc
+    check_broadcast(fn.__name__, np.shape(a), np.shape(b))
+    return fn.apply(a, b, *args)
 
 
 def _division_operands(a, b, kernel: str):
@@ -106,14 +101,7 @@ class ArithmeticMixin:
         a, b = _as_operands(self, other)
         if reverse:
             a, b = b, a
-        try:
-            np.broadcast_shapes(a.shape, b.shape)
-        except ValueError as exc:
-            from .errors import ShapeError  # a ValueError, and the RuntimeError torch raises
-
-            raise ShapeError(
-                f"{fn.__name__}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be broadcast together"
-            ) from exc
+        check_broadcast(fn.__name__, a.shape, b.shape)
         return fn.apply(a, b)
 
     def __add__(self, other):
@@ -261,6 +249,7 @@ class ArithmeticMixin:
             return NotImplemented
         _check_python_int(other)
         o = other.array if isinstance(other, Tensor) else other
+        check_broadcast(op.__name__, self.array.shape, np.shape(o))
         return Tensor(op(self.array, o))
 
     def __eq__(self, other):  # noqa: D105

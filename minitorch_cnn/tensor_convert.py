@@ -43,6 +43,13 @@ class ConversionMixin:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.array.shape[0]))
 
+    def __contains__(self, element) -> bool:
+        """``x in t``: whether any element of t equals x (a Tensor x broadcast against t), as torch —
+        not Python's fallback of comparing x with each row."""
+        if not isinstance(element, (type(self), bool, int, float, complex, np.number, np.bool_)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+        return bool((element == self).any())
+
     def __bool__(self) -> bool:
         if self.array.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values is ambiguous")

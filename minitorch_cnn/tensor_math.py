@@ -14,6 +14,7 @@ import numpy as np
 
 from .device import check_device
 from .dtypes import _dtype_name, bool_, get_default_dtype, int64, result_dtype
+from .errors import check_broadcast
 from .ops import math as M
 from .ops.selection import checked_index
 
@@ -121,11 +122,7 @@ class TensorMathMixin:
         if not isinstance(other, type(self)):
             raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
         dt = result_dtype(self.array, other.array)
-        try:
-            np.broadcast_shapes(self.shape, other.shape)
-        except ValueError:
-            raise RuntimeError(f"{name}: the size of tensor a {tuple(self.shape)} must match the size of "
-                               f"tensor b {tuple(other.shape)} (they do not broadcast)") from None
+        check_broadcast(name, self.shape, other.shape)
         return self._as(self, dt), self._as(other, dt)
 
     def maximum(self, other):
@@ -304,9 +301,5 @@ def where(condition, input=None, other=None):  # noqa: A002
     x = input if isinstance(input, T) else T(np.asarray(input, dtype=dt))
     z = other if isinstance(other, T) else T(np.asarray(other, dtype=dt))
     x, z = (x if x.dtype == dt else x.to(dt)), (z if z.dtype == dt else z.to(dt))
-    try:
-        np.broadcast_shapes(condition.shape, x.shape, z.shape)
-    except ValueError:
-        raise RuntimeError(f"where: condition {tuple(condition.shape)}, input {tuple(x.shape)} and other "
-                           f"{tuple(z.shape)} do not broadcast together") from None
+    check_broadcast("where", condition.shape, x.shape, z.shape)
     return M.Where.apply(condition, x, z)
