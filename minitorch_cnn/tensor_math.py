@@ -268,7 +268,11 @@ class TensorMathMixin:
         return str(self)
 
     def cuda(self, device=None, non_blocking=False):
-        check_device("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
+        """Always an error here (a CPU engine), naming the device asked for; torch's for a CPU device."""
+        name = "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else str(device)
+        if not name.startswith("cuda"):
+            raise RuntimeError(f"Invalid device, must be cuda device (got {name!r})")
+        check_device(name)
 
     def type_name(self) -> str:  # pragma: no cover - convenience
         return _dtype_name(self.dtype)

@@ -3,6 +3,7 @@ a boundary the parity tests never reached, against torch."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 import minitorch_cnn as mt
@@ -211,3 +212,16 @@ def test_unflatten_names_the_sizes_that_do_not_multiply_up_as_torch():
     for sizes in ((4, -1), (0, -1), (4, 2)):
         ours, theirs = (_message(lambda lib=lib: lib.zeros(6).unflatten(0, sizes)) for lib in (mt, torch))
         assert ours == theirs, (sizes, ours, theirs)
+
+
+def test_cuda_names_the_device_asked_for():
+    """A CPU engine refuses ``t.cuda(...)``, naming the device it was asked for; a CPU device is torch's
+    "must be cuda device" error (seed-15 survivor: ``device is None`` → ``is not None`` named None; and
+    ``t.cuda('cpu')`` returned None instead of raising)."""
+    t = mt.ones(1)
+    for args, shown in (((), "'cuda'"), ((1,), "'cuda:1'"), (("cuda:0",), "'cuda:0'")):
+        with pytest.raises(RuntimeError, match=shown):
+            t.cuda(*args)
+    for device in ("cpu", mt.device("cpu")):
+        with pytest.raises(RuntimeError, match="must be cuda device"):
+            t.cuda(device)

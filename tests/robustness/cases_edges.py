@@ -407,6 +407,7 @@ ROWS["edges math"] = {
     "format int 0-d": "f'{I(5):>4}'",
     "format 0-d empty spec": "f'{T.tensor(2.5)}'",
     "cuda": "A(2).cuda()",
+    "cuda to a cpu device": "A(2).cuda('cpu')",
 }
 
 # ---------------------------------------------------------------------------------------------
