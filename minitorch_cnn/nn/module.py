@@ -156,6 +156,35 @@ class Module:
         for _, m in self.named_modules():
             yield m
 
+    def get_submodule(self, target: str) -> "Module":
+        """The sub-module at the dotted path ``target`` (``"features.0"``; ``""`` is this module)."""
+        mod = self
+        for name in target.split(".") if target else []:
+            if not hasattr(mod, name):
+                raise AttributeError(f"{type(mod).__name__} has no attribute `{name}`")
+            mod = getattr(mod, name)
+            if not isinstance(mod, Module):
+                raise AttributeError(f"`{name}` is not an nn.Module")
+        return mod
+
+    def _get_attribute(self, target: str, kind, what: str):
+        path, _, name = target.rpartition(".")
+        mod = self.get_submodule(path)
+        if not hasattr(mod, name):
+            raise AttributeError(f"{type(mod).__name__} has no attribute `{name}`")
+        value = getattr(mod, name)
+        if not kind(mod, name, value):
+            raise AttributeError(f"`{name}` is not {what}")
+        return value
+
+    def get_parameter(self, target: str):
+        """The parameter at the dotted path ``target`` (``"0.weight"``), with torch's errors."""
+        return self._get_attribute(target, lambda mod, name, v: isinstance(v, Parameter), "an nn.Parameter")
+
+    def get_buffer(self, target: str):
+        """The buffer at the dotted path ``target`` (``"bn.running_mean"``), with torch's errors."""
+        return self._get_attribute(target, lambda mod, name, v: name in mod._buffers, "a buffer")
+
     def named_children(self):
         for name, m in self._modules.items():
             if m is not None:
