@@ -1526,20 +1526,21 @@ DIFFERENT: dict[str, str] = {
 
 # Module.get_submodule / get_parameter / get_buffer: dotted paths, torch's AttributeErrors
 _GET = "m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.BatchNorm1d(8))\n"
+_MESSAGE = "try:\n    {}\nexcept AttributeError as e:\n    result = str(e)"  # the message, word for word
 ROWS["edges get_submodule"] = {
     "empty path is the module": _GET + "result = m.get_submodule('') is m",
     "a child": _GET + "result = m.get_submodule('0').out_features",
     "a nested child": "m = nn.Sequential(nn.Sequential(nn.Linear(2, 3)))\nresult = m.get_submodule('0.0').in_features",
-    "missing child": _GET + "m.get_submodule('5')",
-    "a parameter is not a module": _GET + "m.get_submodule('0.weight')",
-    "missing attribute": _GET + "m.get_submodule('0.x')",
-    "trailing dot": _GET + "m.get_submodule('0.')",
-    "parameter": _GET + "result = m.get_parameter('0.weight')",
-    "parameter missing": _GET + "m.get_parameter('0.nope')",
-    "a buffer is not a parameter": _GET + "m.get_parameter('2.running_mean')",
-    "parameter of the top module": _GET + "m.get_parameter('weight')",
-    "a module is not a parameter": _GET + "m.get_parameter('1')",
-    "buffer": _GET + "result = m.get_buffer('2.running_mean')",
-    "a parameter is not a buffer": _GET + "m.get_buffer('0.weight')",
-    "buffer missing": _GET + "m.get_buffer('2.nope')",
+    "missing child": _GET + _MESSAGE.format("m.get_submodule('5')"),
+    "a parameter is not a module": _GET + _MESSAGE.format("m.get_submodule('0.weight')"),
+    "missing attribute": _GET + _MESSAGE.format("m.get_submodule('0.x')"),
+    "trailing dot": _GET + _MESSAGE.format("m.get_submodule('0.')"),
+    "parameter": _GET + "result = m.get_parameter('0.weight').shape",
+    "parameter missing": _GET + _MESSAGE.format("m.get_parameter('0.nope')"),
+    "a buffer is not a parameter": _GET + _MESSAGE.format("m.get_parameter('2.running_mean')"),
+    "parameter of the top module": _GET + _MESSAGE.format("m.get_parameter('weight')"),
+    "a module is not a parameter": _GET + _MESSAGE.format("m.get_parameter('1')"),
+    "buffer": _GET + "result = m.get_buffer('2.running_mean').shape",
+    "a parameter is not a buffer": _GET + _MESSAGE.format("m.get_buffer('0.weight')"),
+    "buffer missing": _GET + _MESSAGE.format("m.get_buffer('2.nope')"),
 }
