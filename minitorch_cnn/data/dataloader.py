@@ -74,12 +74,31 @@ def default_collate(batch: list | tuple) -> Any:
                     f"lists; found {type(elem).__name__}")
 
 
+def default_convert(data: Any) -> Any:
+    """One sample as the loader returns it when ``batch_size=None`` (no batching), as
+    ``torch.utils.data.default_convert``: NumPy arrays and scalars → Tensors (arrays of strings or
+    objects as they are), tuples → lists, named tuples, dicts and lists converted item by item,
+    everything else (Tensors, Python numbers, strings) unchanged."""
+    if isinstance(data, np.ndarray):
+        return data if data.dtype.kind in "OUS" else Tensor(data)
+    if isinstance(data, np.generic) and data.dtype.kind in "biuf":
+        return Tensor(np.asarray(data))
+    if isinstance(data, abc.Mapping):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):  # namedtuple
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, abc.Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(d) for d in data]
+    return data
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` samples.
 
     Args:
         dataset: any object with ``__getitem__`` and ``__len__``.
-        batch_size: samples per batch.
+        batch_size: samples per batch; ``None`` turns batching off (each sample through
+            :func:`default_convert`, or ``collate_fn`` if given).
         shuffle: draw a new random order each epoch (each ``iter()``); otherwise 0..N-1.
         drop_last: drop the last batch when it is smaller than ``batch_size``.
         collate_fn: merges a list of samples into a batch (default: :func:`default_collate`).
@@ -100,8 +119,10 @@ class DataLoader:
     def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool | None = None, sampler=None, *,
                  num_workers: int = 0, collate_fn: Callable | None = None, pin_memory: bool = False,
                  drop_last: bool = False, generator: "_random.Generator | None" = None, seed: int | None = None):
-        if batch_size is None or isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                or batch_size <= 0:
+        if batch_size is None:  # no batching: each sample as it comes (converted, not stacked)
+            if drop_last:
+                raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+        elif isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         if generator is not None and seed is not None:
             raise ValueError("DataLoader: pass either generator or seed, not both")
@@ -112,16 +133,20 @@ class DataLoader:
         if shuffle and hasattr(dataset, "__len__") and len(dataset) == 0:  # torch's RandomSampler refuses it
             raise ValueError("num_samples should be a positive integer value, but got num_samples=0")
         self.dataset = dataset
-        self.batch_size = int(batch_size)
+        self.batch_size = None if batch_size is None else int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.collate_fn = collate_fn if collate_fn is not None else default_collate
+        if collate_fn is None:
+            collate_fn = default_collate if batch_size is not None else default_convert
+        self.collate_fn = collate_fn
         self.generator = generator if seed is None else _random.Generator().manual_seed(seed)
         self.num_workers, self.pin_memory = num_workers, pin_memory
         self.sampler = sampler
 
     def __len__(self) -> int:
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def batch_indices(self) -> list[np.ndarray]:
@@ -139,11 +164,15 @@ class DataLoader:
         else:
             n = len(self.dataset)
             order = np.arange(n, dtype=np.int64)
-        stop = len(self) * self.batch_size
-        return [order[i:min(i + self.batch_size, n)] for i in range(0, min(stop, n), self.batch_size)]
+        size = 1 if self.batch_size is None else self.batch_size
+        stop = len(self) * size
+        return [order[i:min(i + size, n)] for i in range(0, min(stop, n), size)]
 
     def fetch(self, indices) -> Any:
-        """Load and collate the samples at ``indices`` (one batch)."""
+        """Load and collate the samples at ``indices`` (one batch; with ``batch_size=None``, the one
+        sample at ``indices[0]`` through ``collate_fn``, by default :func:`default_convert`)."""
+        if self.batch_size is None:
+            return self.collate_fn(self.dataset[int(indices[0])])
         return self.collate_fn([self.dataset[int(i)] for i in indices])
 
     def __iter__(self):

@@ -1105,8 +1105,6 @@ DIFFERENT: dict[str, str] = {
                                  "AssertionError on a CPU-only build and builds the layer on a CUDA machine",
     "probe: Conv2d device cuda": "see 'probe: Linear device cuda'",
     "probe: BatchNorm2d device cuda:0": "see 'probe: Linear device cuda'",
-    "data: DataLoader batch_size None": "unbatched loading (batch_size=None) is not implemented: a ValueError says "
-                                        "batch_size must be a positive int",
 }
 
 # Differences found by this table and not fixed yet (each an xfail(strict=True): fixing one makes

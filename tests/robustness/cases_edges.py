@@ -1544,3 +1544,18 @@ ROWS["edges get_submodule"] = {
     "a parameter is not a buffer": _GET + _MESSAGE.format("m.get_buffer('0.weight')"),
     "buffer missing": _GET + _MESSAGE.format("m.get_buffer('2.nope')"),
 }
+
+# DataLoader(batch_size=None): batching off, each sample through default_convert (or collate_fn)
+_DS = "D = T.utils.data\nds = D.TensorDataset(T.arange(6.0).reshape(3, 2), T.tensor([0, 1, 0]))\n"
+ROWS["edges DataLoader no batching"] = {
+    "samples of a TensorDataset": _DS + "dl = D.DataLoader(ds, batch_size=None)\nresult = [len(dl), list(dl)]",
+    "a tuple sample becomes a list": _DS + "result = type(next(iter(D.DataLoader(ds, batch_size=None)))).__name__",
+    "NumPy arrays and scalars become tensors": "D = T.utils.data\nresult = list(D.DataLoader([np.ones(2), np.float32(3), "
+                                               "np.int64(4), 1, 2.5, 'a', (np.ones(1), 2), {'a': np.zeros(1)}], batch_size=None))",
+    "an array of strings stays": "D = T.utils.data\nresult = [type(x).__name__ for x in D.DataLoader([np.array(['a'])], batch_size=None)]",
+    "with drop_last": _DS + "D.DataLoader(ds, batch_size=None, drop_last=True)",
+    "with a collate_fn": "D = T.utils.data\nresult = list(D.DataLoader([1, 2, 3], batch_size=None, collate_fn=lambda x: x * 10))",
+    "with a sampler": _DS + "result = list(D.DataLoader(ds, batch_size=None, sampler=[2, 0]))",
+    "default_convert": "D = T.utils.data\nresult = D.default_convert([np.ones(2), (1, 2), {'k': np.int64(3)}])",
+    "batch_size 0 still refused": _DS + "D.DataLoader(ds, batch_size=0)",
+}
