@@ -220,6 +220,10 @@ ROWS["edges extras"] = {
     "sort dim -ndim": "T.sort(A(3, 2), dim=-2)",
     "sort stable ties": "T.sort(T.tensor([2.0, 1.0, 2.0, 1.0]), stable=True)",
     "sort empty": "T.sort(A(0))",
+    # descending without negating the values (which wrapped uint8 and the smallest int64), NaN first
+    "sort uint8 descending": "I([0, 5, 3, 200], dtype='uint8').sort(descending=True)",
+    "sort int64 min descending": "T.tensor([-2**63, 0, 1, 2**63 - 1]).sort(descending=True)",
+    "sort NaN descending": "T.sort(T.tensor([1.0, nan, 0.0, nan, inf, -nan]), descending=True, stable=True)",
     "sort backward": "x = X(4)\nv, i = T.sort(x, descending=True)\n(v * T.arange(4.0)).sum().backward()\nresult = x.grad",
     "sort named fields": "r = T.sort(I([2, 1]))\nresult = [r.values, r.indices]",
     # topk: k at 0, at the size, beyond; smallest; 0-d
