@@ -126,6 +126,7 @@ prod, logsumexp, index_select = _method("prod"), _method("logsumexp"), _method("
 tril, triu, unflatten = _method("tril"), _method("triu"), _method("unflatten")
 outer, ger = _method("outer"), _method("ger")
 unique, bincount = _method("unique"), _method("bincount")
+is_floating_point = _method("is_floating_point")
 
 
 def is_tensor(obj) -> bool:

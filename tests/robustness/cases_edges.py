@@ -1477,6 +1477,43 @@ ROWS["edges seed 11"] = {
     "MaxPool2d dilation 0": "nn.MaxPool2d(2, dilation=0)(A(1, 1, 4, 4))",
 }
 
+# ---------------------------------------------------------------------------------------------
+# the Tensor API real programs use next, group by group: values, dtypes, errors and gradients
+_GRAD = "\nresult = [y, x.grad]"  # the output and x's gradient after y.sum().backward() (or a weighted sum)
+ROWS["api queries"] = {
+    "is_floating_point": "[A(2).is_floating_point(), I([1]).is_floating_point(), T.tensor([True]).is_floating_point(), "
+                         "A(2, dtype='float64').is_floating_point(), T.is_floating_point(A(2, dtype='float16'))]",
+    "is_floating_point not a tensor": "T.is_floating_point(3.0)",
+    "nelement": "[A(2, 3).nelement(), A().nelement(), A(0, 4).nelement(), T.numel(A(2, 5))]",
+    "numel not a tensor": "T.numel(3)",
+    "element_size": "[A(1).element_size(), A(1, dtype='float64').element_size(), A(1, dtype='float16').element_size(), "
+                    "I([1]).element_size(), I([1], dtype='int32').element_size(), I([1], dtype='uint8').element_size(), "
+                    "T.tensor([True]).element_size()]",
+    "stride": "A(2, 3, 4).stride()",
+    "stride dim": "[A(2, 3, 4).stride(0), A(2, 3, 4).stride(-1), A(2, 3, 4).stride(dim=1)]",
+    "stride dim out of range": "A(2, 3).stride(2)",
+    "stride dim -3": "A(2, 3).stride(-3)",
+    "stride 0-d": "A().stride()",
+    "stride 0-d dim 0": "A().stride(0)",
+    "stride of a transpose": "A(2, 3).t().stride()",
+    "stride of a permute": "A(2, 3, 4).permute(2, 0, 1).stride()",
+    "stride of a step slice": "A(4, 6)[:, ::2].stride()",
+    "stride of an expand": "A(3, 1).expand(2, 3, 4).stride()",
+    "stride size-1 dims": "A(2, 1, 3).stride()",
+    # (an empty tensor's strides depend on how it was made: torch.tensor(ndarray) copies NumPy's (0, 0))
+    "stride empty (3, 0)": "T.ones(3, 0).stride()",
+    "stride empty (0, 3)": "T.zeros(0, 3).stride()",
+    "stride of an unsqueeze": "[T.ones(3).unsqueeze(1).stride(), T.ones(3).unsqueeze(0).stride()]",
+    "stride of a column slice": "[T.ones(3, 4)[:, :1].stride(), T.ones(3, 4)[:1].stride(), T.ones(3, 4)[:, 1:3].stride()]",
+    "stride of a contiguous copy": "A(2, 3).t().contiguous().stride()",
+    "type_as": "A(2).type_as(I([1]))",
+    "type_as float64": "I([1, 2]).type_as(A(1, dtype='float64'))",
+    "type_as same dtype is itself": "x = A(2)\nresult = x.type_as(A(3)) is x",
+    "type_as not a tensor": "A(2).type_as(3)",
+    "type_as grad": "x = X(3)\ny = x.type_as(A(1, dtype='float64')) * 2\ny.sum().backward()" + _GRAD,
+    "type_as grad_fn": "X(3).type_as(A(1, dtype='float64')).grad_fn.name()",
+}
+
 # differences found and not fixed yet: each a strict xfail until fixed (none now)
 KNOWN: dict[str, str] = {}
 
