@@ -65,6 +65,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     eq, ne, lt, le, gt, ge, not_equal, less, less_equal, greater, greater_equal,
     prod, logsumexp, index_select, tril, triu, unflatten, outer, ger, unique, bincount,
     is_floating_point,
+    flip, roll, movedim, moveaxis, swapaxes, swapdims, ravel, tile, broadcast_to,
 )
 from .tensor import Size, Tensor
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,

@@ -127,6 +127,32 @@ tril, triu, unflatten = _method("tril"), _method("triu"), _method("unflatten")
 outer, ger = _method("outer"), _method("ger")
 unique, bincount = _method("unique"), _method("bincount")
 is_floating_point = _method("is_floating_point")
+roll, movedim, moveaxis = _method("roll"), _method("movedim"), _method("moveaxis")
+swapaxes, swapdims, ravel = _method("swapaxes"), _method("swapdims"), _method("ravel")
+
+
+def _sequence_arg(value, name: str, what: str) -> None:
+    """torch.flip/tile/broadcast_to take the dims or sizes as a sequence (the methods also take ints)."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{what}' (position 2) must be tuple of ints, not {type(value).__name__}")
+
+
+def flip(input, dims) -> Tensor:  # noqa: A002 - torch's argument name
+    """``input.flip(dims)``: reversed along each dim in the sequence ``dims``."""
+    _sequence_arg(dims, "flip", "dims")
+    return _method("flip")(input, dims)
+
+
+def tile(input, dims) -> Tensor:  # noqa: A002
+    """``input.tile(dims)``: ``repeat`` with ``dims`` padded by leading 1s."""
+    _sequence_arg(dims, "tile", "dims")
+    return _method("tile")(input, dims)
+
+
+def broadcast_to(input, size) -> Tensor:  # noqa: A002
+    """``input.expand(size)`` (``size`` a sequence; -1 keeps a dim)."""
+    _sequence_arg(size, "broadcast_to", "size")
+    return _method("broadcast_to")(input, size)
 
 
 def is_tensor(obj) -> bool:
