@@ -66,6 +66,8 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     prod, logsumexp, index_select, tril, triu, unflatten, outer, ger, unique, bincount,
     is_floating_point,
     flip, roll, movedim, moveaxis, swapaxes, swapdims, ravel, tile, broadcast_to,
+    argsort, unbind, narrow, diag, cumprod, nonzero, argwhere, masked_select, count_nonzero, repeat_interleave,
+    amax, amin, nansum, nanmean,
 )
 from .tensor import Size, Tensor
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,

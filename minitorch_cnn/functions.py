@@ -8,7 +8,7 @@ import functools
 import numbers
 
 from .autograd.grad_mode import is_grad_enabled
-from .creation import tensor
+from .creation import arange, tensor
 from .dtypes import _promote
 from .ops.reduction import _norm_dims
 from .ops.shape import Cat, Stack
@@ -129,6 +129,11 @@ unique, bincount = _method("unique"), _method("bincount")
 is_floating_point = _method("is_floating_point")
 roll, movedim, moveaxis = _method("roll"), _method("movedim"), _method("moveaxis")
 swapaxes, swapdims, ravel = _method("swapaxes"), _method("swapdims"), _method("ravel")
+argsort, unbind, narrow, diag, cumprod = (_method("argsort"), _method("unbind"), _method("narrow"), _method("diag"),
+                                          _method("cumprod"))
+nonzero, argwhere, masked_select, count_nonzero = (_method("nonzero"), _method("argwhere"), _method("masked_select"),
+                                                   _method("count_nonzero"))
+amax, amin, nansum, nanmean = _method("amax"), _method("amin"), _method("nansum"), _method("nanmean")
 
 
 def _sequence_arg(value, name: str, what: str) -> None:
@@ -153,6 +158,18 @@ def broadcast_to(input, size) -> Tensor:  # noqa: A002
     """``input.expand(size)`` (``size`` a sequence; -1 keeps a dim)."""
     _sequence_arg(size, "broadcast_to", "size")
     return _method("broadcast_to")(input, size)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:  # noqa: A002
+    """``input.repeat_interleave(repeats, dim)``; with one argument, a 1-D int tensor of counts r, the index
+    of each position repeated: ``[0]*r₀ + [1]*r₁ + …``."""
+    if repeats is not None:
+        return _method("repeat_interleave")(input, repeats, dim, output_size=output_size)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"repeat_interleave(): argument 'repeats' must be Tensor, not {type(input).__name__}")
+    if input.ndim != 1:
+        raise RuntimeError(f"repeat_interleave only accept 1D vector as repeat, got {input.ndim} dims")
+    return arange(input.shape[0]).repeat_interleave(input, output_size=output_size)
 
 
 def is_tensor(obj) -> bool:

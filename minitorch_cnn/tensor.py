@@ -33,6 +33,7 @@ from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
 from .tensor_math import TensorMathMixin
 from .tensor_reduce import ReductionMixin
+from .tensor_select import SelectionMixin
 from .tensor_shape import ShapeMixin, legacy_new
 
 
@@ -141,7 +142,7 @@ def _seed_gradient(output, gradient, i: int) -> np.ndarray:
 
 
 class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, ReductionMixin, ConversionMixin,
-             TensorExtrasMixin):
+             TensorExtrasMixin, SelectionMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)
