@@ -68,6 +68,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     flip, roll, movedim, moveaxis, swapaxes, swapdims, ravel, tile, broadcast_to,
     argsort, unbind, narrow, diag, cumprod, nonzero, argwhere, masked_select, count_nonzero, repeat_interleave,
     amax, amin, nansum, nanmean,
+    erf, frac, atan2, arctan2, nan_to_num, lerp, addcmul, addcdiv,
 )
 from .tensor import Size, Tensor
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,

@@ -8,6 +8,7 @@ the values themselves (ties, ±0, ±inf, NaN, subnormals, huge and tiny magnitud
 - cumprod, whose gradient torch evaluates piece by piece around the first zero of each line;
 - amax/amin (a tie shares the gradient), nansum/nanmean (NaN skipped, the gradient 0 there);
 - the index-valued argsort, nonzero, argwhere and count_nonzero;
+- erf, frac, atan2, nan_to_num, and lerp/addcmul/addcdiv (three broadcast inputs, three gradients);
 
 The error cases and single edge points are rows of tests/robustness/cases_edges.py ("api …").
 """
@@ -172,3 +173,39 @@ def test_indices_and_counts(data, shape, seed):
         run_both(lambda lib, a: lib.count_nonzero(a, d), [x], np.float32, grad=False)
     ints = data.draw(hnp.arrays(np.uint8, shape), label="uint8")   # sorted descending without wrapping
     run_both(lambda lib, a: a.argsort(dim=d, descending=True, stable=True), [ints], np.float32, grad=False)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(data=st.data(), shape=shapes, seed=seeds)
+def test_erf_frac_nan_to_num(dtype, data, shape, seed):
+    x = data.draw(values(shape, dtype, lo=-6, hi=6), label="x")
+    run_both(lambda lib, a: lib.erf(a), [x], dtype, seed)
+    run_both(lambda lib, a: a.frac(), [x], dtype, seed)
+    fills = data.draw(st.tuples(*[st.one_of(st.none(), st.floats(-1e3, 1e3))] * 3), label="nan, posinf, neginf")
+    nan = 0.0 if fills[0] is None else fills[0]
+    run_both(lambda lib, a: lib.nan_to_num(a, nan, fills[1], fills[2]), [x], dtype, seed)
+    run_both(lambda lib, a: lib.erf(a), [np.nan_to_num(x).astype(np.int64) % 3], dtype, grad=False)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(data=st.data(), shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3), seed=seeds)
+def test_atan2(dtype, data, shapes, seed):
+    (sa, sb), _ = shapes
+    a = data.draw(values(sa, dtype), label="a")
+    b = data.draw(values(sb, dtype), label="b")
+    run_both(lambda lib, p, q: lib.atan2(p, q), [a, b], dtype, seed)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(data=st.data(), shapes=hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3), seed=seeds)
+def test_lerp_addcmul_addcdiv(dtype, data, shapes, seed):
+    (s0, s1, s2), _ = shapes
+    a = data.draw(values(s0, dtype, huge=False, scaled=False), label="input")
+    b = data.draw(values(s1, dtype, huge=False, scaled=False), label="tensor1 / end")
+    c = data.draw(values(s2, dtype, huge=False, scaled=False), label="tensor2 / weight")
+    w = data.draw(st.floats(-2, 2, width=32), label="weight")
+    v = data.draw(st.one_of(st.integers(-3, 3), st.floats(-2, 2, width=32)), label="value")
+    run_both(lambda lib, x, e: x.lerp(e, w), [a, b], dtype, seed)
+    run_both(lambda lib, x, e, t: lib.lerp(x, e, t), [a, b, c], dtype, seed)
+    run_both(lambda lib, x, t1, t2: lib.addcmul(x, t1, t2, value=v), [a, b, c], dtype, seed)
+    run_both(lambda lib, x, t1, t2: x.addcdiv(t1, t2, value=v), [a, b, c], dtype, seed)

@@ -1160,5 +1160,6 @@ OWN_WORDS: dict[str, str] = {
     'edges more: masked_fill_ mask does not broadcast': _BROADCAST,
     "edges extras: split 0": "ours says split_size must be positive; torch names the dimension's size",
     **{f"api {row}": _SELF for row in ("select: argsort three positionals", "select: nonzero positional as_tuple",
-                                       "select: cumprod dtype positional", "reduce: nansum dtype positional")},
+                                       "select: cumprod dtype positional", "reduce: nansum dtype positional",
+                                       "pointwise: addcmul positional value")},
 }

@@ -1872,6 +1872,155 @@ ROWS["api reduce"] = {
     "nanmean grad_fn": "X(3).nanmean().grad_fn.name()",
 }
 
+ROWS["api pointwise"] = {
+    # erf
+    "erf": "T.tensor([0.0, 0.5, -2.0, -inf, inf, nan, 30.0]).erf()",
+    "erf float64": "T.erf(A(5, dtype='float64'))",
+    "erf int": "I([0, 1, 2]).erf()",
+    "erf bool": "T.tensor([True, False]).erf()",
+    "erf grad": "x = T.tensor([0.0, 1.0, -2.0, inf, nan, 30.0], requires_grad=True)\ny = x.erf()\n"
+                "y.sum().backward()" + _GRAD,
+    "erf_": "x = A(3)\nx.erf_()\nresult = x",
+    "erf grad_fn": "X(3).erf().grad_fn.name()",
+    # frac
+    "frac": "T.tensor([1.5, -1.5, -0.0, inf, -inf, nan, 2.0, -2.25]).frac()",
+    "frac sign of zero": "1 / T.tensor([-0.0, -1.0, 3.0]).frac()",
+    "frac int": "I([1, 2]).frac()",
+    "frac bool": "T.tensor([True]).frac()",
+    "frac grad": "x = T.tensor([1.5, -2.5, inf, nan], requires_grad=True)\ny = x.frac()\ny.sum().backward()" + _GRAD,
+    "frac_": "x = T.tensor([1.5, -2.5])\nx.frac_()\nresult = x",
+    "frac grad_fn": "X(3).frac().grad_fn.name()",
+    "frac backward twice": "x = X(3)\ny = x.frac().sum()\ny.backward()\ny.backward()\nresult = x.grad",
+    "erf backward twice": "x = X(3)\ny = x.erf().sum()\ny.backward()\ny.backward()\nresult = x.grad",
+    # atan2
+    "atan2": "T.atan2(A(2, 3), A(2, 3, seed=1))",
+    "atan2 broadcast": "A(2, 1).atan2(A(3, seed=1))",
+    "atan2 signed zeros": "T.atan2(T.tensor([0.0, -0.0, 0.0, -0.0]), T.tensor([-0.0, -1.0, 0.0, 1.0]))",
+    "atan2 infinities": "T.atan2(T.tensor([inf, inf, -inf, 1.0, nan]), T.tensor([inf, -inf, 1.0, -inf, 1.0]))",
+    "atan2 int": "T.atan2(I([1, -1]), I([1, 0]))",
+    "atan2 bool": "T.atan2(T.tensor([True]), T.tensor([True]))",
+    "atan2 float64 0-d other": "T.atan2(A(3), T.tensor(1.0, dtype=T.float64))",
+    "atan2 float64 other": "A(2).atan2(A(2, dtype='float64'))",
+    "atan2 number": "T.atan2(A(2), 1.0)",
+    "atan2 mismatch": "T.atan2(A(2, 3), A(4))",
+    "arctan2": "T.arctan2(A(2), A(2, seed=1))",
+    "atan2 grad": "x = X(2, 3)\nb = A(3, seed=1, requires_grad=True)\ny = T.atan2(x, b)\ny.sum().backward()\n"
+                  "result = [y, x.grad, b.grad]",
+    "atan2 grad at the origin": "x = T.tensor([1.0, 0.0, 0.0, -0.0], requires_grad=True)\n"
+                                "b = T.tensor([1.0, 0.0, -1.0, 0.0], requires_grad=True)\ny = T.atan2(x, b)\n"
+                                "y.sum().backward()\nresult = [y, x.grad, b.grad]",
+    "atan2 grad tiny float64": "x = T.tensor([1e-160, 1e-200, 3e-20], dtype=T.float64, requires_grad=True)\n"
+                               "b = T.tensor([0.0, 1e-200, 0.0], dtype=T.float64, requires_grad=True)\n"
+                               "y = T.atan2(x, b)\ny.sum().backward()\nresult = [y, x.grad, b.grad]",
+    "atan2 grad inf": "x = T.tensor([0.0, 2.0], requires_grad=True)\nb = T.tensor([0.0, inf], requires_grad=True)\n"
+                      "y = T.atan2(x, b)\ny.sum().backward()\nresult = [y, x.grad, b.grad]",
+    "atan2_": "x = A(3)\nx.atan2_(A(3, seed=1))\nresult = x",
+    "atan2 grad_fn": "T.atan2(X(2), A(2)).grad_fn.name()",
+    # nan_to_num
+    "nan_to_num": "T.nan_to_num(T.tensor([nan, inf, -inf, 1.0]))",
+    "nan_to_num values": "T.tensor([nan, inf, -inf, 1.0]).nan_to_num(nan=2.0, posinf=3.0, neginf=-3.0)",
+    "nan_to_num float64": "T.nan_to_num(T.tensor([nan, inf, -inf], dtype=T.float64))",
+    "nan_to_num float16": "T.nan_to_num(T.tensor([nan, inf, -inf], dtype=T.float16))",
+    "nan_to_num positional": "T.tensor([nan, inf]).nan_to_num(1.0, 5.0)",
+    "nan_to_num int": "T.nan_to_num(I([1, 2]), nan=0.5)",
+    "nan_to_num bool": "T.nan_to_num(T.tensor([True, False]))",
+    "nan_to_num beyond float32": "T.nan_to_num(T.tensor([inf, -inf, nan]), posinf=1e300, neginf=-1e300, nan=1e300)",
+    "nan_to_num str": "T.nan_to_num(A(2), nan='0')",
+    "nan_to_num grad": "x = T.tensor([1.0, nan, inf, -inf], requires_grad=True)\ny = T.nan_to_num(x, nan=1.0)\n"
+                       "(y * T.tensor([1.0, 2.0, 0.0, 0.0])).sum().backward()" + _GRAD,
+    "nan_to_num_": "x = T.tensor([nan, inf, 2.0])\nx.nan_to_num_(0.5)\nresult = x",
+    "nan_to_num grad_fn": "X(2).nan_to_num().grad_fn.name()",
+    # lerp
+    "lerp scalar": "A(2, 3).lerp(A(2, 3, seed=1), 0.5)",
+    "lerp int weight": "T.lerp(A(2, 3), A(2, 3, seed=1), 2)",
+    "lerp bool weight": "A(3).lerp(A(3, seed=1), True)",
+    "lerp tensor weight": "A(2, 3).lerp(A(3, seed=1), A(2, 1, seed=2))",
+    "lerp 0-d weight": "A(2, 3).lerp(A(3, seed=1), T.tensor(0.25))",
+    "lerp 0-d float64 weight": "A(3).lerp(A(3, seed=1), T.tensor(0.5, dtype=T.float64))",
+    "lerp 0-d int weight": "A(3).lerp(A(3, seed=1), T.tensor(2))",
+    "lerp float64 weight": "A(3).lerp(A(3, seed=1), A(3, dtype='float64'))",
+    "lerp int64 weight": "A(3).lerp(A(3, seed=1), I([2]))",
+    "lerp float64 end": "A(2, 3).lerp(A(3, dtype='float64'), 0.5)",
+    "lerp 0-d float64 end": "A(2).lerp(T.tensor(1.0, dtype=T.float64), 0.5)",
+    "lerp number end": "A(2).lerp(1.0, 0.5)",
+    "lerp int self": "I([1, 2]).lerp(I([3, 4]), 0.5)",
+    "lerp int self tensor weight": "I([1, 2]).lerp(I([1, 2]), I([1, 2]))",
+    "lerp mismatch": "A(2, 3).lerp(A(4), 0.5)",
+    "lerp broadcast result": "T.lerp(A(), A(2, 3), A(3, 1, 1, seed=2))",
+    "lerp keywords": "A(3).lerp(end=A(3, seed=1), weight=0.75)",
+    "lerp the two formulas": "[T.tensor([1.0, inf, 0.0, 1e30]).lerp(T.tensor([inf, inf, nan, -1e30]), w) "
+                             "for w in (0.0, 0.3, 0.5, 0.7, 1.0, 2.0, -1.0)]",
+    "lerp ends exactly": "[T.tensor([0.1, 3.7]).lerp(T.tensor([1e8, -2.3]), w) for w in (0.0, 1.0)]",
+    "lerp grad scalar": "x = X(2, 3)\ne = A(2, 3, seed=1, requires_grad=True)\ny = x.lerp(e, 0.25)\n"
+                        "y.sum().backward()\nresult = [y, x.grad, e.grad]",
+    "lerp grad tensor weight": "x = X(2, 3)\ne = A(3, seed=1, requires_grad=True)\nw = A(2, 1, seed=2, requires_grad=True)\n"
+                               "y = x.lerp(e, w)\n(y * A(2, 3, seed=3)).sum().backward()\n"
+                               "result = [y, x.grad, e.grad, w.grad]",
+    "lerp grad 0-d float64 weight": "x = X(3)\nw = T.tensor(0.5, dtype=T.float64, requires_grad=True)\n"
+                                    "y = x.lerp(A(3, seed=1), w)\ny.sum().backward()\nresult = [y.dtype, x.grad, w.grad]",
+    "lerp grad_fn names": "[X(2).lerp(A(2), 0.5).grad_fn.name(), X(2).lerp(A(2), A(2)).grad_fn.name()]",
+    "lerp backward twice": "x = X(3)\ny = x.lerp(A(3, seed=1), 0.5).sum()\ny.backward()\ny.backward()\nresult = x.grad",
+    "lerp tensor weight backward twice": "x = X(3)\ny = x.lerp(A(3, seed=1), A(3, seed=2)).sum()\ny.backward()\ny.backward()\nresult = x.grad",
+    "lerp_": "x = A(3)\nx.lerp_(A(3, seed=1), 0.1)\nresult = x",
+    "lerp_ broadcast refused": "x = A(3)\nx.lerp_(A(2, 3, seed=1), 0.1)\nresult = x",
+    # addcmul / addcdiv
+    "addcmul": "A(2, 3).addcmul(A(2, 3, seed=1), A(2, 3, seed=2))",
+    "addcmul value": "A(2, 3).addcmul(A(2, 3, seed=1), A(2, 3, seed=2), value=-0.5)",
+    "addcmul broadcast": "T.addcmul(A(2, 3), A(3, seed=1), A(2, 1, seed=2), value=0.5)",
+    "addcmul broadcast self": "A(3).addcmul(A(2, 3, seed=1), A(2, 3, seed=2))",
+    "addcmul int": "I([[0, 1, 2], [3, 4, 5]]).addcmul(I([1, 2, 3]), I([2, 2, 2]))",
+    "addcmul int value 0.5": "I([0, 1, 2]).addcmul(I([1, 2, 3]), I([2, 2, 2]), value=0.5)",
+    "addcmul int value 2.5": "I([0, 1, 2]).addcmul(I([1, 2, 3]), I([2, 2, 2]), value=2.5)",
+    "addcmul int value -0.5": "I([0, 1, 2]).addcmul(I([1, 2, 3]), I([2, 2, 2]), value=-0.5)",
+    "addcmul uint8 wraps": "I([1], dtype='uint8').addcmul(I([200], dtype='uint8'), I([2], dtype='uint8'))",
+    "addcmul int32 and int64": "I([1], dtype='int32').addcmul(I([2]), I([3]))",
+    "addcmul int and float": "I([1, 2]).addcmul(A(2), A(2, seed=1))",
+    "addcmul float64 tensors": "A(2).addcmul(A(2, dtype='float64'), A(2, seed=1))",
+    "addcmul 0-d float64": "A(2).addcmul(T.tensor(2.0, dtype=T.float64), T.tensor(3.0, dtype=T.float64))",
+    "addcmul all 0-d": "T.tensor(1.0).addcmul(T.tensor(2.0, dtype=T.float64), T.tensor(3.0, dtype=T.float64))",
+    "addcmul bool": "T.tensor([True]).addcmul(T.tensor([True]), T.tensor([True]))",
+    "addcmul tensor value": "A(2).addcmul(A(2, seed=1), A(2, seed=2), value=T.tensor(2.0))",
+    "addcmul positional value": "A(2).addcmul(A(2), A(2), 2)",
+    "addcmul mismatch": "A(2, 3).addcmul(A(4), A(2, 3))",
+    "addcmul a number": "A(2).addcmul(2.0, A(2))",
+    "addcmul NaN and inf": "T.tensor([1.0, 1.0, inf]).addcmul(T.tensor([nan, inf, 1.0]), T.tensor([1.0, 0.0, -inf]))",
+    "addcmul grad": "x = X(2, 3)\na = A(3, seed=1, requires_grad=True)\nb = A(2, 1, seed=2, requires_grad=True)\n"
+                    "y = x.addcmul(a, b, value=0.5)\n(y * A(2, 3, seed=3)).sum().backward()\n"
+                    "result = [y, x.grad, a.grad, b.grad]",
+    "addcmul grad broadcast self": "x = X(3)\na = A(2, 3, seed=1, requires_grad=True)\ny = x.addcmul(a, A(2, 3, seed=2))\n"
+                                   "y.sum().backward()\nresult = [y, x.grad, a.grad]",
+    "addcmul_": "x = A(2, 3)\nx.addcmul_(A(3, seed=1), A(2, 3, seed=2), value=0.1)\nresult = x",
+    "addcmul_ broadcast refused": "x = A(3)\nx.addcmul_(A(2, 3, seed=1), A(3, seed=2))\nresult = x",
+    "addcmul_ float into int refused": "x = I([1, 2])\nx.addcmul_(A(2), A(2))\nresult = x",
+    "addcmul grad_fn": "X(2).addcmul(A(2), A(2)).grad_fn.name()",
+    "addcmul backward twice": "x = X(3)\ny = x.addcmul(A(3, seed=1), A(3, seed=2)).sum()\ny.backward()\ny.backward()\nresult = x.grad",
+    "addcmul backward twice, a factor requires grad": "x = X(3)\ny = A(3).addcmul(x, A(3, seed=2)).sum()\ny.backward()\n"
+                                                      "y.backward()\nresult = x.grad",
+    "addcdiv backward twice": "x = X(3)\ny = x.addcdiv(A(3, seed=1), A(3, seed=2)).sum()\ny.backward()\ny.backward()\n"
+                              "result = x.grad",
+    "addcdiv backward twice, the numerator requires grad": "x = X(3)\ny = A(3).addcdiv(x, A(3, seed=2)).sum()\n"
+                                                           "y.backward()\ny.backward()\nresult = x.grad",
+    "addcdiv": "A(2, 3).addcdiv(A(2, 3, seed=1), A(2, 3, seed=2))",
+    "addcdiv value": "T.addcdiv(A(2, 3), A(2, 3, seed=1), A(3, seed=2), value=-2)",
+    "addcdiv by zero": "T.tensor([1.0, 1.0, 1.0]).addcdiv(T.tensor([1.0, 0.0, -1.0]), T.tensor([0.0, 0.0, 0.0]))",
+    "addcdiv int self": "I([1, 2]).addcdiv(A(2), A(2, seed=1))",
+    "addcdiv int tensors": "A(2).addcdiv(I([1, 2]), I([1, 2]))",
+    "addcdiv int tensors into int": "I([1, 2]).addcdiv(I([1, 2]), I([1, 2]))",
+    "addcdiv int over float": "A(3).addcdiv(I([1, 2, 3]), A(3, seed=1))",
+    "addcdiv float over int": "A(3).addcdiv(A(3, seed=1), I([1, 2, 3]))",
+    "addcdiv bool over float": "A(3).addcdiv(T.tensor([True]), A(3, seed=1))",
+    "addcdiv bool over bool": "A(3).addcdiv(T.tensor([True]), T.tensor([True]))",
+    "addcdiv value True": "A(3).addcdiv(A(3, seed=1), A(3, seed=2), value=True)",
+    "addcdiv mismatch": "A(2, 3).addcdiv(A(2, 3), A(2))",
+    "addcdiv grad": "x = X(2, 3)\na = A(3, seed=1, requires_grad=True)\nb = A(2, 1, seed=2, requires_grad=True)\n"
+                    "y = x.addcdiv(a, b, value=2)\n(y * A(2, 3, seed=3)).sum().backward()\n"
+                    "result = [y, x.grad, a.grad, b.grad]",
+    "addcdiv grad by zero": "b = T.tensor([0.0, 4.0], requires_grad=True)\ny = T.zeros(2).addcdiv(T.tensor([1.0, 2.0]), b, value=2)\n"
+                            "y.sum().backward()\nresult = [y, b.grad]",
+    "addcdiv_": "x = A(3)\nx.addcdiv_(A(3, seed=1), A(3, seed=2), value=-0.1)\nresult = x",
+    "addcdiv grad_fn": "X(2).addcdiv(A(2), A(2)).grad_fn.name()",
+}
+
 # differences found and not fixed yet: each a strict xfail until fixed (none now)
 KNOWN: dict[str, str] = {}
 
