@@ -1,7 +1,8 @@
 """torch-level functions: ``mt.exp(t)`` and friends (the Tensor method of the same name), the
 reductions ``mt.sum/mean/max/min``, arithmetic with ``out=`` (``mt.add/sub/mul/div/pow/matmul/mm``,
 ``mt.floor_divide/remainder/fmod``),
-``mt.where``, and ``mt.stack`` / ``mt.cat``, which join tensors (differentiable)."""
+``mt.where``, ``mt.stack`` / ``mt.cat`` / ``mt.hstack`` / ``mt.vstack``, which join tensors
+(differentiable), and ``mt.broadcast_tensors``."""
 from __future__ import annotations
 
 import functools
@@ -10,6 +11,7 @@ import numbers
 from .autograd.grad_mode import is_grad_enabled
 from .creation import arange, tensor
 from .dtypes import _promote
+from .ops.arithmetic import broadcast_shape
 from .ops.reduction import _norm_dims
 from .ops.shape import Cat, Stack
 from .tensor import Tensor
@@ -71,6 +73,36 @@ def cat(tensors, dim: int = 0) -> Tensor:
                 f"cat: sizes of tensors must match except in dimension {d}, got shapes {[tuple(x.shape) for x in tensors]}"
             )
     return Cat.apply(*tensors, dim=d)
+
+
+def broadcast_tensors(*tensors) -> tuple:
+    """The tensors expanded to their common broadcast shape; one already of that shape is returned itself."""
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
+    shape = broadcast_shape(*(t.shape for t in tensors)) if tensors else ()
+    return tuple(t if t.shape == shape else t.expand(*shape) for t in tensors)
+
+
+def hstack(tensors) -> Tensor:
+    """Join along dim 1 (dim 0 when the tensors are 1-D; a 0-d tensor counts as 1-D)."""
+    tensors = [t.reshape(1) if isinstance(t, Tensor) and not t.ndim else t for t in _listed(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    """Join along dim 0 after making every tensor at least 2-D (a 1-D tensor of n becomes a row 1×n)."""
+    tensors = _listed(tensors, "vstack")
+    return cat([t.reshape(1, -1) if isinstance(t, Tensor) and t.ndim < 2 else t for t in tensors], 0)
+
+
+def _listed(tensors, name: str) -> list:
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
 
 
 # --- torch.f(input, ...) for a Tensor method f ---------------------------------------------------

@@ -107,6 +107,7 @@ TESTS = [
     ("tensor_pointwise.py", ["tests/test_api_more.py", "tests/test_inplace.py"]),
     ("ops/rearrange.py", ["tests/test_api_more.py"]),
     ("ops/pointwise.py", ["tests/test_api_more.py"]),
+    ("threads.py", ["tests/test_api_more.py::test_set_num_threads_sets_numba_and_blas"]),
     ("ops/selection.py", ["tests/test_api_extras.py", "tests/test_tensor.py", "tests/test_autograd.py", "tests/test_api_more.py"]),
     ("ops/division.py", ["tests/test_api_division.py", "tests/test_tensor.py"]),
     ("autograd/views.py", ["tests/test_inplace_views.py", "tests/test_inplace.py"]),

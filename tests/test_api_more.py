@@ -9,6 +9,7 @@ the values themselves (ties, ±0, ±inf, NaN, subnormals, huge and tiny magnitud
 - amax/amin (a tie shares the gradient), nansum/nanmean (NaN skipped, the gradient 0 there);
 - the index-valued argsort, nonzero, argwhere and count_nonzero;
 - erf, frac, atan2, nan_to_num, and lerp/addcmul/addcdiv (three broadcast inputs, three gradients);
+- hstack/vstack, and set_num_threads/get_num_threads (Numba's and BLAS's thread counts).
 
 The error cases and single edge points are rows of tests/robustness/cases_edges.py ("api …").
 """
@@ -209,3 +210,36 @@ def test_lerp_addcmul_addcdiv(dtype, data, shapes, seed):
     run_both(lambda lib, x, e, t: lib.lerp(x, e, t), [a, b, c], dtype, seed)
     run_both(lambda lib, x, t1, t2: lib.addcmul(x, t1, t2, value=v), [a, b, c], dtype, seed)
     run_both(lambda lib, x, t1, t2: x.addcdiv(t1, t2, value=v), [a, b, c], dtype, seed)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(data=st.data(), n=st.integers(1, 3), seed=seeds)
+def test_hstack_vstack(dtype, data, n, seed):
+    rows = data.draw(st.integers(0, 3), label="rows")
+    parts = [data.draw(values((rows, data.draw(st.integers(0, 3))), dtype), label=f"part {i}") for i in range(n)]
+    run_both(lambda lib, *ts: lib.hstack(ts), parts, dtype, seed)
+    cols = data.draw(st.integers(1, 3), label="cols")
+    vecs = [data.draw(values((cols,), dtype), label=f"vector {i}") for i in range(n)]
+    run_both(lambda lib, *ts: lib.vstack(ts), vecs, dtype, seed)
+    run_both(lambda lib, *ts: lib.hstack(ts), vecs, dtype, seed)
+
+
+def test_set_num_threads_sets_numba_and_blas():
+    numba = pytest.importorskip("numba")
+    from minitorch_cnn.kernels.gemm import blas_controllers
+
+    before = (numba.get_num_threads(), [c.get_num_threads() for c in blas_controllers()])
+    try:
+        mt.set_num_threads(1)
+        assert mt.get_num_threads() == numba.get_num_threads() == 1
+        assert all(c.get_num_threads() == 1 for c in blas_controllers())
+        most = numba.config.NUMBA_NUM_THREADS
+        mt.set_num_threads(most + 1)   # more than Numba started with: Numba's maximum, BLAS as asked
+        assert mt.get_num_threads() == most
+    finally:
+        numba.set_num_threads(before[0])
+        for c, n in zip(blas_controllers(), before[1]):
+            c.set_num_threads(n)
+    for bad in (0, -2):
+        with pytest.raises(RuntimeError, match="positive integer"):
+            mt.set_num_threads(bad)

@@ -2021,6 +2021,49 @@ ROWS["api pointwise"] = {
     "addcdiv grad_fn": "X(2).addcdiv(A(2), A(2)).grad_fn.name()",
 }
 
+ROWS["api functions"] = {
+    # hstack / vstack
+    "hstack 1-d": "T.hstack([A(2), A(3, seed=1)])",
+    "hstack 2-d": "T.hstack((A(2, 3), A(2, 1, seed=1)))",
+    "hstack 0-d": "T.hstack([A(), A(seed=1)])",
+    "hstack 0-d and 1-d": "T.hstack([A(), A(2, seed=1)])",
+    "hstack one": "T.hstack((A(2, 3),))",
+    "hstack promotes": "T.hstack([A(2), I([1])])",
+    "hstack empty list": "T.hstack([])",
+    "hstack a tensor": "T.hstack(A(2, 3))",
+    "hstack ndim mismatch": "T.hstack([A(2), A(2, 1)])",
+    "hstack rows mismatch": "T.hstack([A(2, 3), A(3, 3)])",
+    "hstack keyword": "T.hstack(tensors=[A(2)])",
+    "hstack grad": "x = X(2, 3)\ny = T.hstack([x, A(2, 1)]) * A(2, 4, seed=3)\ny.sum().backward()" + _GRAD,
+    "vstack 1-d": "T.vstack([A(2), A(2, seed=1)])",
+    "vstack 2-d and 1-d": "T.vstack([A(2, 3), A(3, seed=1)])",
+    "vstack 0-d": "T.vstack([A(), A(seed=1)])",
+    "vstack 3-d": "T.vstack([A(1, 2, 3), A(2, 2, 3, seed=1)])",
+    "vstack mismatch": "T.vstack([A(2), A(3)])",
+    "vstack empty list": "T.vstack([])",
+    "vstack a tensor": "T.vstack(A(2))",
+    "vstack grad": "x = X(3)\ny = T.vstack([x, A(2, 3)]) * A(3, 3, seed=3)\ny.sum().backward()" + _GRAD,
+    "vstack grad_fn": "T.vstack([X(2), A(2)]).grad_fn.name()",
+    # broadcast_tensors
+    "broadcast_tensors": "T.broadcast_tensors(A(2, 3), A(3, seed=1))",
+    "broadcast_tensors three": "T.broadcast_tensors(A(2, 1), A(1, 3, seed=1), A(seed=2))",
+    "broadcast_tensors none": "T.broadcast_tensors()",
+    "broadcast_tensors one": "T.broadcast_tensors(A(2))",
+    "broadcast_tensors mixed dtypes": "[t.dtype for t in T.broadcast_tensors(A(2, 3), I([1, 2, 3]))]",
+    "broadcast_tensors empty": "T.broadcast_tensors(A(0, 1), A(3))",
+    "broadcast_tensors mismatch": "T.broadcast_tensors(A(2, 3), A(4))",
+    "broadcast_tensors a list": "T.broadcast_tensors([A(2), A(2)])",
+    "broadcast_tensors keyword": "T.broadcast_tensors(tensors=[A(2)])",
+    "broadcast_tensors same shape is itself": "x, z = A(2, 3), A(3)\na, b = T.broadcast_tensors(x, z)\nresult = [a is x, b is z]",
+    "broadcast_tensors grad": "x = X(3, 1)\na, b = T.broadcast_tensors(x, A(2, 1, 4))\ny = a * b\ny.sum().backward()" + _GRAD,
+    # set_num_threads / get_num_threads
+    "set_num_threads 1 then get": "T.set_num_threads(1)\nresult = T.get_num_threads()",
+    "set_num_threads 0": "T.set_num_threads(0)",
+    "set_num_threads -1": "T.set_num_threads(-1)",
+    "set_num_threads float": "T.set_num_threads(2.0)",
+    "set_num_threads bool": "T.set_num_threads(True)",
+}
+
 # differences found and not fixed yet: each a strict xfail until fixed (none now)
 KNOWN: dict[str, str] = {}
 
