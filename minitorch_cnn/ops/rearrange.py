@@ -110,7 +110,9 @@ class UnbindPart(GetItem):
     """One piece of ``unbind``: ``y = a[..., i, ...]`` (a view), with ``da`` as for any basic index;
     torch's node for the pieces is UnbindBackward0."""
 
+    node_name = "UnbindBackward0"
+
     def forward(self, a, index):
         out = super().forward(a, index)
-        self.node_name = "UnbindBackward0"
+        self.node_name = UnbindPart.node_name  # (GetItem.forward names the node by the kind of index)
         return out
