@@ -64,7 +64,14 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     floor_divide, remainder, fmod,
     eq, ne, lt, le, gt, ge, not_equal, less, less_equal, greater, greater_equal,
     prod, logsumexp, index_select, tril, triu, unflatten, outer, ger, unique, bincount,
+    is_floating_point,
+    flip, roll, movedim, moveaxis, swapaxes, swapdims, ravel, tile, broadcast_to,
+    argsort, unbind, narrow, diag, cumprod, nonzero, argwhere, masked_select, count_nonzero, repeat_interleave,
+    amax, amin, nansum, nanmean,
+    erf, frac, atan2, arctan2, nan_to_num, lerp, addcmul, addcdiv,
+    hstack, vstack, broadcast_tensors,
 )
+from .threads import get_num_threads, set_num_threads
 from .tensor import Size, Tensor
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                            LongTensor, ShortTensor)

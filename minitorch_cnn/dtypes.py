@@ -84,14 +84,15 @@ def _combine(higher, lower):
     return higher
 
 
-def result_dtype(a, b) -> np.dtype:
-    """The dtype torch gives ``a ⊕ b`` for arrays (a Tensor passes its ``.array``) and Python numbers.
+def result_dtype(*operands) -> np.dtype:
+    """The dtype torch gives ``a ⊕ b`` (or ``addcmul(a, b, c)``: any number of operands) for arrays (a
+    Tensor passes its ``.array``) and Python numbers.
     Operands come in three tiers, highest first: tensors with at least one dimension, 0-d tensors, Python numbers (bool → bool, int → int64, float → the
     default float). Each tier is promoted within itself, then a lower tier only counts when it is
     of a higher category (bool < int < float): ``int tensor ⊕ 2.5`` → float32, ``uint8 tensor ⊕ 300``
     → uint8, ``float32 tensor ⊕ float64 0-d tensor`` → float32."""
     tiers = [None, None, None]  # dimensioned, 0-d, Python scalar
-    for x in (a, b):
+    for x in operands:
         if isinstance(x, np.ndarray):
             tier, dt = (0 if x.ndim else 1), np.dtype(x.dtype)
         elif isinstance(x, (bool, np.bool_)):

@@ -1,15 +1,17 @@
 """torch-level functions: ``mt.exp(t)`` and friends (the Tensor method of the same name), the
 reductions ``mt.sum/mean/max/min``, arithmetic with ``out=`` (``mt.add/sub/mul/div/pow/matmul/mm``,
 ``mt.floor_divide/remainder/fmod``),
-``mt.where``, and ``mt.stack`` / ``mt.cat``, which join tensors (differentiable)."""
+``mt.where``, ``mt.stack`` / ``mt.cat`` / ``mt.hstack`` / ``mt.vstack``, which join tensors
+(differentiable), and ``mt.broadcast_tensors``."""
 from __future__ import annotations
 
 import functools
 import numbers
 
 from .autograd.grad_mode import is_grad_enabled
-from .creation import tensor
+from .creation import arange, tensor
 from .dtypes import _promote
+from .ops.arithmetic import broadcast_shape
 from .ops.reduction import _norm_dims
 from .ops.shape import Cat, Stack
 from .tensor import Tensor
@@ -73,6 +75,36 @@ def cat(tensors, dim: int = 0) -> Tensor:
     return Cat.apply(*tensors, dim=d)
 
 
+def broadcast_tensors(*tensors) -> tuple:
+    """The tensors expanded to their common broadcast shape; one already of that shape is returned itself."""
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
+    shape = broadcast_shape(*(t.shape for t in tensors)) if tensors else ()
+    return tuple(t if t.shape == shape else t.expand(*shape) for t in tensors)
+
+
+def hstack(tensors) -> Tensor:
+    """Join along dim 1 (dim 0 when the tensors are 1-D; a 0-d tensor counts as 1-D)."""
+    tensors = [t.reshape(1) if isinstance(t, Tensor) and not t.ndim else t for t in _listed(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    """Join along dim 0 after making every tensor at least 2-D (a 1-D tensor of n becomes a row 1×n)."""
+    tensors = _listed(tensors, "vstack")
+    return cat([t.reshape(1, -1) if isinstance(t, Tensor) and t.ndim < 2 else t for t in tensors], 0)
+
+
+def _listed(tensors, name: str) -> list:
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
 # --- torch.f(input, ...) for a Tensor method f ---------------------------------------------------
 def _method(name, doc_of=None):
     """``torch.<name>(input, *args, **kwargs)`` = ``input.<name>(*args, **kwargs)``, refusing a
@@ -126,6 +158,53 @@ prod, logsumexp, index_select = _method("prod"), _method("logsumexp"), _method("
 tril, triu, unflatten = _method("tril"), _method("triu"), _method("unflatten")
 outer, ger = _method("outer"), _method("ger")
 unique, bincount = _method("unique"), _method("bincount")
+is_floating_point = _method("is_floating_point")
+roll, movedim, moveaxis = _method("roll"), _method("movedim"), _method("moveaxis")
+swapaxes, swapdims, ravel = _method("swapaxes"), _method("swapdims"), _method("ravel")
+argsort, unbind, narrow, diag, cumprod = (_method("argsort"), _method("unbind"), _method("narrow"), _method("diag"),
+                                          _method("cumprod"))
+nonzero, argwhere, masked_select, count_nonzero = (_method("nonzero"), _method("argwhere"), _method("masked_select"),
+                                                   _method("count_nonzero"))
+amax, amin, nansum, nanmean = _method("amax"), _method("amin"), _method("nansum"), _method("nanmean")
+erf, frac, atan2, arctan2, nan_to_num = (_method("erf"), _method("frac"), _method("atan2"), _method("arctan2"),
+                                         _method("nan_to_num"))
+lerp, addcmul, addcdiv = _method("lerp"), _method("addcmul"), _method("addcdiv")
+
+
+def _sequence_arg(value, name: str, what: str) -> None:
+    """torch.flip/tile/broadcast_to take the dims or sizes as a sequence (the methods also take ints)."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{what}' (position 2) must be tuple of ints, not {type(value).__name__}")
+
+
+def flip(input, dims) -> Tensor:  # noqa: A002 - torch's argument name
+    """``input.flip(dims)``: reversed along each dim in the sequence ``dims``."""
+    _sequence_arg(dims, "flip", "dims")
+    return _method("flip")(input, dims)
+
+
+def tile(input, dims) -> Tensor:  # noqa: A002
+    """``input.tile(dims)``: ``repeat`` with ``dims`` padded by leading 1s."""
+    _sequence_arg(dims, "tile", "dims")
+    return _method("tile")(input, dims)
+
+
+def broadcast_to(input, size) -> Tensor:  # noqa: A002
+    """``input.expand(size)`` (``size`` a sequence; -1 keeps a dim)."""
+    _sequence_arg(size, "broadcast_to", "size")
+    return _method("broadcast_to")(input, size)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:  # noqa: A002
+    """``input.repeat_interleave(repeats, dim)``; with one argument, a 1-D int tensor of counts r, the index
+    of each position repeated: ``[0]*r₀ + [1]*r₁ + …``."""
+    if repeats is not None:
+        return _method("repeat_interleave")(input, repeats, dim, output_size=output_size)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"repeat_interleave(): argument 'repeats' must be Tensor, not {type(input).__name__}")
+    if input.ndim != 1:
+        raise RuntimeError(f"repeat_interleave only accept 1D vector as repeat, got {input.ndim} dims")
+    return arange(input.shape[0]).repeat_interleave(input, output_size=output_size)
 
 
 def is_tensor(obj) -> bool:

@@ -32,7 +32,9 @@ from .tensor_convert import ConversionMixin
 from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
 from .tensor_math import TensorMathMixin
+from .tensor_pointwise import PointwiseMixin
 from .tensor_reduce import ReductionMixin
+from .tensor_select import SelectionMixin
 from .tensor_shape import ShapeMixin, legacy_new
 
 
@@ -141,7 +143,7 @@ def _seed_gradient(output, gradient, i: int) -> np.ndarray:
 
 
 class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, ReductionMixin, ConversionMixin,
-             TensorExtrasMixin):
+             TensorExtrasMixin, SelectionMixin, PointwiseMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)

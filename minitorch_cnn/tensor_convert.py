@@ -1,6 +1,7 @@
 """Tensor methods that turn a tensor into something else: Python numbers and lists (``item``,
 ``tolist``, ``float(t)``, ``bool(t)``...), NumPy arrays (``numpy``), other dtypes (``to``, ``float``,
-``long``...) and copies (``clone``). ``Tensor`` inherits them from :class:`ConversionMixin`.
+``long``, ``type_as``...) and copies (``clone``); and what a tensor's memory looks like
+(``is_floating_point``, ``nelement``, ``element_size``, ``stride``, ``is_contiguous``). ``Tensor`` inherits them from :class:`ConversionMixin`.
 
 (This module sits below tensor.py: it gets the Tensor class from autograd.function's registry,
 ``tensor_class()``, instead of importing it.)
@@ -13,6 +14,7 @@ from .autograd.function import tensor_class
 from .device import Device, check_device
 from .dtypes import LEGACY_TYPE_NAMES, bool_, float32, float64, int32, int64
 from .ops.elementwise import Cast, Clone
+from .ops.reduction import _norm_dims
 
 
 class ConversionMixin:
@@ -138,3 +140,40 @@ class ConversionMixin:
     def contiguous(self) -> "Tensor":
         """This tensor if its memory is in row-major order, else a row-major copy (so ``view`` works)."""
         return self if self.array.flags.c_contiguous else self.clone()
+
+    def type_as(self, other) -> "Tensor":
+        """This tensor in ``other``'s dtype (``self.to(other.dtype)``: itself when they agree)."""
+        if not isinstance(other, tensor_class()):
+            raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return self.to(other.dtype)
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.kind == "f"
+
+    def nelement(self) -> int:
+        """The number of elements (``numel()``)."""
+        return self.numel()
+
+    def element_size(self) -> int:
+        """Bytes per element: 4 for float32, 8 for float64 and int64, 1 for uint8 and bool."""
+        return int(self.array.itemsize)
+
+    def stride(self, dim=None):
+        """How many elements apart consecutive entries of each dim lie in memory (all dims as a tuple, or
+        one): NumPy's strides in elements, so a transpose, a slice with a step or an ``expand`` (stride 0)
+        report what torch reports for the same view. Two places where NumPy's numbers differ from
+        torch's, although the memory is the same, take torch's: an empty tensor reports the strides of a
+        row-major one (a dim of size 0 counting as 1), and a size-1 dim that NumPy gives stride 0 (an
+        inserted axis, ``unsqueeze``) reports, as torch's ``unsqueeze``, the extent of the dim after it."""
+        a = self.array
+        strides = [s // a.itemsize for s in a.strides]
+        if a.size == 0 and a.flags.c_contiguous:
+            strides = [int(np.prod([max(n, 1) for n in a.shape[d + 1:]])) for d in range(a.ndim)]
+        for d in reversed(range(a.ndim)):
+            if a.shape[d] == 1 and strides[d] == 0:
+                strides[d] = a.shape[d + 1] * strides[d + 1] if d + 1 < a.ndim else 1
+        if dim is None:
+            return tuple(strides)
+        if not a.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return strides[_norm_dims(dim, a.ndim, "stride")[0]]

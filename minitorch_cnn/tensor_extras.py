@@ -373,14 +373,16 @@ class TensorExtrasMixin(TensorMoreMixin):
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)`` sorted along ``dim`` (a stable sort; ties keep their order)."""
         d = self._dims(dim, "sort")[0] if self.ndim else 0
-        key = -self.array if descending and self.dtype.kind != "b" else self.array
-        idx = np.argsort(key, axis=d, kind="stable") if self.ndim else np.zeros((), int64)
-        if descending and self.dtype.kind == "b":
-            idx = np.argsort(~key, axis=d, kind="stable")
-        elif descending and self.dtype.kind == "f" and self.ndim:
-            # torch orders NaN above +inf: first when descending (NumPy would leave -NaN last).
-            # Stable sort on (is-not-NaN, -x): NaNs first, in their original order, then the rest.
-            idx = np.lexsort((key, ~np.isnan(self.array)), axis=d)
+        if not self.ndim:
+            idx = np.zeros((), int64)
+        elif descending:
+            # The ascending stable order of the line read backwards, itself read backwards and mapped back
+            # to positions: largest first, ties in their original order, NaN (torch's largest) first.
+            # Negating the values instead would wrap unsigned ints and the smallest int64.
+            n = self.shape[d]
+            idx = n - 1 - np.flip(np.argsort(np.flip(self.array, d), axis=d, kind="stable"), d)
+        else:
+            idx = np.argsort(self.array, axis=d, kind="stable")  # NaN last, as torch
         index = type(self)(np.asarray(idx, dtype=int64))
         return SortResult(self.gather(d, index) if self.ndim else self.clone(), index)
 

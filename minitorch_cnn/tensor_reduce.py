@@ -1,5 +1,6 @@
 """Tensor reductions: ``sum``, ``mean``, ``max``/``min`` (whole tensor, or ``(values, indices)``
-along a dimension, like torch's named return types) and ``argmax``/``argmin``. ``Tensor`` inherits
+along a dimension, like torch's named return types), ``argmax``/``argmin``, ``amax``/``amin`` (values
+only, over any dims) and the NaN-skipping ``nansum``/``nanmean``. ``Tensor`` inherits
 them from :class:`ReductionMixin`; the differentiable ones apply Functions from
 :mod:`minitorch_cnn.ops.reduction`.
 
@@ -14,7 +15,8 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .dtypes import _dtype_name, int64
-from .ops.reduction import MaxAlong, MaxAll, Mean, MeanDim, Sum, SumDim, _norm_dims
+from .ops.reduction import Amax, MaxAlong, MaxAll, Mean, MeanDim, NanSum, Sum, SumDim, _norm_dims
+from .tensor_inplace import _SCALAR_NAME
 
 
 class MaxResult(namedtuple("max", ["values", "indices"])):
@@ -107,3 +109,41 @@ class ReductionMixin:
 
     def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
         return self._arg_extreme(dim, keepdim, take_min=True)
+
+    def _amax(self, dim, keepdim, take_min):
+        name = "amin" if take_min else "amax"
+        dims = _norm_dims(dim, self.ndim, name)
+        if self.numel() == 0:  # no identity to return: torch wants non-empty reduced dims
+            given = () if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+            if not given:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                   "Specify the reduction dim with the 'dim' argument.")
+            for d in given:  # named as the caller wrote it, as torch
+                if self.shape[d] == 0:
+                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        return Amax.apply(self, dims, keepdim, take_min)
+
+    def amax(self, dim=None, keepdim: bool = False):
+        """The largest value over ``dim`` (an int or a tuple; every dim by default), NaN if any is NaN.
+        Unlike ``max(dim)`` no indices, and a tie shares the gradient equally."""
+        return self._amax(dim, keepdim, take_min=False)
+
+    def amin(self, dim=None, keepdim: bool = False):
+        """The smallest value over ``dim``; see :meth:`amax`."""
+        return self._amax(dim, keepdim, take_min=True)
+
+    def nansum(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """``sum`` with every NaN counted as 0 (bool and integer tensors sum in int64, as ``sum``)."""
+        t = self if dtype is None else self.to(dtype)
+        if t.dtype.kind != "f":
+            return t.sum(dim, keepdim)
+        return NanSum.apply(t, _norm_dims(dim, t.ndim, "nansum"), keepdim)
+
+    def nanmean(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """The mean of the non-NaN values (NaN where there are none): ``nansum / count``, as torch
+        computes it, so the gradient is ``1/count`` at each non-NaN value."""
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                               f"{_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}")
+        total = self.nansum(dim, keepdim, dtype=dtype)
+        return total / tensor_class()(~np.isnan(self.array)).sum(dim, keepdim)

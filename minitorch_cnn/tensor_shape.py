@@ -1,5 +1,6 @@
-"""Tensor's shape methods: ``view``/``reshape``, ``flatten``, ``(un)squeeze``, ``permute``/``transpose``/``T``,
-``expand``, ``repeat``. Each checks its arguments with torch's messages and applies a Function from
+"""Tensor's shape methods: ``view``/``reshape``(``_as``), ``flatten``/``ravel``, ``(un)squeeze``,
+``permute``/``transpose``/``swapaxes``/``movedim``/``T``/``mT``, ``expand``/``broadcast_to``, ``repeat``/``tile``,
+``flip``, ``roll``. Each checks its arguments with torch's messages and applies a Function from
 :mod:`minitorch_cnn.ops.shape`, where forward and backward are written out. Also ``legacy_new``: what
 ``Tensor(2, 3)`` and ``Tensor([1, 2])`` hold (torch.Tensor called as a constructor).
 
@@ -7,10 +8,13 @@
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .dtypes import get_default_dtype
 from .ops.reduction import _norm_dims
+from .ops.rearrange import Flip, Roll
 from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
 from .size import Size
 from .tensor_math import _size
@@ -114,18 +118,112 @@ class ShapeMixin:
     def expand(self, *sizes) -> "Tensor":
         sizes = _size_args(sizes)
         lead = len(sizes) - self.ndim
-        if lead < 0 or -1 in sizes[:lead]:
-            raise RuntimeError(
-                f"expand: the expanded size {sizes} must have at least {self.ndim} dimensions and "
-                f"-1 is not allowed in a leading, non-existing dimension (tensor shape {tuple(self.shape)})"
-            )
+        if lead < 0:
+            raise RuntimeError(f"expand(tensor of shape {list(self.shape)}, size={list(sizes)}): the number of sizes "
+                               f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
+                               f"tensor ({self.ndim})")
+        if -1 in sizes[:lead]:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                               f"dimension {sizes.index(-1)} (expanded size {list(sizes)}, tensor shape "
+                               f"{list(self.shape)})")
         shape = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-        try:
-            if np.broadcast_shapes(self.shape, shape) != shape:
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(f"expand: cannot expand shape {tuple(self.shape)} to {sizes}") from None
+        for i in reversed(range(lead, len(sizes))):  # torch checks from the last dim on
+            if self.shape[i - lead] not in (1, shape[i]):
+                raise RuntimeError(f"The expanded size of the tensor ({shape[i]}) must match the existing size "
+                                   f"({self.shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
+                                   f"{list(sizes)}.  Tensor sizes: {list(self.shape)}")
+        if any(s < 0 for s in shape):
+            raise RuntimeError(f"expand: the expanded size {list(sizes)} has a negative entry (tensor shape "
+                               f"{list(self.shape)})")
         return Expand.apply(self, shape)
+
+    def broadcast_to(self, size=None, *more) -> "Tensor":
+        """``self.expand(size)``: a view of ``self`` repeated along new leading dims and its size-1 dims."""
+        if size is None:
+            raise TypeError('broadcast_to() missing 1 required positional arguments: "size"')
+        return self.expand(*_size_args((size,) + more))
+
+    def reshape_as(self, other) -> "Tensor":
+        if not isinstance(other, type(self)):
+            raise TypeError(f"reshape_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        return self.reshape(*other.shape)
+
+    def ravel(self) -> "Tensor":
+        """The elements as a 1-D tensor in row-major order (a view when the memory allows, as torch)."""
+        return self.reshape(-1)
+
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        return self.transpose(axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> "Tensor":
+        return self.transpose(dim0, dim1)
+
+    @property
+    def mT(self) -> "Tensor":  # noqa: N802 - torch's name
+        """The last two dims swapped (each matrix of a batch transposed); a 0-d tensor is itself (torch
+        warns that this is deprecated), a 1-D one is refused."""
+        if self.ndim == 0:
+            warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                          UserWarning, stacklevel=2)
+            return self
+        if self.ndim == 1:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return self.transpose(-2, -1)
+
+    def movedim(self, source, destination) -> "Tensor":
+        """Move dim ``source[i]`` to position ``destination[i]`` (ints or sequences); the other dims keep
+        their order in the places left over. A permutation (a view)."""
+        src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+        dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+                               f"contain the same number of dims as destination ({list(dst)} dims)")
+        def wrap(d):  # a 0-d tensor has dims 0 and -1, as torch
+            _norm_dims(d, self.ndim, "movedim")
+            return int(d) % max(self.ndim, 1)
+
+        src_n, dst_n = [wrap(d) for d in src], [wrap(d) for d in dst]
+        for name, given, dims in (("source", src, src_n), ("destination", dst, dst_n)):
+            if len(set(dims)) != len(dims):
+                raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+        if not self.ndim:  # (dims 0 and -1 of a 0-d tensor: nothing moves)
+            return Permute.apply(self, ())
+        order = [None] * self.ndim
+        for s, d in zip(src_n, dst_n):
+            order[d] = s
+        rest = iter(d for d in range(self.ndim) if d not in src_n)
+        return Permute.apply(self, tuple(o if o is not None else next(rest) for o in order))
+
+    moveaxis = movedim
+
+    def flip(self, dims=None, *more) -> "Tensor":
+        """The values in reverse order along each of ``dims`` (a copy, as torch's)."""
+        if dims is None:
+            raise TypeError('flip() missing 1 required positional arguments: "dims"')
+        dims = _size_args((dims,) + more)
+        return Flip.apply(self, _norm_dims(dims, self.ndim, "flip") if dims else ())
+
+    def roll(self, shifts, dims=None) -> "Tensor":
+        """Shift the values cyclically by ``shifts`` places along ``dims`` (ints or sequences of the same
+        length); with ``dims=None`` along the flattened tensor, its shape kept."""
+        shifts, dims = _size_args((shifts,)), () if dims is None else _size_args((dims,))
+        if not shifts:
+            raise RuntimeError("`shifts` required")
+        if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+        if not dims:
+            return Roll.apply(self, shifts[0], None)
+        if not self.ndim:
+            raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+        return Roll.apply(self, shifts, tuple(_norm_dims(d, self.ndim, "roll")[0] for d in dims))
+
+    def tile(self, dims=None, *more) -> "Tensor":
+        """``repeat`` with ``dims`` padded with leading 1s to the tensor's number of dims."""
+        if dims is None:
+            raise TypeError('tile() missing 1 required positional arguments: "dims"')
+        dims = _size_args((dims,) + more)
+        dims = (1,) * (self.ndim - len(dims)) + dims
+        return self.repeat(*dims) if dims else Repeat.apply(self, ())
 
     def repeat(self, *sizes) -> "Tensor":
         if not sizes:

@@ -9,6 +9,8 @@ their arguments and call ``Fn.apply``; the layers and losses are in :mod:`minito
 - ``activation.py``  ReLU, SoftmaxFn, LogSoftmaxFn (shared with ``nn.functional``)
 - ``reduction.py``   Sum Mean MaxAlong MaxAll
 - ``shape.py``       Reshape Permute Expand Repeat GetItem Stack Cat
+- ``rearrange.py``   Flip Roll DiagEmbed Diagonal MaskedSelect UnbindPart
+- ``pointwise.py``   Erf Frac Atan2 NanToNum Lerp Addcmul Addcdiv
 """
 from .activation import LogSoftmaxFn, ReLU, SoftmaxFn
 from .arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub, unbroadcast

@@ -1,4 +1,5 @@
-"""Arithmetic Functions: ``+ − * / − ** @`` and :func:`unbroadcast`, the backward of NumPy broadcasting."""
+"""Arithmetic Functions: ``+ − * / − ** @``, :func:`unbroadcast`, the backward of NumPy broadcasting, and
+:func:`broadcast_shape`, its shape rule with torch's error."""
 from __future__ import annotations
 
 import numpy as np
@@ -21,6 +22,22 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape)
+
+
+def broadcast_shape(*shapes) -> tuple:
+    """The shape that ``shapes`` broadcast to, or torch's RuntimeError naming the sizes that clash and the
+    dimension (of the result) where they do: shapes are joined left to right, each pair compared from the
+    last dimension on, as torch's ``infer_size`` does."""
+    out = tuple(shapes[0])
+    for shape in shapes[1:]:
+        n = max(len(out), len(shape))
+        a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(shape)) + tuple(shape)
+        for k in reversed(range(n)):
+            if a[k] != b[k] and 1 not in (a[k], b[k]):
+                raise RuntimeError(f"The size of tensor a ({a[k]}) must match the size of tensor b ({b[k]}) at "
+                                   f"non-singleton dimension {k}")
+        out = tuple(y if x == 1 else x for x, y in zip(a, b))  # (1 with 0 is 0)
+    return out
 
 
 def _needs(fn) -> tuple:

@@ -1,4 +1,5 @@
-"""Reduction Functions: sum, mean, max/min along a dim and over all elements; dim normalisation."""
+"""Reduction Functions: sum, mean, max/min along a dim and over all elements, amax/amin, nansum; dim
+normalisation."""
 from __future__ import annotations
 
 import numpy as np
@@ -113,3 +114,41 @@ class MaxAll(Function):
     def backward(self, g):
         mask = self.a == self.out
         return (np.where(mask, g / mask.sum(), 0).astype(self.a.dtype), None)
+
+
+class Amax(Function):
+    """``y = max(a)`` over ``dims`` (``amin``: min), NaN if any is NaN;  ``da = dy / k`` at each of the k
+    elements equal to the result, 0 elsewhere (a tie shares the gradient, as torch; a NaN result matches
+    nothing, so k = 0 and every share is 0/0 = NaN, as in torch)."""
+
+    node_name = "AmaxBackward0"
+
+    def forward(self, a, dims, keepdim, take_min=False):
+        self.node_name = "AminBackward0" if take_min else "AmaxBackward0"
+        self.a, self.dims, self.keepdim = a, dims, keepdim
+        self.out = (np.min if take_min else np.max)(a, axis=dims, keepdims=True)
+        return self.out if keepdim else np.squeeze(self.out, axis=dims)
+
+    def backward(self, g):
+        if not self.keepdim:
+            g = np.expand_dims(g, self.dims)
+        hit = self.a == self.out
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = g / np.sum(hit, axis=self.dims, keepdims=True)
+        return (hit * share).astype(g.dtype, copy=False), None, None, None
+
+
+class NanSum(Function):
+    """``y = Σ_dims a`` counting NaN as 0;  ``da = dy · (a is not NaN)`` (a product, as torch: an infinite
+    ``dy`` still gives NaN at a NaN input)."""
+
+    node_name = "NansumBackward0"
+
+    def forward(self, a, dims, keepdim):
+        self.a, self.dims, self.keepdim = a, dims, keepdim
+        return np.asarray(np.nansum(a, axis=dims, keepdims=keepdim), dtype=a.dtype)
+
+    def backward(self, g):
+        g = _expand_back(g, self.a.shape, self.dims, self.keepdim)
+        with np.errstate(invalid="ignore"):
+            return g * ~np.isnan(self.a), None, None

@@ -1,10 +1,12 @@
-"""Functions that pick, accumulate or spread values: gather, cumsum, masked_fill, variance, and
+"""Functions that pick, accumulate or spread values: gather, cumsum, cumprod, masked_fill, variance, and
 the zero-gradient roundings.
 
 - ``gather``: ``y[i][j] = a[index[i][j]][j]`` (dim 0); its backward scatters ``dy`` back, adding where
   one element was picked twice.
 - ``cumsum``: ``y_k = Σ_{i≤k} a_i``; every ``a_i`` feeds all ``y_k`` with ``k ≥ i``, so
   ``da_i = Σ_{k≥i} dy_k``: a cumulative sum of ``dy`` taken from the other end.
+- ``cumprod``: ``y_k = Π_{i≤k} a_i``; ``da_i = Σ_{k≥i} dy_k · Π_{j≤k, j≠i} a_j``, in torch's order of
+  evaluation around zeros (see :class:`CumProd`).
 - ``var``: ``v = Σ (a − ā)² / (n − c)`` with the correction ``c`` (1: Bessel's, torch's default);
   ``da = dv · 2 (a − ā) / (n − c)`` (the mean's own dependence on ``a`` cancels out, since
   ``Σ (a − ā) = 0``).
@@ -54,6 +56,43 @@ class CumSum(Function):
 
     def backward(self, g):
         return np.flip(np.cumsum(np.flip(g, self.dim), axis=self.dim), self.dim), None
+
+
+class CumProd(Function):
+    """``y_k = Π_{i≤k} a_i`` along ``dim``;  ``da_i = Σ_{k≥i} dy_k · Π_{j≤k, j≠i} a_j``, computed as torch
+    does so that zeros (and infinities) give torch's numbers:
+
+    - before the first zero of a line: ``da_i = (Σ_{k≥i} dy_k · y_k) / a_i`` (a reversed cumulative
+      sum; there ``y_k / a_i`` is the product without ``a_i``);
+    - at the first zero z: ``da_z = (Π_{j<z} a_j) · Σ_{z≤k<z₂} dy_k · Π_{z<j≤k} a_j``, z₂ the second
+      zero (every later y_k contains that zero too);
+    - after it: 0 (each such y_k also contains the first zero, which stays 0).
+    A line of one element passes ``dy`` through unchanged.
+    """
+    node_name = "CumprodBackward0"  # torch's grad_fn name
+
+    def forward(self, a, dim):
+        self.a, self.dim = a, dim
+        self.y = np.cumprod(a, axis=dim)
+        return self.y
+
+    def backward(self, g):
+        a, y, d = self.a, self.y, self.dim
+        if a.shape[d] <= 1:
+            return g, None
+        zeros_so_far = np.cumsum(a == 0, axis=d)
+        before = zeros_so_far == 0
+        first = (zeros_so_far == 1) & (a == 0)
+        between = (zeros_so_far == 1) & ~first
+        with np.errstate(all="ignore"):
+            w = np.where(before, y * g, 0)
+            da = np.where(before, np.flip(np.cumsum(np.flip(w, d), axis=d), d) / a, 0)
+            # Π_{j<i} a_j: y shifted one place along d, 1 in front
+            lead = np.concatenate([np.ones_like(np.take(y, [0], axis=d)), np.delete(y, -1, axis=d)], axis=d)
+            run = np.cumprod(np.where(between, a, 1), axis=d)   # Π_{z<j≤k} a_j for z ≤ k < z₂
+            tail = np.sum(run * np.where(zeros_so_far == 1, g, 0), axis=d, keepdims=True)
+            da = np.where(first, lead * tail, da)
+        return da.astype(g.dtype, copy=False), None
 
 
 class MaskedFill(Function):

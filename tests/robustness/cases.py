@@ -1128,6 +1128,8 @@ _VIEW = "ours quotes the whole requested shape and the input's size; torch names
 _BOUNDS = "torch's C++ message is about 'to - 1'; ours names the interval and the dtype's range"
 _PAD = "ours names padding and kernel as pairs; torch adds dilation=1"
 _MODULE = "ours names the type that is not a Module; torch names the child's key ('0')"
+_SELF = ("too many positional arguments: Python's TypeError counts self among them, torch's binding does not "
+         "(its counts are one less)")
 OWN_WORDS: dict[str, str] = {
     'construct: MaxPool2d pad > k/2 forward': _PAD,
     'F: linear bias wrong': _BROADCAST,
@@ -1164,4 +1166,7 @@ OWN_WORDS: dict[str, str] = {
     'edges more: CE label_smoothing just above 1': "torch rounds the value it prints ('Got: 1'); ours prints it whole",
     'edges more: masked_fill_ mask does not broadcast': _BROADCAST,
     "edges extras: split 0": "ours says split_size must be positive; torch names the dimension's size",
+    **{f"api {row}": _SELF for row in ("select: argsort three positionals", "select: nonzero positional as_tuple",
+                                       "select: cumprod dtype positional", "reduce: nansum dtype positional",
+                                       "pointwise: addcmul positional value")},
 }
