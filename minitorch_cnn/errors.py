@@ -27,17 +27,3 @@ class UnsupportedDTypeError(TypeError, NotImplementedError):
 class TargetOutOfBounds(ValueError, IndexError):
     """A class index outside ``[0, C)`` (torch: ``IndexError: Target 4 is out of bounds.``)."""
 
-
-def check_broadcast(name: str, *shapes) -> None:
-    """Shapes that do not broadcast together: a ShapeError in torch's words (the sizes that disagree and
-    the dimension, counted in the broadcast result, torch scanning from the last), plus the shapes."""
-    n = max(len(s) for s in shapes)
-    padded = [(1,) * (n - len(s)) + tuple(s) for s in shapes]
-    for i in reversed(range(n)):
-        sizes = [p[i] for p in padded if p[i] != 1]  # size 1 stretches to anything
-        if len(set(sizes)) > 1:  # torch compares two at a time: the one broadcast so far (a), the next (b)
-            a = sizes[0]
-            b = next(s for s in sizes if s != a)
-            shown = " and ".join(str(tuple(s)) for s in shapes)
-            raise ShapeError(f"{name}: the size of tensor a ({a}) must match the size of tensor b ({b}) at "
-                             f"non-singleton dimension {i} (shapes {shown})")

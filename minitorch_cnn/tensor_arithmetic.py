@@ -14,8 +14,7 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .dtypes import bool_, get_default_dtype, result_dtype
-from .errors import check_broadcast
-from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub
+from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub, broadcast_shape
 from .ops.division import (DivRounding, FloorDivide, Fmod, FmodByNumber, NumberRemainder, Remainder,
                            RemainderByNumber)
 
@@ -46,7 +45,7 @@ def _as_operands(a, b):
 
 def _apply_broadcasting(fn, a, b, *args):
     """``fn.apply(a, b, *args)``, with a clear error when a and b cannot be broadcast together."""
-    check_broadcast(fn.__name__, np.shape(a), np.shape(b))
+    broadcast_shape(np.shape(a), np.shape(b), name=fn.__name__)
     return fn.apply(a, b, *args)
 
 
@@ -101,7 +100,7 @@ class ArithmeticMixin:
         a, b = _as_operands(self, other)
         if reverse:
             a, b = b, a
-        check_broadcast(fn.__name__, a.shape, b.shape)
+        broadcast_shape(a.shape, b.shape, name=fn.__name__)
         return fn.apply(a, b)
 
     def __add__(self, other):
@@ -249,7 +248,7 @@ class ArithmeticMixin:
             return NotImplemented
         _check_python_int(other)
         o = other.array if isinstance(other, Tensor) else other
-        check_broadcast(op.__name__, self.array.shape, np.shape(o))
+        broadcast_shape(self.array.shape, np.shape(o), name=op.__name__)
         return Tensor(op(self.array, o))
 
     def __eq__(self, other):  # noqa: D105

@@ -14,8 +14,8 @@ import numpy as np
 
 from .device import check_device
 from .dtypes import _dtype_name, bool_, get_default_dtype, int64, result_dtype
-from .errors import check_broadcast
 from .ops import math as M
+from .ops.arithmetic import broadcast_shape
 from .ops.selection import checked_index
 
 
@@ -122,7 +122,7 @@ class TensorMathMixin:
         if not isinstance(other, type(self)):
             raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
         dt = result_dtype(self.array, other.array)
-        check_broadcast(name, self.shape, other.shape)
+        broadcast_shape(self.shape, other.shape, name=name)
         return self._as(self, dt), self._as(other, dt)
 
     def maximum(self, other):
@@ -305,5 +305,5 @@ def where(condition, input=None, other=None):  # noqa: A002
     x = input if isinstance(input, T) else T(np.asarray(input, dtype=dt))
     z = other if isinstance(other, T) else T(np.asarray(other, dtype=dt))
     x, z = (x if x.dtype == dt else x.to(dt)), (z if z.dtype == dt else z.to(dt))
-    check_broadcast("where", condition.shape, x.shape, z.shape)
+    broadcast_shape(condition.shape, x.shape, z.shape, name="where")
     return M.Where.apply(condition, x, z)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..errors import ShapeError
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -24,18 +25,20 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     return grad.reshape(shape)
 
 
-def broadcast_shape(*shapes) -> tuple:
-    """The shape that ``shapes`` broadcast to, or torch's RuntimeError naming the sizes that clash and the
+def broadcast_shape(*shapes, name: str | None = None) -> tuple:
+    """The shape that ``shapes`` broadcast to, or torch's error naming the sizes that clash and the
     dimension (of the result) where they do: shapes are joined left to right, each pair compared from the
-    last dimension on, as torch's ``infer_size`` does."""
+    last dimension on, as torch's ``infer_size`` does. The error is a ShapeError (a ValueError, and the
+    RuntimeError torch raises), prefixed by ``name`` (the op) when given, the shapes at the end."""
     out = tuple(shapes[0])
     for shape in shapes[1:]:
         n = max(len(out), len(shape))
         a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(shape)) + tuple(shape)
         for k in reversed(range(n)):
             if a[k] != b[k] and 1 not in (a[k], b[k]):
-                raise RuntimeError(f"The size of tensor a ({a[k]}) must match the size of tensor b ({b[k]}) at "
-                                   f"non-singleton dimension {k}")
+                shown = " and ".join(str(tuple(s)) for s in shapes)
+                raise ShapeError(f"{name + ': ' if name else ''}The size of tensor a ({a[k]}) must match the size "
+                                 f"of tensor b ({b[k]}) at non-singleton dimension {k} (shapes {shown})")
         out = tuple(y if x == 1 else x for x, y in zip(a, b))  # (1 with 0 is 0)
     return out
 
