@@ -8,11 +8,10 @@
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .dtypes import get_default_dtype
+from .errors import warn
 from .ops.reduction import _norm_dims
 from .ops.rearrange import Flip, Roll
 from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
@@ -163,8 +162,7 @@ class ShapeMixin:
         """The last two dims swapped (each matrix of a batch transposed); a 0-d tensor is itself (torch
         warns that this is deprecated), a 1-D one is refused."""
         if self.ndim == 0:
-            warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
-                          UserWarning, stacklevel=2)
+            warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
             return self
         if self.ndim == 1:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")

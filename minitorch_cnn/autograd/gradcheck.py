@@ -14,10 +14,9 @@ Jacobians, or returns False with ``raise_exception=False``.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
+from ..errors import warn
 from . import function, grad_mode
 from .gradients import grad
 
@@ -89,10 +88,9 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
         )
     for i in diff:
         if inputs[i].dtype != np.float64:
-            warnings.warn(
+            warn(
                 f"Input #{i} requires gradient and is not a double precision floating point or complex. "
-                "This check will likely fail if all the inputs are not of double precision floating point or complex.",
-                stacklevel=2,
+                "This check will likely fail if all the inputs are not of double precision floating point or complex."
             )
     outputs = _as_tuple(func(*inputs))
     for j, out in _float_outputs(outputs):

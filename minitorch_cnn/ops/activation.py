@@ -5,11 +5,10 @@ the same :class:`SoftmaxFn` (likewise log_softmax), so neither layer imports the
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ..autograd.function import Function
+from ..errors import warn
 
 
 class ReLU(Function):
@@ -40,8 +39,7 @@ class ReLU(Function):
 
 def _softmax_dim(dim, ndim: int, name: str) -> int:
     if dim is None:
-        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
-                      stacklevel=3)
+        warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.")
         dim = 0 if ndim in (0, 1, 3) else 1
     n = max(ndim, 1)
     if not -n <= dim < n:

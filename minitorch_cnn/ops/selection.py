@@ -13,11 +13,10 @@ the zero-gradient roundings.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ..autograd.function import Function
+from ..errors import warn
 
 
 def checked_index(idx: np.ndarray, size: int, d: int, who: str = "") -> np.ndarray:
@@ -110,14 +109,15 @@ class MaskedFill(Function):
 class Var(Function):
     """``v = Σ_dims (a − ā)² / (n − correction)``;  ``da = dv · 2 (a − ā) / (n − correction)``."""
     node_name = "VarBackward0"  # torch's grad_fn name
+    op_name = "var"  # (its warning's words)
 
     def forward(self, a, dims, correction, keepdim):
         self.dims, self.keepdim = dims, keepdim
         n = int(np.prod([a.shape[d] for d in dims])) if dims else 1
         self.denom = max(n - correction, 0)
         if self.denom == 0:
-            warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                          "number of elements reduced over", UserWarning, stacklevel=4)
+            warn(f"{self.op_name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                 "reduction factor (input numel divided by output numel).")
         self.centred = a - a.mean(axis=dims, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.sum(self.centred * self.centred, axis=dims, keepdims=keepdim) / a.dtype.type(self.denom)
@@ -147,6 +147,7 @@ class Round(Function):
 class Std(Var):
     """``s = √var``;  ``da = ds / (2 s) · dvar/da``, and 0 where ``s = 0`` (torch's choice there)."""
     node_name = "StdBackward0"  # torch's grad_fn name
+    op_name = "std"
 
     def forward(self, a, dims, correction, keepdim):
         self.std = np.sqrt(super().forward(a, dims, correction, keepdim))

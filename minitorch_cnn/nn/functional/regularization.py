@@ -8,12 +8,12 @@ tests hand both engines the same mask instead (they replace :func:`dropout_mask`
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from ... import random as _random
 from ...autograd.function import Function
+from ...errors import warn
 from ...tensor import Tensor
 from ._checks import _check_float, _check_tensor, _shape
 
@@ -92,6 +92,6 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         return input
     _check_float(input, "dropout2d")
     if input.ndim == 3:
-        warnings.warn(_DROPOUT2D_3D, UserWarning, stacklevel=2)
+        warn(_DROPOUT2D_3D)
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
     return DropoutFn.apply(input, _noise(shape, p, input.dtype))
