@@ -15,7 +15,7 @@ import weakref
 
 import numpy as np
 
-from .autograd import engine, function as _function
+from .autograd import engine, function as _function, hooks
 from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
 from .autograd.views import AsStrided
@@ -175,6 +175,7 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
         self._output_nr = 0  # which output of that node this tensor is
         self._retains_grad = False
         self._accumulator = None  # weak reference to this leaf's AccumulateGrad node
+        self._hooks = None  # a leaf's gradient hooks (autograd/hooks.py)
         self._version_counter = VersionCounter()  # shared with views; see ``_version``
         self._base = None  # for a view: the tensor whose memory it shows
         self._view_seen = 0  # for a view: the base's ``graph_changes`` when it was last in step
@@ -245,6 +246,11 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
             self._ctx._retained = {}
         self._ctx._retained[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
+
+    def register_hook(self, hook):
+        """Run ``hook(grad)`` on this tensor's gradient during backward; a Tensor it returns replaces
+        the gradient. Returns a handle whose ``remove()`` takes the hook off (autograd/hooks.py)."""
+        return hooks.register_hook(self, hook)
 
     @property
     def _version(self) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import function
+from . import function, hooks
 from .function import AccumulateGrad
 
 
@@ -75,6 +75,7 @@ def run_backward(roots, seeds, retain_graph: bool = False, capture=None, accumul
         buf = buffers.pop(id(node), None)
         if buf is None:
             continue
+        _run_tensor_hooks(node, buf, Tensor)
         for nr, g in enumerate(buf):
             if (id(node), nr) in targets:  # (None where nothing arrived, as a missing entry)
                 captured[(id(node), nr)] = g
@@ -106,6 +107,18 @@ def run_backward(roots, seeds, retain_graph: bool = False, capture=None, accumul
                 )
             _add(buffers, edge[0], edge[1], pg)
     return [captured.get((id(n), nr)) for n, nr in capture] if capture is not None else None
+
+
+def _run_tensor_hooks(node, buf, Tensor) -> None:
+    """Let the hooks of the tensors whose gradients ``buf`` holds look at or replace them (hooks.py):
+    a leaf's are kept on the tensor, a non-leaf's on the node that made it."""
+    if isinstance(node, AccumulateGrad):
+        if node.variable._hooks and buf[0] is not None:
+            buf[0] = hooks.run_hooks(node.variable._hooks, buf[0], Tensor)
+    elif node._tensor_hooks:
+        for nr, fns in node._tensor_hooks.items():
+            if fns and buf[nr] is not None:
+                buf[nr] = hooks.run_hooks(fns, buf[nr], Tensor)
 
 
 def _add(buffers, node, nr, g) -> None:

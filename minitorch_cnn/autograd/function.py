@@ -124,6 +124,7 @@ class Node:
 
     node_name = "Node"
     _edges: tuple = ()
+    _tensor_hooks = None  # {output_nr: the hooks registered on that output tensor} (hooks.py)
 
     def name(self) -> str:
         return self.node_name

@@ -2150,3 +2150,29 @@ ROWS["edges DataLoader no batching"] = {
     "default_convert": "D = T.utils.data\nresult = D.default_convert([np.ones(2), (1, 2), {'k': np.int64(3)}])",
     "batch_size 0 still refused": _DS + "D.DataLoader(ds, batch_size=0)",
 }
+
+# Tensor.register_hook: look at or replace a gradient during backward (leaf: before .grad; non-leaf:
+# before it flows on, and before retain_grad keeps it)
+_X = "x = T.tensor([1.0, -2.0, 3.0], requires_grad=True)\n"
+ROWS["edges hooks"] = {
+    "leaf hook scales .grad": _X + "x.register_hook(lambda g: g * 3)\n(x * 2).sum().backward()\nresult = x.grad",
+    "leaf hook in autograd.grad": _X + "x.register_hook(lambda g: g * 3)\nresult = T.autograd.grad((x * x).sum(), x)",
+    "leaf hook stays for the next backward": _X + "x.register_hook(lambda g: g + 1)\n(x * 2).sum().backward()\n"
+                                             "(x * 2).sum().backward()\nresult = x.grad",
+    "removed hook": _X + "h = x.register_hook(lambda g: g * 3)\nh.remove()\nh.remove()\n(x * 2).sum().backward()\nresult = x.grad",
+    "non-leaf hook flows on": _X + "y = x * 2\ny.register_hook(lambda g: g * 10)\n(y * y).sum().backward()\nresult = x.grad",
+    "non-leaf hook before retain_grad": _X + "y = x * 2\ny.retain_grad()\ny.register_hook(lambda g: g + 1)\n"
+                                         "y.sum().backward()\nresult = [y.grad, x.grad]",
+    "a hook that only looks": _X + "seen = []\ny = x.exp()\ny.register_hook(lambda g: seen.append(g.clone()))\n"
+                               "(y * 2).sum().backward()\nresult = [seen, x.grad]",
+    "hooks run in order": _X + "y = x * 1\ny.register_hook(lambda g: g * 2)\ny.register_hook(lambda g: g + 1)\n"
+                           "y.sum().backward()\nresult = x.grad",
+    "hook on one output of two": "x = T.tensor([[1.0, 5.0], [4.0, 2.0]], requires_grad=True)\nv, i = x.max(1)\n"
+                                 "v.register_hook(lambda g: g * 7)\nv.sum().backward()\nresult = x.grad",
+    "hook on a tensor without grad": "T.ones(2).register_hook(lambda g: g)",
+    "hook changes the size": _X + "y = x * 1\ny.register_hook(lambda g: T.ones(4))\ny.sum().backward()",
+    "hook returns a number": _X + "y = x * 1\ny.register_hook(lambda g: 5)\ny.sum().backward()",
+    "hook changes the dtype": _X + "y = x * 1\ny.register_hook(lambda g: g.double())\ny.sum().backward()",
+    "hook gradient clipping": _X + "x.register_hook(lambda g: g.clamp(-1, 1))\n(x * x).sum().backward()\nresult = x.grad",
+    "handle as a context manager": _X + "with x.register_hook(lambda g: g * 0):\n    pass\n(x * 2).sum().backward()\nresult = x.grad",
+}
