@@ -312,8 +312,9 @@ class TensorExtrasMixin(TensorMoreMixin):
                 raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
         return self._inplace(lambda x: x.masked_fill(mask, value))
 
-    def cumsum(self, dim):
-        t = self.to(int64) if self.dtype.kind in "biu" else self
+    def cumsum(self, dim, *, dtype=None):
+        """Running sums along ``dim``; bool and integer tensors add in int64 unless ``dtype`` says otherwise."""
+        t = self.to(dtype) if dtype is not None else self.to(int64) if self.dtype.kind in "biu" else self
         if not self.ndim:  # dim 0 or -1 of a 0-d tensor: the value itself, still 0-d
             self._dims(dim, "cumsum")
             return S.CumSum.apply(t.reshape(1), 0).reshape(())

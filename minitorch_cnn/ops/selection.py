@@ -51,7 +51,7 @@ class CumSum(Function):
 
     def forward(self, a, dim):
         self.dim = dim
-        return np.cumsum(a, axis=dim)
+        return np.cumsum(a, axis=dim, dtype=a.dtype)  # (NumPy would widen an int32 sum to int64)
 
     def backward(self, g):
         return np.flip(np.cumsum(np.flip(g, self.dim), axis=self.dim), self.dim), None

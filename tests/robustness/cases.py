@@ -1169,4 +1169,5 @@ OWN_WORDS: dict[str, str] = {
     **{f"api {row}": _SELF for row in ("select: argsort three positionals", "select: nonzero positional as_tuple",
                                        "select: cumprod dtype positional", "reduce: nansum dtype positional",
                                        "pointwise: addcmul positional value")},
+    "edges extras: cumsum dtype positional": _SELF,
 }

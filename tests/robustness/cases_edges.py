@@ -165,6 +165,13 @@ ROWS["edges extras"] = {
     "cumsum bool": "T.tensor([True, True, False]).cumsum(0)",
     "cumsum uint8": "T.tensor([200, 100], dtype=T.uint8).cumsum(0)",
     "cumsum int32": "T.tensor([1, 2], dtype=T.int32).cumsum(0)",
+    "cumsum dtype float64": "result = T.arange(6.0).reshape(2, 3).cumsum(1, dtype=T.float64)",
+    "cumsum of ints, dtype float32": "result = T.tensor([[1, 2], [3, 4]]).cumsum(0, dtype=T.float32)",
+    "cumsum of bools, dtype int32": "result = T.tensor([True, False, True]).cumsum(0, dtype=T.int32)",
+    "T.cumsum dtype": "result = T.cumsum(T.tensor([1, 2, 3]), 0, dtype=T.float64)",
+    "cumsum dtype gradient": "x = T.tensor([1.0, 2.0], requires_grad=True)\ny = x.cumsum(0, dtype=T.float64)\n"
+                             "y.sum().backward()\nresult = [y.dtype, x.grad]",
+    "cumsum dtype positional": "T.tensor([1.0, 2.0]).cumsum(0, T.float64)",
     "cumsum dim -1": "A(2, 3).cumsum(-1)",
     "cumsum dim == ndim": "A(2, 3).cumsum(2)",
     "cumsum 0-d": "A().cumsum(0)",
