@@ -67,7 +67,7 @@ from .functions import (  # noqa: A004 - torch's names (abs, max, min, pow, sum)
     is_floating_point,
     flip, roll, movedim, moveaxis, swapaxes, swapdims, ravel, tile, broadcast_to,
     argsort, unbind, narrow, diag, cumprod, nonzero, argwhere, masked_select, count_nonzero, repeat_interleave,
-    amax, amin, nansum, nanmean,
+    amax, amin, nansum, nanmean, median,
     erf, frac, atan2, arctan2, nan_to_num, lerp, addcmul, addcdiv,
     hstack, vstack, broadcast_tensors,
 )

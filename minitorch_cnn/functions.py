@@ -166,6 +166,7 @@ argsort, unbind, narrow, diag, cumprod = (_method("argsort"), _method("unbind"),
 nonzero, argwhere, masked_select, count_nonzero = (_method("nonzero"), _method("argwhere"), _method("masked_select"),
                                                    _method("count_nonzero"))
 amax, amin, nansum, nanmean = _method("amax"), _method("amin"), _method("nansum"), _method("nanmean")
+median = _method("median")
 erf, frac, atan2, arctan2, nan_to_num = (_method("erf"), _method("frac"), _method("atan2"), _method("arctan2"),
                                          _method("nan_to_num"))
 lerp, addcmul, addcdiv = _method("lerp"), _method("addcmul"), _method("addcdiv")

@@ -15,7 +15,8 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .dtypes import _dtype_name, int64
-from .ops.reduction import Amax, MaxAlong, MaxAll, Mean, MeanDim, NanSum, Sum, SumDim, _norm_dims
+from .ops.reduction import (Amax, MaxAlong, MaxAll, MedianAlong, MedianAll, Mean, MeanDim, NanSum, Sum, SumDim,
+                             _norm_dims)
 from .tensor_inplace import _SCALAR_NAME
 
 
@@ -33,9 +34,14 @@ class MinResult(MaxResult):
     kind = "min"
 
 
+class MedianResult(MaxResult):
+    kind = "median"
+
+
 # named as torch's return types are, so ``type(t.max(0)).__name__ == "max"``
 MaxResult.__name__ = MaxResult.__qualname__ = "max"
 MinResult.__name__ = MinResult.__qualname__ = "min"
+MedianResult.__name__ = MedianResult.__qualname__ = "median"
 
 
 class ReductionMixin:
@@ -103,6 +109,29 @@ class ReductionMixin:
         self._check_not_empty(name, d)
         out = op(self.array, axis=d)
         return tensor_class()((np.expand_dims(out, d) if keepdim else out).astype(int64))
+
+    def median(self, dim=None, keepdim: bool = False):
+        """``t.median()`` → the lower median of all elements (NaN if any is NaN); ``t.median(dim)`` →
+        ``(values, indices)``: each line's lower median, the ⌊(n−1)/2⌋-th smallest, and where it is (the
+        first NaN of a line that has one)."""
+        if self.dtype.kind == "b":
+            raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+        if dim is None:
+            return MedianAll.apply(self)
+        d = _norm_dims(dim, max(self.ndim, 1), "median")[0]
+        t = self if self.ndim else self.reshape(1)
+        t._check_not_empty("median", d)
+        a = t.array
+        k = (a.shape[d] - 1) // 2
+        index = np.take(np.argsort(a, axis=d, kind="stable"), k, axis=d)  # (NaN sorts last)
+        if a.dtype.kind == "f":
+            nan = np.isnan(a)
+            index = np.where(nan.any(axis=d), np.argmax(nan, axis=d), index)
+        values = MedianAlong.apply(t, index, d, keepdim and self.ndim > 0)
+        indices = np.expand_dims(index, d) if keepdim and self.ndim else index
+        if not self.ndim:
+            values, indices = values.reshape(()), indices.reshape(())
+        return MedianResult(values, tensor_class()(indices.astype(int64)))
 
     def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
         return self._arg_extreme(dim, keepdim, take_min=False)

@@ -152,3 +152,42 @@ class NanSum(Function):
         g = _expand_back(g, self.a.shape, self.dims, self.keepdim)
         with np.errstate(invalid="ignore"):
             return g * ~np.isnan(self.a), None, None
+
+
+class MedianAll(Function):
+    """``y`` = the lower median of all elements, the ⌊(n−1)/2⌋-th smallest (NaN if any element is NaN, or
+    if there is none);  ``da = dy / k`` over the k elements equal to y (the NaNs when y is NaN), as torch
+    spreads it over ties."""
+
+    node_name = "MedianBackward0"
+
+    def forward(self, a):
+        flat = a.reshape(-1)
+        if flat.size == 0 or (a.dtype.kind == "f" and np.isnan(flat).any()):
+            out = np.asarray(np.nan, dtype=a.dtype)
+        else:
+            out = np.asarray(np.sort(flat)[(flat.size - 1) // 2])
+        self.a, self.out = a, out
+        return out
+
+    def backward(self, g):
+        mask = np.isnan(self.a) if np.isnan(self.out) else self.a == self.out
+        return (np.where(mask, g / mask.sum(), 0).astype(self.a.dtype),)
+
+
+class MedianAlong(Function):
+    """``y = a[…, index, …]`` along ``dim`` (index: each line's median, chosen by the caller);
+    ``da`` = dy put back at those positions, 0 elsewhere."""
+
+    node_name = "MedianBackward1"
+
+    def forward(self, a, index, dim, keepdim):
+        self.shape, self.index, self.dim, self.keepdim = a.shape, index, dim, keepdim
+        out = np.take_along_axis(a, np.expand_dims(index, dim), axis=dim)
+        return out if keepdim else out.squeeze(dim)
+
+    def backward(self, g):
+        da = np.zeros(self.shape, dtype=g.dtype)
+        np.put_along_axis(da, np.expand_dims(self.index, self.dim), g if self.keepdim else np.expand_dims(g, self.dim),
+                          axis=self.dim)
+        return da, None

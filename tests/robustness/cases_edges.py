@@ -2183,3 +2183,27 @@ ROWS["edges hooks"] = {
     "hook gradient clipping": _X + "x.register_hook(lambda g: g.clamp(-1, 1))\n(x * x).sum().backward()\nresult = x.grad",
     "handle as a context manager": _X + "with x.register_hook(lambda g: g * 0):\n    pass\n(x * 2).sum().backward()\nresult = x.grad",
 }
+
+# median: the lower median (the ⌊(n−1)/2⌋-th smallest), NaN first; the tie's index and the gradient as torch
+_M = "x = T.tensor([[3.0, 1.0, 2.0, 4.0], [1.0, 1.0, 0.0, 9.0], [2.0, 5.0, 2.0, 2.0]], requires_grad=True)\n"
+ROWS["edges median"] = {
+    "all elements": _M + "result = x.median()",
+    "all, gradient spread over ties": "x = T.tensor([3.0, 1.0, 2.0, 2.0, 5.0, 0.0], requires_grad=True)\nm = x.median()\n"
+                                      "m.backward()\nresult = [m, x.grad, m.grad_fn.name()]",
+    "along dim 1": _M + "r = x.median(1)\nresult = [r.values, r.indices, type(r).__name__]",
+    "along dim 0, keepdim": _M + "r = x.median(0, keepdim=True)\nresult = [r.values, r.indices]",
+    "along dim -1, gradient": _M + "r = x.median(-1)\n(r.values * T.tensor([1.0, 2.0, 3.0])).sum().backward()\n"
+                              "result = [x.grad, r.values.grad_fn.name()]",
+    "T.median with dim=": _M + "r = T.median(x, dim=0)\nresult = [r.values, r.indices]",
+    "NaN overall": "result = T.tensor([1.0, float('nan'), 2.0]).median()",
+    "NaN along a dim": "r = T.tensor([[1.0, float('nan'), float('nan')], [2.0, 3.0, 1.0]]).median(1)\nresult = [r.values, r.indices]",
+    "NaN gradient": "x = T.tensor([1.0, float('nan'), 2.0, float('nan')], requires_grad=True)\nx.median().backward()\nresult = x.grad",
+    "int tensor": "result = [T.tensor([1, 5, 3, 2]).median(), T.tensor([[1, 5], [3, 2]]).median(0)]",
+    "0-d": "result = [T.tensor(2.5).median(), list(T.tensor(2.5).median(0)), list(T.tensor(2.5).median(-1, keepdim=True))]",
+    "empty overall": "result = T.tensor([]).median()",
+    "empty reduced dim": "T.zeros(2, 0).median(1)",
+    "empty other dim": "r = T.zeros(0, 2).median(1)\nresult = [r.values, r.indices]",
+    "bool": "T.tensor([True, False]).median()",
+    "dim out of range": "T.ones(2, 3).median(2)",
+    "even count: the lower one": "result = T.tensor([4.0, 1.0, 3.0, 2.0]).median(0)",
+}
