@@ -60,7 +60,7 @@ class TensorMoreMixin:
 
     def index_select(self, dim: int, index):
         d = _norm_dims(dim, self.ndim, "index_select")[0] if self.ndim else 0
-        idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select", dim1=self.ndim > 1 and d == 1)
+        idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select", dim1=d == 1)  # (d = 1: 2+ dims)
         if not self.ndim:  # a 0-d input takes one index and stays 0-d, as torch
             if idx.size != 1:
                 raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
