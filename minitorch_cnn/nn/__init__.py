@@ -13,7 +13,7 @@ from .elementwise import Identity, Sigmoid, Tanh
 from .softmax import LogSoftmax, Softmax
 from .normalization import BatchNorm1d, BatchNorm2d
 from .dropout import Dropout, Dropout2d
-from .relu_family import ELU, GELU, LeakyReLU, SiLU
+from .relu_family import ELU, GELU, Hardtanh, LeakyReLU, ReLU6, SiLU, Softplus
 from .regression_loss import HuberLoss, L1Loss, SmoothL1Loss
 from .avg_pooling import AdaptiveAvgPool2d, AvgPool2d
 from .containers import ModuleDict, ModuleList
@@ -26,5 +26,5 @@ __all__ = [
     "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "Softmax", "LogSoftmax", "Sigmoid", "Tanh", "Identity",
     "BatchNorm1d", "BatchNorm2d", "Dropout", "Dropout2d",
-    "LeakyReLU", "ELU", "GELU", "SiLU", "L1Loss", "SmoothL1Loss", "HuberLoss", "AvgPool2d", "AdaptiveAvgPool2d",
+    "LeakyReLU", "ELU", "GELU", "SiLU", "Hardtanh", "ReLU6", "Softplus", "L1Loss", "SmoothL1Loss", "HuberLoss", "AvgPool2d", "AdaptiveAvgPool2d",
 ]

@@ -2207,3 +2207,26 @@ ROWS["edges median"] = {
     "dim out of range": "T.ones(2, 3).median(2)",
     "even count: the lower one": "result = T.tensor([4.0, 1.0, 3.0, 2.0]).median(0)",
 }
+
+# hardtanh / relu6 / softplus: values, the gradient at the bounds and at NaN, integer inputs, the modules
+_A = "x = T.tensor([-2.0, -1.0, 0.0, 0.5, 1.0, 6.0, 7.0, 25.0, float('nan')], requires_grad=True)\n"
+_GRAD = "\ny.sum().backward()\nresult = [y, x.grad, y.grad_fn.name()]"
+ROWS["edges hardtanh softplus"] = {
+    "hardtanh": _A + "y = F.hardtanh(x)" + _GRAD,
+    "hardtanh bounds": _A + "y = F.hardtanh(x, -0.5, 0.5)" + _GRAD,
+    "hardtanh equal bounds": _A + "y = F.hardtanh(x, 0.5, 0.5)" + _GRAD,
+    "hardtanh min above max": "F.hardtanh(T.ones(2), 2.0, 1.0)",
+    "hardtanh int tensor": "result = F.hardtanh(T.tensor([-3, 0, 5]))",
+    "hardtanh bool tensor": "F.hardtanh(T.tensor([True]))",
+    "relu6": _A + "y = F.relu6(x)" + _GRAD,
+    "relu6 int tensor": "result = F.relu6(T.tensor([-1, 3, 7]))",
+    "softplus": _A + "y = F.softplus(x)" + _GRAD,
+    "softplus beta, threshold": _A + "y = F.softplus(x, beta=2, threshold=1)" + _GRAD,
+    "softplus float64": "x = T.tensor([-30.0, 0.1, 19.0, 21.0], dtype=T.float64, requires_grad=True)\ny = F.softplus(x)" + _GRAD,
+    "softplus int tensor": "F.softplus(T.tensor([1, 2]))",
+    "softplus beta 0": "result = F.softplus(T.ones(2), beta=0)",
+    "modules": "result = [repr(nn.Hardtanh()), repr(nn.ReLU6()), repr(nn.ReLU6(inplace=True)), repr(nn.Softplus(beta=2)), "
+               "repr(nn.Hardtanh(-2, 3))]",
+    "module values": _A + "result = [nn.Hardtanh(-0.5, 2.0)(x), nn.ReLU6()(x), nn.Softplus(beta=0.5)(x)]",
+    "Hardtanh max not above min": "nn.Hardtanh(1.0, 1.0)",
+}

@@ -21,7 +21,8 @@ from .loss import CrossEntropyFn, MSELossFn, NLLLossFn, cross_entropy, mse_loss,
 from .pooling import MaxPool2dFn, max_pool2d
 from .normalization import BatchNormFn, BatchNormEvalFn, batch_norm
 from .regularization import DropoutFn, dropout, dropout2d
-from .relu_family import ELUFn, GELUFn, LeakyReLUFn, SiLUFn, elu, gelu, leaky_relu, silu
+from .relu_family import (ELUFn, GELUFn, HardtanhFn, LeakyReLUFn, SiLUFn, SoftplusFn, elu, gelu, hardtanh,
+                          leaky_relu, relu6, silu, softplus)
 from .regression_loss import L1LossFn, SmoothL1LossFn, huber_loss, l1_loss, smooth_l1_loss
 from .one_hot import one_hot
 from .padding import pad
@@ -33,6 +34,6 @@ __all__ = [
     "mse_loss", "cross_entropy", "nll_loss", "sigmoid", "tanh",
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "batch_norm", "dropout", "dropout2d",
-    "leaky_relu", "elu", "gelu", "silu", "l1_loss", "smooth_l1_loss", "huber_loss",
+    "leaky_relu", "elu", "gelu", "silu", "hardtanh", "relu6", "softplus", "l1_loss", "smooth_l1_loss", "huber_loss",
     "avg_pool2d", "adaptive_avg_pool2d", "one_hot", "pad", "normalize", "cosine_similarity",
 ]

@@ -1,4 +1,5 @@
-"""ReLU's relatives: ``F.leaky_relu``, ``F.elu``, ``F.gelu`` (exact and tanh approximation), ``F.silu``.
+"""ReLU's relatives: ``F.leaky_relu``, ``F.elu``, ``F.gelu`` (exact and tanh approximation), ``F.silu``,
+``F.hardtanh`` and ``F.relu6`` (a clamp), ``F.softplus`` (a smooth ReLU).
 
 Each is elementwise, so each Function keeps its input ``x`` and its backward is ``dx = dy · f'(x)``
 with ``f'`` written out in the docstring. Branches follow torch's kernels exactly, including
@@ -108,6 +109,40 @@ class SiLUFn(Function):
         return (g * (s * (1 + self.x * (1 - s))),)
 
 
+class HardtanhFn(Function):
+    """``y = min(max(x, lo), hi)``;  ``dx = dy`` where lo < x < hi, 0 where x ≤ lo or x ≥ hi (torch's
+    test, so a NaN input passes dy and the bounds themselves pass none)."""
+
+    node_name = "HardtanhBackward0"
+
+    def forward(self, x, lo, hi):
+        lo, hi = x.dtype.type(lo), x.dtype.type(hi)
+        self.outside = (x <= lo) | (x >= hi)
+        return np.minimum(np.maximum(x, lo), hi)  # (NaN stays NaN)
+
+    def backward(self, g):
+        return (np.where(self.outside, np.zeros((), g.dtype), g), None, None)
+
+
+class SoftplusFn(Function):
+    """``y = log(1 + e^(βx)) / β``, and ``y = x`` where ``βx > threshold`` (where the two agree to
+    rounding);  ``dx = dy · σ(βx)`` (``σ`` the sigmoid, ``e^(βx)/(1 + e^(βx))``), ``dx = dy`` where linear."""
+
+    node_name = "SoftplusBackward0"
+
+    def forward(self, x, beta, threshold):
+        self.x, self.beta = x, x.dtype.type(beta)
+        bx = x * self.beta
+        self.linear = bx > threshold
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return np.where(self.linear, x, np.log1p(np.exp(bx)) / self.beta)
+
+    def backward(self, g):
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = np.exp(self.x * self.beta)
+            return (np.where(self.linear, g, g * (z / (z + 1))), None, None)
+
+
 def _number(value, name: str, layer: str) -> float:
     if not isinstance(value, (int, float, np.integer, np.floating)):  # bool counts (1 or 0), as torch's Number
         raise TypeError(f"{layer}: expected {name} to be a number, got {value!r}")
@@ -143,3 +178,26 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x·σ(x)``. ``inplace`` is accepted; the result is a new tensor."""
     _input(input, "silu")
     return SiLUFn.apply(input)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` clamped to ``[min_val, max_val]`` (integer tensors too). ``inplace`` is accepted; the result is a
+    new tensor."""
+    _check_tensor(input, "hardtanh")
+    if input.dtype.kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    lo, hi = _number(min_val, "min_val", "hardtanh"), _number(max_val, "max_val", "hardtanh")
+    if lo > hi:
+        raise ValueError(f"min_val cannot be greater than max_val (got min_val={min_val}, max_val={max_val})")
+    return HardtanhFn.apply(input, lo, hi)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)`` (MobileNet's activation)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + e^(βx)) / β``, a smooth ReLU; ``x`` itself where ``βx > threshold``."""
+    _input(input, "softplus")
+    return SoftplusFn.apply(input, _number(beta, "beta", "softplus"), _number(threshold, "threshold", "softplus"))
