@@ -174,6 +174,21 @@ def test_load_state_dict_rejects_mismatched_groups():
         optim.SGD([a], lr=0.1).load_state_dict(saved)
 
 
+def test_load_state_dict_rejects_malformed_groups_before_touching_anything():
+    """Every malformed ``param_groups`` — not a list, or any entry not a dict with a list of ids — is one
+    clear TypeError, and the optimizer is unchanged (torch trips over each in its own way: KeyError
+    'params', "'int' object is not subscriptable", a group-count ValueError). A single bad entry among
+    good ones counts (seed-16 survivor: the check's ``or`` → ``and`` let a list of bad entries through)."""
+    a = _param()
+    opt = optim.SGD([a], lr=0.1)
+    good = {"params": [0], "lr": 0.5, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False,
+            "maximize": False}
+    for groups in ([1], [{"lr": 0.1}], [{"params": 5, "lr": 0.1}], "abc", [good, 3], ({"params": 7},)):
+        with pytest.raises(TypeError, match="must be a list of dicts"):
+            opt.load_state_dict({"state": {}, "param_groups": groups})
+        assert opt.param_groups[0]["lr"] == 0.1
+
+
 def test_load_state_dict_restores_hyperparameters_and_casts_state_to_param_dtype():
     a = nn.Parameter(mt.Tensor(np.ones(3)))
     opt = optim.SGD([a], lr=0.3, momentum=0.9)
