@@ -19,6 +19,11 @@ from collections import OrderedDict
 _ids = itertools.count()
 
 
+def new_hook_id() -> int:
+    """A fresh handle id (shared with the Module forward hooks, as torch's handles count up together)."""
+    return next(_ids)
+
+
 class RemovableHandle:
     """What ``register_hook`` returns: ``remove()`` unregisters the hook (a second call does nothing)."""
 
@@ -48,7 +53,7 @@ def register_hook(t, hook) -> RemovableHandle:
         if node._tensor_hooks is None:
             node._tensor_hooks = {}
         hooks = node._tensor_hooks.setdefault(t._output_nr, OrderedDict())
-    key = next(_ids)
+    key = new_hook_id()
     hooks[key] = hook
     return RemovableHandle(hooks, key)
 

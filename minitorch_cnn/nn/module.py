@@ -15,13 +15,14 @@ import numpy as np
 
 from ..device import Device, check_device
 from ..tensor import Tensor
+from .module_hooks import ForwardHooksMixin
 from .parameter import Parameter
 
 # what load_state_dict returns, as torch: a (missing_keys, unexpected_keys) tuple with names
 _IncompatibleKeys = namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
-class Module:
+class Module(ForwardHooksMixin):
     """Base class for all layers and models (same contract as ``torch.nn.Module``)."""
 
     training: bool
@@ -128,6 +129,8 @@ class Module:
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_new_name(name, "module", self._modules)
         self._modules[name] = module
+
+    register_module = add_module  # torch's alias
 
     def apply(self, fn) -> "Module":
         """Call ``fn(m)`` on every sub-module, children first, then on ``self`` (torch's order; the usual
@@ -347,6 +350,8 @@ class Module:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
 
     def __call__(self, *args, **kwargs):
+        if self._forward_pre_hooks or self._forward_hooks:  # (module_hooks.py)
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     # -- printing ----------------------------------------------------------------------------

@@ -2230,3 +2230,29 @@ ROWS["edges hardtanh softplus"] = {
     "module values": _A + "result = [nn.Hardtanh(-0.5, 2.0)(x), nn.ReLU6()(x), nn.Softplus(beta=0.5)(x)]",
     "Hardtanh max not above min": "nn.Hardtanh(1.0, 1.0)",
 }
+
+# Module forward hooks: looking inside a network (the lecture's feature maps) and changing args/outputs
+_NET = ("T.manual_seed(0)\nm = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())\n"
+        "with T.no_grad():\n    m[0].weight.copy_(T.arange(18.0).reshape(2, 1, 3, 3) / 10 - 0.8)\n    m[0].bias.fill_(0.1)\n"
+        "x = T.arange(16.0).reshape(1, 1, 4, 4) / 8\n")
+ROWS["edges forward hooks"] = {
+    "feature map of conv1": _NET + "maps = {}\nm[0].register_forward_hook(lambda mod, a, out: maps.update(c=out.detach()))\n"
+                            "y = m(x)\nresult = [maps['c'], y]",
+    "pre-hook sees the args tuple": _NET + "seen = []\nm[1].register_forward_pre_hook(lambda mod, a: seen.append([type(a).__name__, "
+                                    "len(a), tuple(a[0].shape)]))\nm(x)\nresult = seen",
+    "pre-hook replaces the input (tuple)": _NET + "m[1].register_forward_pre_hook(lambda mod, a: (a[0] * 0 + 1,))\nresult = m(x)",
+    "pre-hook replaces the input (one value)": _NET + "m[1].register_forward_pre_hook(lambda mod, a: a[0] * 2)\nresult = m(x)",
+    "hook replaces the output": _NET + "m[2].register_forward_hook(lambda mod, a, out: out - 1)\nresult = m(x)",
+    "order and prepend": _NET + "log = []\nm.register_forward_hook(lambda mod, a, o: log.append('b'))\n"
+                         "m.register_forward_hook(lambda mod, a, o: log.append('a'), prepend=True)\n"
+                         "m.register_forward_pre_hook(lambda mod, a: log.append('pre'))\nm(x)\nresult = log",
+    "removed": _NET + "h = m[0].register_forward_hook(lambda mod, a, out: out * 0)\nh.remove()\nresult = m(x)",
+    "with_kwargs": _NET + "seen = []\nm.register_forward_hook(lambda mod, a, kw, out: seen.append(sorted(kw)), with_kwargs=True)\n"
+                   "m(x)\nresult = seen",
+    "with_kwargs pre-hook returns args and kwargs": _NET + "m.register_forward_pre_hook(lambda mod, a, kw: ((a[0] * 0,), kw), "
+                                                   "with_kwargs=True)\nresult = m(x)",
+    "with_kwargs pre-hook returns one value": _NET + "m.register_forward_pre_hook(lambda mod, a, kw: a[0], with_kwargs=True)\nm(x)",
+    "gradient through a replaced output": _NET + "m[3].register_forward_hook(lambda mod, a, out: out * 3)\nm(x).sum().backward()\n"
+                                          "result = m[0].bias.grad",
+    "register_module": "m = nn.Module()\nm.register_module('fc', nn.Linear(2, 3))\nresult = [n for n, _ in m.named_parameters()]",
+}
