@@ -39,9 +39,10 @@ def global_set(mode: bool) -> None:
 
 
 class _GradMode(contextlib.ContextDecorator):
-    """Set grad mode to ``self.mode`` inside a ``with`` block or a decorated function, then restore it."""
+    """Set grad mode to ``self.mode`` inside a ``with`` block or a decorated function, then restore it.
+    Each subclass says its ``mode``."""
 
-    mode = True
+    mode: bool
 
     def __new__(cls, *args, **kwargs):
         # ``@no_grad`` without parentheses (torch allows it): called with the function to decorate
