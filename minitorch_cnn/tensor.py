@@ -339,7 +339,13 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
     def size(self, dim=None):
         if dim is None:
             return self.shape
-        return self.array.shape[dim]
+        n = self.ndim
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"size(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        if not n or not -n <= dim < n:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions" if not n else
+                             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        return int(self.array.shape[dim])
 
     @property
     def dtype(self) -> np.dtype:

@@ -2256,3 +2256,17 @@ ROWS["edges forward hooks"] = {
                                           "result = m[0].bias.grad",
     "register_module": "m = nn.Module()\nm.register_module('fc', nn.Linear(2, 3))\nresult = [n for n, _ in m.named_parameters()]",
 }
+
+# t.size(dim): an int, torch's dim checks (a bool is not a dim)
+ROWS["edges size"] = {
+    "size()": "result = [T.ones(2, 3).size(), T.ones(()).size(), T.ones(2, 3).size(None)]",
+    "size(dim)": "x = T.ones(2, 3)\nresult = [x.size(0), x.size(-1), x.size(dim=1), type(x.size(0)).__name__]",
+    "size(2) of 2-d": "T.ones(2, 3).size(2)",
+    "size(-3) of 2-d": "T.ones(2, 3).size(-3)",
+    "size(0) of 0-d": "T.ones(()).size(0)",
+    "size(-1) of 0-d": "T.ones(()).size(-1)",
+    "size(1.0)": "T.ones(2, 3).size(1.0)",
+    "size(True)": "T.ones(2, 3).size(True)",
+    "size('a')": "T.ones(2, 3).size('a')",
+    "size(np.int64)": "result = T.ones(2, 3).size(np.int64(1))",
+}
