@@ -12,7 +12,7 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .device import Device, check_device
-from .dtypes import LEGACY_TYPE_NAMES, bool_, float32, float64, int32, int64
+from .dtypes import LEGACY_TYPE_NAMES, bool_, float32, float64, int32, int64, uint8
 from .ops.elementwise import Cast, Clone
 from .ops.reduction import _norm_dims
 
@@ -76,9 +76,11 @@ class ConversionMixin:
 
 
     def to(self, *args, **kwargs) -> "Tensor":
-        """``t.to(dtype)``, ``t.to("cpu")``, ``t.to(other)``: a differentiable dtype cast."""
+        """``t.to(dtype)``, ``t.to("cpu")``, ``t.to(other)``: a differentiable dtype cast (``t`` itself when
+        nothing changes, unless ``copy=True``)."""
         dtype = kwargs.pop("dtype", None)
         device = kwargs.pop("device", None)
+        copy = bool(kwargs.pop("copy", False))
         kwargs.pop("non_blocking", None)
         if kwargs:
             raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
@@ -91,9 +93,9 @@ class ConversionMixin:
                 dtype = a
         if device is not None:
             check_device(device)
-        if dtype is None or np.dtype(dtype) == self.dtype:
+        if (dtype is None or np.dtype(dtype) == self.dtype) and not copy:
             return self
-        return Cast.apply(self, np.dtype(dtype))
+        return Cast.apply(self, self.dtype if dtype is None else np.dtype(dtype))
 
     def cpu(self) -> "Tensor":
         return self
@@ -149,6 +151,23 @@ class ConversionMixin:
 
     def is_floating_point(self) -> bool:
         return self.dtype.kind == "f"
+
+    def byte(self) -> "Tensor":
+        return self.to(uint8)
+
+    def ndimension(self) -> int:
+        """The number of dims (``dim()``)."""
+        return self.ndim
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the elements take: ``numel() · element_size()``."""
+        return int(self.array.nbytes)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element (``element_size()``)."""
+        return int(self.array.itemsize)
 
     def nelement(self) -> int:
         """The number of elements (``numel()``)."""

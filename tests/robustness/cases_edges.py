@@ -2270,3 +2270,16 @@ ROWS["edges size"] = {
     "size('a')": "T.ones(2, 3).size('a')",
     "size(np.int64)": "result = T.ones(2, 3).size(np.int64(1))",
 }
+
+# conversions and queries programs use: to(copy=True), byte(), ndimension(), nbytes, itemsize
+ROWS["edges to copy"] = {
+    "to(same dtype, copy=True) is a copy": "x = T.tensor([1.5, 2.0], requires_grad=True)\ny = x.to(T.float32, copy=True)\n"
+                                           "result = [y is x, y.grad_fn.name(), y]",
+    "to(copy=True) alone": "x = T.tensor([1.5, 2.0], requires_grad=True)\ny = x.to(copy=True)\ny.sum().backward()\n"
+                           "result = [y is x, x.grad]",
+    "to(copy=True) shares no memory": "x = T.tensor([1.5, 2.0])\ny = x.to(copy=True)\ny[0] = 9\nresult = x",
+    "to(other dtype, copy=False)": "x = T.tensor([1.5, 2.0])\nresult = [x.to(T.float64, copy=False).dtype, x.to(T.float32) is x]",
+    "byte()": "result = [T.tensor([1.5, 2.0]).byte(), T.tensor([3, 200]).byte()]",
+    "ndimension nbytes itemsize": "x = T.ones(2, 3)\nresult = [x.ndimension(), x.nbytes, x.itemsize, T.ones(4, dtype=T.float64).nbytes, "
+                                  "T.ones(()).ndimension(), T.ones(0, 5).nbytes]",
+}
