@@ -117,7 +117,8 @@ def _index_node_name(index) -> str:
             return "SliceBackward0"
         if not isinstance(item, slice) and item is not Ellipsis:
             return "SelectBackward0"
-    return "SliceBackward0" if len(items) == 1 else "AliasBackward0"
+    # only slices and Ellipsis, all taking everything: t[:] is a slice, t[...] and t[:, :] an alias
+    return "SliceBackward0" if len(items) == 1 and isinstance(items[0], slice) else "AliasBackward0"
 
 
 class GetItem(Function):

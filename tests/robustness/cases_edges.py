@@ -2283,3 +2283,44 @@ ROWS["edges to copy"] = {
     "ndimension nbytes itemsize": "x = T.ones(2, 3)\nresult = [x.ndimension(), x.nbytes, x.itemsize, T.ones(4, dtype=T.float64).nbytes, "
                                   "T.ones(()).ndimension(), T.ones(0, 5).nbytes]",
 }
+
+# seed-17 survivors: the node of an index that takes everything; remainder when only b needs a gradient;
+# a custom Function that does not materialize the gradients of unused outputs
+_ALL = "x = T.ones(2, 3, requires_grad=True)\n"
+ROWS["edges seed 17"] = {
+    "x[:] node": _ALL + "result = x[:].grad_fn.name()",
+    "x[...] node": _ALL + "result = x[...].grad_fn.name()",
+    "x[:, :] node": _ALL + "result = x[:, :].grad_fn.name()",
+    "x[..., :] node": _ALL + "result = x[..., :].grad_fn.name()",
+    "x[()] node": _ALL + "result = x[()].grad_fn.name()",
+    "remainder, only b needs grad": "a = T.tensor([5.0, -7.0, 4.5])\nb = T.tensor([2.0, 3.0, -1.5], requires_grad=True)\n"
+                                    "(a % b).sum().backward()\nresult = b.grad",
+    "fmod, only b needs grad": "a = T.tensor([5.0, -7.0, 4.5])\nb = T.tensor([2.0, 3.0, -1.5], requires_grad=True)\n"
+                               "T.fmod(a, b).sum().backward()\nresult = b.grad",
+    "remainder, only a needs grad": "a = T.tensor([5.0, -7.0, 4.5], requires_grad=True)\nb = T.tensor([2.0, 3.0, -1.5])\n"
+                                    "(a % b).sum().backward()\nresult = a.grad",
+}
+_NOMAT = '''class Two(T.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.set_materialize_grads(False)
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, g1, g2):
+        a = g1 * 2 if g1 is not None else T.full((2,), 100.0)
+        b = g2 * 3 if g2 is not None else T.full((2,), 1000.0)
+        return a + b
+
+x = T.tensor([1.0, 2.0], requires_grad=True)
+'''
+ROWS["edges seed 17"].update({
+    "no materialize: only the first output used": _NOMAT + "y1, y2 = Two.apply(x)\ny1.sum().backward()\nresult = x.grad",
+    "no materialize: only the second output used": _NOMAT + "y1, y2 = Two.apply(x)\ny2.sum().backward()\nresult = x.grad",
+    "no materialize: both used": _NOMAT + "y1, y2 = Two.apply(x)\n(y1 + y2).sum().backward()\nresult = x.grad",
+})
+ROWS["edges seed 17"].update({
+    "view of a detached copy, original changed in place":
+        "w = T.ones(3, requires_grad=True)\nx = w * 1\nd = x.detach()\nv = d[0:2]\nx.mul_(2)\n"
+        "result = [v.requires_grad, v.grad_fn is None, v.is_leaf, v]",
+})
