@@ -322,7 +322,7 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def bmm(self, mat2):
         """Batched matrix product: (b, n, m) @ (b, m, p) → (b, n, p), no broadcasting."""
-        if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
+        if self.ndim != 3 or getattr(mat2, "ndim", None) != 3:
             raise RuntimeError(f"bmm: batch1 and batch2 must be 3-D tensors, got {tuple(self.shape)} and "
                                f"{tuple(getattr(mat2, 'shape', ()))}")
         if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
