@@ -2324,3 +2324,7 @@ ROWS["edges seed 17"].update({
         "w = T.ones(3, requires_grad=True)\nx = w * 1\nd = x.detach()\nv = d[0:2]\nx.mul_(2)\n"
         "result = [v.requires_grad, v.grad_fn is None, v.is_leaf, v]",
 })
+ROWS["edges seed 17"].update({
+    "strides of contiguous transposes with size-1 dims": "result = [T.ones(4, 1).t().stride(), T.ones(1, 4).t().stride(), "
+        "T.ones(3, 1, 2).transpose(0, 1).stride(), T.ones(1, 1, 3).permute(2, 0, 1).stride(), T.ones(5, 4)[0:1].stride()]",
+})
