@@ -23,6 +23,7 @@ from .device import Device
 from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype, int64
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
+from .ops.reduction import _one_dim
 from .ops.shape import GetItem
 from .printing import tensor_repr
 from .python_data import inferred_dtype, python_to_array
@@ -339,13 +340,9 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
     def size(self, dim=None):
         if dim is None:
             return self.shape
-        n = self.ndim
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
             raise TypeError(f"size(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
-        if not n or not -n <= dim < n:
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions" if not n else
-                             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        return int(self.array.shape[dim])
+        return int(self.array.shape[_one_dim(dim, self.ndim, "size")])
 
     @property
     def dtype(self) -> np.dtype:

@@ -14,7 +14,7 @@ from .autograd.function import tensor_class
 from .device import Device, check_device
 from .dtypes import LEGACY_TYPE_NAMES, bool_, float32, float64, int32, int64, uint8
 from .ops.elementwise import Cast, Clone
-from .ops.reduction import _norm_dims
+from .ops.reduction import _one_dim
 
 
 class ConversionMixin:
@@ -191,8 +191,4 @@ class ConversionMixin:
         for d in reversed(range(a.ndim)):
             if a.shape[d] == 1 and strides[d] == 0:
                 strides[d] = a.shape[d + 1] * strides[d + 1] if d + 1 < a.ndim else 1
-        if dim is None:
-            return tuple(strides)
-        if not a.ndim:
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-        return strides[_norm_dims(dim, a.ndim, "stride")[0]]
+        return tuple(strides) if dim is None else strides[_one_dim(dim, a.ndim, "stride")]

@@ -12,7 +12,7 @@ import numpy as np
 
 from .dtypes import get_default_dtype
 from .errors import warn
-from .ops.reduction import _norm_dims
+from .ops.reduction import _norm_dims, _one_dim
 from .ops.rearrange import Flip, Roll
 from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
 from .size import Size
@@ -211,9 +211,7 @@ class ShapeMixin:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
         if not dims:
             return Roll.apply(self, shifts[0], None)
-        if not self.ndim:
-            raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
-        return Roll.apply(self, shifts, tuple(_norm_dims(d, self.ndim, "roll")[0] for d in dims))
+        return Roll.apply(self, shifts, tuple(_one_dim(d, self.ndim, "roll") for d in dims))
 
     def tile(self, dims=None, *more) -> "Tensor":
         """``repeat`` with ``dims`` padded with leading 1s to the tensor's number of dims."""

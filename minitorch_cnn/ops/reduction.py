@@ -26,6 +26,14 @@ def _norm_dims(dim, ndim: int, op: str) -> tuple:
     return tuple(sorted(out)) if ndim else ()
 
 
+def _one_dim(dim, ndim: int, op: str) -> int:
+    """One dim of a tensor of ``ndim`` dims, as 0 … ndim−1, with torch's errors; a 0-d tensor has none
+    (where reductions treat it as one dim, ``t.size(0)``, ``t.stride(0)``, ``t.roll(1, 0)`` refuse)."""
+    if not ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _norm_dims(dim, ndim, op)[0]
+
+
 def _expand_back(g: np.ndarray, shape: tuple, dims: tuple, keepdim: bool) -> np.ndarray:
     """Undo a reduction's shape change: re-insert reduced axes and broadcast to ``shape``."""
     if not keepdim:
