@@ -150,29 +150,32 @@ def python_to_array(data, dtype=None) -> np.ndarray:
 _PYTHON = {bool: bool_, int: int64}
 
 
+def _dtype_of_type(kind) -> np.dtype:
+    """The dtype torch infers for a Python number of this type (float: the default float), or a NumPy
+    scalar type's own."""
+    return get_default_dtype() if kind is float else _PYTHON.get(kind) or np.dtype(kind)
+
+
 def inferred_dtype(data):
     """torch's dtype for nested Python data: ``torch.promote_types`` over every element (Python bool →
     bool, int → int64, float → the default float; anything with a dtype, a NumPy scalar or array or a
-    Tensor, → that dtype). None for no element at all, or for complex numbers (left to NumPy)."""
+    Tensor, → that dtype); the default float when there is no element (``tensor([])``). None for complex
+    numbers (left to NumPy)."""
     result, stack = None, [data]
     while stack:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             kinds = set(map(type, x))
             if all(k in (bool, int, float) or issubclass(k, np.generic) for k in kinds):
-                for k in kinds:  # the common case, numbers only: their types decide, no walk over them
-                    dt = get_default_dtype() if k is float else _PYTHON.get(k) or np.dtype(k)
-                    if dt.kind not in "biuf":
-                        return None
-                    result = _promote(result, dt)
+                dts = [_dtype_of_type(k) for k in kinds]  # numbers only: their types decide, no walk over them
             else:
                 stack.extend(x)
-            continue
-        if isinstance(x, (bool, int, float)) and type(x) in (bool, int, float):
-            dt = get_default_dtype() if type(x) is float else _PYTHON[type(x)]
+                continue
         else:
-            dt = np.asarray(getattr(x, "array", x)).dtype
+            python_number = type(x) in (bool, int, float)
+            dts = [_dtype_of_type(type(x)) if python_number else np.asarray(getattr(x, "array", x)).dtype]
+        for dt in dts:
             if dt.kind not in "biuf":
                 return None
-        result = _promote(result, dt)
-    return result
+            result = _promote(result, dt)
+    return get_default_dtype() if result is None else result

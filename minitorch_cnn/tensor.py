@@ -20,7 +20,7 @@ from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
 from .autograd.views import AsStrided
 from .device import Device
-from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype, int64
+from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.reduction import _one_dim
@@ -92,14 +92,10 @@ def _to_array(data, dtype=None) -> np.ndarray:
             _check_fits(arr, dtype)
     if dtype is not None:
         return arr.astype(np.dtype(dtype), copy=False)
-    if not isinstance(data, (np.ndarray, Tensor, np.generic)):
-        inferred = inferred_dtype(data) if arr.dtype.kind in "fiub" else None
+    if not isinstance(data, (np.ndarray, Tensor, np.generic)) and arr.dtype.kind in "fiub":
+        inferred = inferred_dtype(data)  # torch's promotion over the elements (NumPy's would differ)
         if inferred is not None:
             arr = arr.astype(inferred)
-        elif arr.dtype.kind == "f":  # no element: [] is the default float
-            arr = arr.astype(get_default_dtype())
-        elif arr.dtype.kind in "iu":
-            arr = arr.astype(int64)
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"tensor: can't convert data of dtype {arr.dtype} to a Tensor")
     return arr
