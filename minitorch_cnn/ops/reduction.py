@@ -34,6 +34,13 @@ def _one_dim(dim, ndim: int, op: str) -> int:
     return _norm_dims(dim, ndim, op)[0]
 
 
+def _spread_evenly(a: np.ndarray, out: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """The gradient of a whole-tensor max, min or median ``out`` of ``a``: ``g / k`` at each of the k
+    elements equal to ``out`` (the NaNs when ``out`` is NaN, as torch), 0 elsewhere."""
+    mask = np.isnan(a) if np.isnan(out) else a == out
+    return np.where(mask, g / mask.sum(), 0).astype(a.dtype)
+
+
 def _expand_back(g: np.ndarray, shape: tuple, dims: tuple, keepdim: bool) -> np.ndarray:
     """Undo a reduction's shape change: re-insert reduced axes and broadcast to ``shape``."""
     if not keepdim:
@@ -107,7 +114,8 @@ class MaxAlong(Function):
 
 
 class MaxAll(Function):
-    """``y = max(a)`` over all elements; ``da = dy / k`` spread evenly over the k tied maxima (torch)."""
+    """``y = max(a)`` over all elements; ``da = dy / k`` spread evenly over the k tied maxima (over the NaNs
+    when y is NaN), as torch."""
 
     node_name = "MaxBackward1"
 
@@ -120,8 +128,7 @@ class MaxAll(Function):
         return self.out
 
     def backward(self, g):
-        mask = self.a == self.out
-        return (np.where(mask, g / mask.sum(), 0).astype(self.a.dtype), None)
+        return _spread_evenly(self.a, self.out, g), None
 
 
 class Amax(Function):
@@ -179,8 +186,7 @@ class MedianAll(Function):
         return out
 
     def backward(self, g):
-        mask = np.isnan(self.a) if np.isnan(self.out) else self.a == self.out
-        return (np.where(mask, g / mask.sum(), 0).astype(self.a.dtype),)
+        return (_spread_evenly(self.a, self.out, g),)
 
 
 class MedianAlong(Function):

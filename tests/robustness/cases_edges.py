@@ -2198,6 +2198,10 @@ ROWS["edges median"] = {
     "NaN overall": "result = T.tensor([1.0, float('nan'), 2.0]).median()",
     "NaN along a dim": "r = T.tensor([[1.0, float('nan'), float('nan')], [2.0, 3.0, 1.0]]).median(1)\nresult = [r.values, r.indices]",
     "NaN gradient": "x = T.tensor([1.0, float('nan'), 2.0, float('nan')], requires_grad=True)\nx.median().backward()\nresult = x.grad",
+    "max() of NaNs, gradient (shared rule)": "x = T.tensor([1.0, float('nan'), 2.0, float('nan')], requires_grad=True)\n"
+                                             "x.max().backward()\nresult = x.grad",
+    "min() of NaNs, gradient (shared rule)": "x = T.tensor([1.0, float('nan'), 2.0], requires_grad=True)\nx.min().backward()\n"
+                                             "result = x.grad",
     "int tensor": "result = [T.tensor([1, 5, 3, 2]).median(), T.tensor([[1, 5], [3, 2]]).median(0)]",
     "0-d": "result = [T.tensor(2.5).median(), list(T.tensor(2.5).median(0)), list(T.tensor(2.5).median(-1, keepdim=True))]",
     "empty overall": "result = T.tensor([]).median()",
