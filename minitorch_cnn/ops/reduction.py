@@ -99,8 +99,12 @@ class MaxAlong(Function):
         return "MinBackward0" if self.take_min else "MaxBackward0"
 
     def forward(self, a, dim, keepdim, take_min=False):
-        self.shape, self.dim, self.keepdim, self.take_min = a.shape, dim, keepdim, take_min
-        idx = np.argmin(a, axis=dim) if take_min else np.argmax(a, axis=dim)
+        self.take_min = take_min
+        return self._take(a, np.argmin(a, axis=dim) if take_min else np.argmax(a, axis=dim), dim, keepdim)
+
+    def _take(self, a, idx, dim, keepdim):
+        """``a`` at ``idx`` (one position per line along ``dim``), remembered for backward."""
+        self.shape, self.dim, self.keepdim = a.shape, dim, keepdim
         self.idx = np.expand_dims(idx, dim)
         out = np.take_along_axis(a, self.idx, axis=dim)
         return out if keepdim else np.squeeze(out, axis=dim)
@@ -189,19 +193,14 @@ class MedianAll(Function):
         return (_spread_evenly(self.a, self.out, g),)
 
 
-class MedianAlong(Function):
+class MedianAlong(MaxAlong):
     """``y = a[…, index, …]`` along ``dim`` (index: each line's median, chosen by the caller);
-    ``da`` = dy put back at those positions, 0 elsewhere."""
+    ``da`` = dy put back at those positions, 0 elsewhere (MaxAlong's backward)."""
 
     node_name = "MedianBackward1"
 
-    def forward(self, a, index, dim, keepdim):
-        self.shape, self.index, self.dim, self.keepdim = a.shape, index, dim, keepdim
-        out = np.take_along_axis(a, np.expand_dims(index, dim), axis=dim)
-        return out if keepdim else out.squeeze(dim)
+    def name(self) -> str:
+        return self.node_name
 
-    def backward(self, g):
-        da = np.zeros(self.shape, dtype=g.dtype)
-        np.put_along_axis(da, np.expand_dims(self.index, self.dim), g if self.keepdim else np.expand_dims(g, self.dim),
-                          axis=self.dim)
-        return da, None
+    def forward(self, a, index, dim, keepdim):
+        return self._take(a, index, dim, keepdim)
