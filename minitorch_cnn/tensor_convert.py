@@ -175,7 +175,7 @@ class ConversionMixin:
 
     def element_size(self) -> int:
         """Bytes per element: 4 for float32, 8 for float64 and int64, 1 for uint8 and bool."""
-        return int(self.array.itemsize)
+        return self.itemsize
 
     def stride(self, dim=None):
         """How many elements apart consecutive entries of each dim lie in memory (all dims as a tuple, or
