@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ...autograd.function import Function
+from ...ops.pointwise import _erf  # (NumPy has no erf: math.erf element by element)
 from ...tensor import Tensor
 from ._checks import _check_float, _check_tensor
 
@@ -20,9 +21,6 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_TANH_C = 0.044715
-
-# NumPy has no erf; math.erf (the C library's) applied element by element is exact and readable
-_erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 class LeakyReLUFn(Function):
