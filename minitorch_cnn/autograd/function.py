@@ -205,8 +205,10 @@ class Function(Node):
         fn = cls()
         tensors = [x for x in inputs if isinstance(x, Tensor)]
         fn.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        track = grad_mode.is_grad_enabled() and any(fn.needs_input_grad)
         out = fn.forward(*(x.array if isinstance(x, Tensor) else x for x in inputs), **kwargs)
+        # an integer or bool result is not differentiable: no graph, requires_grad False (``x.long()`` of a
+        # parameter, as torch), whatever its inputs
+        track = grad_mode.is_grad_enabled() and any(fn.needs_input_grad) and np.asarray(out).dtype.kind in "fc"
         result = Tensor(out, requires_grad=track)
         # a result that shares memory with an input is a view of it: one memory, one version counter
         for x in tensors:

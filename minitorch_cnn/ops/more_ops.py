@@ -53,6 +53,8 @@ class ConstantPad(Function):
 
 def _exclusive_products(a: np.ndarray, axis: int) -> np.ndarray:
     """For every element, the product of all *other* elements along ``axis`` (left part × right part)."""
+    if a.ndim == 0:  # a 0-d tensor along its dim 0: the element is alone, the product of the others is 1
+        return np.ones_like(a)
     ones = np.ones_like(np.take(a, [0], axis=axis))
     left = np.cumprod(np.concatenate([ones, np.delete(a, -1, axis=axis)], axis=axis), axis=axis)
     flipped = np.flip(a, axis=axis)
@@ -160,4 +162,4 @@ class Unique(Function):
 
     def backward(self, g):
         aten = "_unique2" if self.dim is None else "unique_dim"
-        raise RuntimeError(f"the derivative for '{aten}' is not implemented.")
+        raise NotImplementedError(f"the derivative for '{aten}' is not implemented.")
