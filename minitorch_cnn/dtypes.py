@@ -105,3 +105,26 @@ def result_dtype(*operands) -> np.dtype:
             raise TypeError(f"unsupported operand type {type(x).__name__} for a Tensor operation")
         tiers[tier] = _promote(tiers[tier], dt)
     return _combine(tiers[0], _combine(tiers[1], tiers[2]))
+
+
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "bool": "bool", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+def checked_scalar(value, dtype) -> np.ndarray:
+    """A Python number written into a tensor of ``dtype`` (``fill_``, ``clamp``'s bounds), converted as torch
+    converts it: into an integer dtype an int wraps around, a float truncates toward 0, but a value beyond
+    the range (for unsigned types beyond ±max, so ``uint8.fill_(-1)`` is 255 and ``fill_(300)`` an error;
+    a negative float has no unsigned value) is torch's RuntimeError, not NumPy's OverflowError. A finite
+    number beyond float32's range is that error too (float16 takes it as ±inf, as torch)."""
+    dt = np.dtype(dtype)
+    if dt == float32 and isinstance(value, numbers.Real) and abs(float(value)) > np.finfo(dt).max \
+            and np.isfinite(float(value)):
+        raise RuntimeError("value cannot be converted to type float without overflow")
+    if dt.kind in "iu" and not isinstance(value, (bool, np.bool_)):
+        info = np.iinfo(dt)
+        low = -int(info.max) if dt.kind == "u" and isinstance(value, numbers.Integral) else info.min
+        if not (low <= value <= info.max) or value != value:
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+        return np.array(int(value)).astype(dt)  # int(): a float truncates; astype: an int wraps (-1 → 255)
+    return np.asarray(value).astype(dt)

@@ -81,7 +81,7 @@ def broadcast_tensors(*tensors) -> tuple:
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
     shape = broadcast_shape(*(t.shape for t in tensors)) if tensors else ()
-    return tuple(t if t.shape == shape else t.expand(*shape) for t in tensors)
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
 def hstack(tensors) -> Tensor:
@@ -223,23 +223,15 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     return _method("mean")(input, dim, keepdim, dtype=dtype)
 
 
-def _extreme(name, input, dim, keepdim, out_pair):
-    if isinstance(dim, Tensor):   # torch.max(a, b): the elementwise maximum
-        if keepdim:
-            raise TypeError(f"{name}(): keepdim is not an argument of the elementwise form {name}(input, other)")
-        return (maximum if name == "max" else minimum)(input, dim)
-    return _method(name)(input, dim, keepdim)
-
-
 def max(input, dim=None, keepdim: bool = False):  # noqa: A001 - torch.max
     """Three forms, as torch: ``max(x)`` → the largest value (a 0-d tensor); ``max(x, dim, keepdim)``
     → ``(values, indices)``; ``max(x, other)`` with a tensor ``other`` → ``maximum(x, other)``."""
-    return _extreme("max", input, dim, keepdim, None)
+    return _method("max")(input, dim, keepdim)
 
 
 def min(input, dim=None, keepdim: bool = False):  # noqa: A001 - torch.min
     """``min(x)``, ``min(x, dim, keepdim)`` → ``(values, indices)``, ``min(x, other)`` = ``minimum``."""
-    return _extreme("min", input, dim, keepdim, None)
+    return _method("min")(input, dim, keepdim)
 
 
 # --- arithmetic with out= --------------------------------------------------------------------------

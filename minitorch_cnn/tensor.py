@@ -23,6 +23,7 @@ from .device import Device
 from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
+from .ops.args import bool_arg
 from .ops.reduction import _one_dim
 from .ops.shape import GetItem
 from .printing import tensor_repr
@@ -198,8 +199,8 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
             )
         self._requires_grad = bool(flag)
 
-    def requires_grad_(self, flag: bool = True) -> "Tensor":
-        self.requires_grad = flag
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = bool_arg(requires_grad, "requires_grad_", "requires_grad")
         return self
 
     @property
@@ -402,13 +403,15 @@ class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, Reducti
 
     def softmax(self, dim):
         """The same checks and Function as ``F.softmax(self, dim)`` (ops/activation.py)."""
+        d = _softmax_dim(dim, self.ndim, "softmax")  # torch checks the dim before the dtype
         _check_float(self, "softmax")
-        return SoftmaxFn.apply(self, _softmax_dim(dim, self.ndim, "softmax"))
+        return SoftmaxFn.apply(self, d)
 
     def log_softmax(self, dim):
         """The same checks and Function as ``F.log_softmax(self, dim)`` (ops/activation.py)."""
+        d = _softmax_dim(dim, self.ndim, "log_softmax")
         _check_float(self, "log_softmax")
-        return LogSoftmaxFn.apply(self, _softmax_dim(dim, self.ndim, "log_softmax"))
+        return LogSoftmaxFn.apply(self, d)
 
     # -- indexing ------------------------------------------------------------------------------
     @staticmethod

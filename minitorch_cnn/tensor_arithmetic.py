@@ -26,12 +26,15 @@ def _check_python_int(x) -> None:
         raise OverflowError("int too big to convert")
 
 
-def _as_operands(a, b):
-    """``a ⊕ b``'s operands as two Tensors of the dtype torch's promotion gives the result."""
+def _as_operands(a, b, floating: bool = False):
+    """``a ⊕ b``'s operands as two Tensors of the dtype torch's promotion gives the result (``floating``: at
+    least the default float, for true division: ``uint8 / -1`` divides by −1.0, not by a wrapped 255)."""
     Tensor = tensor_class()
     _check_python_int(a)
     _check_python_int(b)
     dt = result_dtype(*(x.array if isinstance(x, Tensor) else x for x in (a, b)))
+    if floating and dt.kind != "f":
+        dt = get_default_dtype()
     out = []
     for x in (a, b):
         if isinstance(x, Tensor):
@@ -122,20 +125,17 @@ class ArithmeticMixin:
         return self._binary(Mul, other)  # 2 * x is x * 2
 
     def __truediv__(self, other):
-        a, b = _as_operands(self, other)
-        if a.dtype.kind != "f":  # true division of ints gives the default float, as torch
-            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
-        return Div.apply(a, b)
+        return _apply_broadcasting(Div, *_as_operands(self, other, floating=True))  # ints divide as a float
 
     def __rtruediv__(self, other):
-        b, a = _as_operands(self, other)
-        if a.dtype.kind != "f":
-            a, b = a.to(get_default_dtype()), b.to(get_default_dtype())
-        return Div.apply(a, b)
+        b, a = _as_operands(self, other, floating=True)
+        return _apply_broadcasting(Div, a, b)
 
     def __pow__(self, other):
         if self.dtype == bool_ and getattr(other, "dtype", None) == bool_:
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):  # x ** True is x, x ** False is True
+            return tensor_class()(self.array | (not other))
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if isinstance(other, int) and other < 0 and self.dtype.kind in "iub":
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -246,10 +246,9 @@ class ArithmeticMixin:
         if not isinstance(other, (Tensor, numbers.Number, np.ndarray, np.generic)):
             # a str, None, list …: as torch, Python decides (``t == 'a'`` is False, ``t < 'a'`` a TypeError)
             return NotImplemented
-        _check_python_int(other)
-        o = other.array if isinstance(other, Tensor) else other
-        broadcast_shape(self.array.shape, np.shape(o), name=op.__name__)
-        return Tensor(op(self.array, o))
+        broadcast_shape(self.array.shape, np.shape(other.array if isinstance(other, Tensor) else other), name=op.__name__)
+        a, b = _as_operands(self, other if isinstance(other, (Tensor, numbers.Number)) else Tensor(np.asarray(other)))
+        return Tensor(op(a.array, b.array))  # in the promoted dtype: uint8 > -1 compares with 255, as torch
 
     def __eq__(self, other):  # noqa: D105
         return self._compare(np.equal, other)

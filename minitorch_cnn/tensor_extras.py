@@ -12,7 +12,9 @@ import numpy as np
 
 from .dtypes import bool_, get_default_dtype, int64, result_dtype
 from .ops import more_ops as M, selection as S
-from .ops.reduction import _norm_dims
+from .ops.arithmetic import broadcast_shape
+from .ops.args import bool_arg, dims_arg, int_arg
+from .ops.reduction import _norm_dims, _reduce_dim
 
 
 def _named(kind):
@@ -52,14 +54,14 @@ class TensorMoreMixin:
             t = t.to(int64)
         if dim is None:
             return M.Prod.apply(t)
-        return M.ProdDim.apply(t, _norm_dims(dim, t.ndim, "prod")[0] if t.ndim else 0, keepdim)
+        return M.ProdDim.apply(t, _reduce_dim(dim, t.ndim, "prod"), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
         t = self if self.dtype.kind == "f" else self.to(get_default_dtype())
-        return M.LogSumExp.apply(t, _norm_dims(dim, t.ndim, "logsumexp") if t.ndim else (), keepdim)
+        return M.LogSumExp.apply(t, _norm_dims(dim, t.ndim, "logsumexp"), keepdim)
 
     def index_select(self, dim: int, index):
-        d = _norm_dims(dim, self.ndim, "index_select")[0] if self.ndim else 0
+        d = _reduce_dim(dim, self.ndim, "index_select")
         idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select", dim1=d == 1)  # (d = 1: 2+ dims)
         if not self.ndim:  # a 0-d input takes one index and stays 0-d, as torch
             if idx.size != 1:
@@ -68,9 +70,10 @@ class TensorMoreMixin:
         return M.IndexSelect.apply(self, idx, d)
 
     def _triangle(self, fn, diagonal, name):
+        diagonal = int_arg(diagonal, name, "diagonal")
         if self.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        return fn.apply(self, int(diagonal))
+        return fn.apply(self, diagonal)
 
     def tril(self, diagonal: int = 0):
         return self._triangle(M.Tril, diagonal, "tril")
@@ -83,6 +86,8 @@ class TensorMoreMixin:
         """The distinct values in ascending order (each NaN kept apart, as torch); optionally the index of
         each input element in them (``return_inverse``) and how often each occurs (``return_counts``).
         ``sorted=False`` gives them sorted too (torch promises no order then)."""
+        for flag, value in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
+            bool_arg(value, "unique", flag)
         d = None if dim is None else _norm_dims(dim, self.ndim, "unique")[0]
         values = M.Unique.apply(self, d)
         if not (return_inverse or return_counts):
@@ -101,6 +106,8 @@ class TensorMoreMixin:
         ``minlength`` entries). Only 1-D non-negative integer tensors (not bool), with weights of the same
         length, as torch."""
         a = self.array
+        if weights is not None:
+            self._tensor_arg(weights, "bincount", name="weights")
         if minlength < 0:
             raise RuntimeError("minlength should be >= 0")
         if a.dtype.kind not in "iu":  # bool too is refused by torch
@@ -118,6 +125,7 @@ class TensorMoreMixin:
 
     def outer(self, vec2):
         """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.view(-1, 1) * vec2``, as torch builds it."""
+        self._tensor_arg(vec2, "outer", name="vec2")
         for name, v in (("self", self), ("vec2", vec2)):
             if v.ndim != 1:
                 raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
@@ -134,7 +142,7 @@ class TensorMoreMixin:
                 -1 in sizes and (known == 0 or self.shape[d] % known)):
             raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
                                f"({self.shape[d]}) in the input tensor")
-        return self.view(*self.shape[:d], *sizes, *self.shape[d + 1:])
+        return self.view((*self.shape[:d], *sizes, *self.shape[d + 1:]))
 
 
 class TensorExtrasMixin(TensorMoreMixin):
@@ -170,16 +178,23 @@ class TensorExtrasMixin(TensorMoreMixin):
     def logical_not(self):
         return type(self)(np.logical_not(self.array))
 
-    def _tensor_arg(self, other, who, position=1):
+    def _tensor_arg(self, other, who, position=1, name="other"):
+        """``other`` itself when it is a Tensor, else torch's TypeError naming the argument: where torch
+        takes only a tensor (``t.dot(2)``, ``t.expand_as(0)``), a number is not silently wrapped."""
         if not isinstance(other, type(self)):
-            raise TypeError(f"{who}(): argument 'other' (position {position}) must be Tensor, not {type(other).__name__}")
-        return other.array
+            raise TypeError(f"{who}(): argument '{name}' (position {position}) must be Tensor, not {type(other).__name__}")
+        return other
 
     def logical_and(self, other):
-        return type(self)(np.logical_and(self.array, self._tensor_arg(other, "logical_and")))
+        return self._logical(np.logical_and, other, "logical_and")
 
     def logical_or(self, other):
-        return type(self)(np.logical_or(self.array, self._tensor_arg(other, "logical_or")))
+        return self._logical(np.logical_or, other, "logical_or")
+
+    def _logical(self, op, other, name):
+        b = self._tensor_arg(other, name).array
+        broadcast_shape(self.shape, b.shape, name=name)
+        return type(self)(op(self.array, b))
 
     def isnan(self):
         return type(self)(np.isnan(self.array))
@@ -191,18 +206,27 @@ class TensorExtrasMixin(TensorMoreMixin):
         return type(self)(np.isfinite(self.array))
 
     def any(self, dim=None, keepdim: bool = False):
-        return type(self)(np.asarray(np.any(self.array, axis=dim, keepdims=keepdim)))
+        """Whether some element (along ``dim``) is nonzero: bool, except uint8 in, uint8 out (as torch)."""
+        return self._truth(np.any, "any", dim, keepdim)
 
     def all(self, dim=None, keepdim: bool = False):
-        return type(self)(np.asarray(np.all(self.array, axis=dim, keepdims=keepdim)))
+        """Whether every element (along ``dim``) is nonzero: bool, except uint8 in, uint8 out (as torch)."""
+        return self._truth(np.all, "all", dim, keepdim)
+
+    def _truth(self, reduce, name, dim, keepdim):
+        dims = None if dim is None else _norm_dims(dim, self.ndim, name)
+        out = np.asarray(reduce(self.array, axis=dims, keepdims=keepdim))
+        return type(self)(out.astype(np.uint8) if self.dtype == np.uint8 else out)
 
     def equal(self, other) -> bool:
         """True when both tensors have the same shape and the same values."""
+        self._tensor_arg(other, "equal")
         return self.shape == other.shape and bool(np.array_equal(self.array, other.array))
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """``|a − b| ≤ atol + rtol·|b|`` elementwise (torch's and NumPy's rule); both tensors of one dtype."""
-        b = self._tensor_arg(other, "isclose", 2)
+        b = self._tensor_arg(other, "isclose", 2).array
+        broadcast_shape(self.shape, b.shape, name="isclose")
         if other.dtype != self.dtype:
             raise RuntimeError(f"isclose: {self.dtype.name} did not match {other.dtype.name}")
         return type(self)(np.isclose(self.array, b, rtol, atol, equal_nan))
@@ -230,35 +254,28 @@ class TensorExtrasMixin(TensorMoreMixin):
         return self._round("trunc")
 
     # -- statistics ------------------------------------------------------------------------------------
-    def _dims(self, dim, name):
-        nd = max(self.ndim, 1)
-        dims = range(self.ndim) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-        if not dims:  # torch: an empty dim list means every dimension
-            dims = range(self.ndim)
-        out = []
-        for d in dims:
-            if not -nd <= d < nd:
-                raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
-                                 f"but got {d})")
-            if int(d) % nd in out:
-                raise RuntimeError(f"{name}: dim {int(d) % nd} appears multiple times in the list of dims")
-            out.append(int(d) % nd)
-        return tuple(sorted(out)) if self.ndim else ()
-
     def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Variance over ``dim`` (all elements by default) with Bessel's correction unless
         ``unbiased=False`` / ``correction=0``."""
+        if not isinstance(dim, (bool, np.bool_)):
+            dims_arg(dim, "var")  # the dims' type before the dtype, as torch
         if self.dtype.kind != "f":
             raise RuntimeError(f"var(): input dtype should be floating point, got {self.dtype.name}")
+        if isinstance(dim, (bool, np.bool_)) and unbiased is None:  # torch's var(unbiased) overload
+            dim, unbiased = None, dim
         c = 1 if correction is None and unbiased is None else correction if correction is not None else int(unbiased)
-        return S.Var.apply(self, self._dims(dim, "var"), c, keepdim)
+        return S.Var.apply(self, _norm_dims(dim, self.ndim, "var"), c, keepdim)
 
     def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Standard deviation: ``√var`` with the same arguments as :meth:`var`."""
+        if not isinstance(dim, (bool, np.bool_)):
+            dims_arg(dim, "std")
         if self.dtype.kind != "f":
             raise RuntimeError(f"std(): input dtype should be floating point, got {self.dtype.name}")
+        if isinstance(dim, (bool, np.bool_)) and unbiased is None:  # torch's std(unbiased) overload
+            dim, unbiased = None, dim
         c = 1 if correction is None and unbiased is None else correction if correction is not None else int(unbiased)
-        return S.Std.apply(self, self._dims(dim, "std"), c, keepdim)
+        return S.Std.apply(self, _norm_dims(dim, self.ndim, "std"), c, keepdim)
 
     # -- picking and spreading ------------------------------------------------------------------------
     def gather(self, dim, index):
@@ -270,7 +287,7 @@ class TensorExtrasMixin(TensorMoreMixin):
         if index.ndim != self.ndim:
             raise RuntimeError(f"gather: index {tuple(index.shape)} must have as many dimensions as the input "
                                f"{tuple(self.shape)}")
-        d = self._dims(dim, "gather")[0] if self.ndim else 0
+        d = _reduce_dim(dim, self.ndim, "gather")
         if not self.ndim:  # 0-d input and index: index 0 picks the value (torch treats it as one element)
             return S.Gather.apply(self.reshape(1), S.checked_index(index.array.reshape(1), 1, 0), 0).reshape(())
         S.checked_index(index.array, self.shape[d], d)
@@ -298,7 +315,7 @@ class TensorExtrasMixin(TensorMoreMixin):
             raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} does not broadcast with the "
                                f"input's shape {tuple(self.shape)}") from None
         v = value.item() if isinstance(value, type(self)) else value
-        src = self if shape == self.shape else self.expand(*shape)  # torch: the result has the broadcast shape
+        src = self if shape == self.shape else self.expand(shape)  # torch: the result has the broadcast shape
         return S.MaskedFill.apply(src, np.broadcast_to(mask.array, shape), v)
 
     def masked_fill_(self, mask, value):
@@ -316,13 +333,14 @@ class TensorExtrasMixin(TensorMoreMixin):
         """Running sums along ``dim``; bool and integer tensors add in int64 unless ``dtype`` says otherwise."""
         t = self.to(dtype) if dtype is not None else self.to(int64) if self.dtype.kind in "biu" else self
         if not self.ndim:  # dim 0 or -1 of a 0-d tensor: the value itself, still 0-d
-            self._dims(dim, "cumsum")
+            _norm_dims(dim, self.ndim, "cumsum")
             return S.CumSum.apply(t.reshape(1), 0).reshape(())
-        return S.CumSum.apply(t, self._dims(dim, "cumsum")[0])
+        return S.CumSum.apply(t, _norm_dims(dim, self.ndim, "cumsum")[0])
 
     def bmm(self, mat2):
         """Batched matrix product: (b, n, m) @ (b, m, p) → (b, n, p), no broadcasting."""
-        if self.ndim != 3 or getattr(mat2, "ndim", None) != 3:
+        self._tensor_arg(mat2, "bmm", name="mat2")
+        if self.ndim != 3 or mat2.ndim != 3:
             raise RuntimeError(f"bmm: batch1 and batch2 must be 3-D tensors, got {tuple(self.shape)} and "
                                f"{tuple(getattr(mat2, 'shape', ()))}")
         if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
@@ -331,8 +349,9 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def dot(self, other):
         """Inner product of two 1-D tensors of the same length."""
-        if self.ndim != 1 or getattr(other, "ndim", 0) != 1:
-            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {getattr(other, 'ndim', 0)}D tensors")
+        self._tensor_arg(other, "dot", name="tensor")
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
         if self.shape != other.shape:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src "
                                f"[{other.shape[0]}] to have the same number of elements, but got "
@@ -341,17 +360,24 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def split(self, split_size_or_sections, dim: int = 0):
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the given sizes."""
+        by_size = not isinstance(split_size_or_sections, (list, tuple))
+        sizes = [int_arg(s, "split" if by_size else "split_with_sizes", "split_size" if by_size else "split_sizes")
+                 for s in ([split_size_or_sections] if by_size else split_size_or_sections)]
         if not self.ndim:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
-        d = self._dims(dim, "split")[0]
+        d = _norm_dims(dim, self.ndim, "split")[0]
         n = self.shape[d]
-        if isinstance(split_size_or_sections, (int, np.integer)):
-            step = int(split_size_or_sections)
-            if step <= 0 and n:
-                raise RuntimeError(f"split: split_size must be positive, got {step}")
+        if by_size:
+            step = sizes[0]
+            if step < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+            if step == 0 and n:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
             sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
         else:
-            sizes = [int(s) for s in split_size_or_sections]
+            if min(sizes, default=0) < 0:
+                raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                                   f"split_sizes={sizes}")
             if sum(sizes) != n:
                 raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                                    f"size at dimension {d}), but got split_sizes={sizes}")
@@ -364,16 +390,18 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def chunk(self, chunks: int, dim: int = 0):
         """At most ``chunks`` pieces of equal size ``ceil(n / chunks)`` along ``dim``."""
-        if chunks <= 0:
+        if int_arg(chunks, "chunk", "chunks") <= 0:
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        n = self.shape[self._dims(dim, "chunk")[0]]
+        if not self.ndim:
+            raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+        n = self.shape[_norm_dims(dim, self.ndim, "chunk")[0]]
         if n == 0:  # torch: `chunks` empty pieces
             return self.split([0] * chunks, dim)
         return self.split(-(-n // chunks), dim)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)`` sorted along ``dim`` (a stable sort; ties keep their order)."""
-        d = self._dims(dim, "sort")[0] if self.ndim else 0
+        d = _reduce_dim(dim, self.ndim, "sort")
         if not self.ndim:
             idx = np.zeros((), int64)
         elif descending:
@@ -389,7 +417,9 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
         """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
-        d = self._dims(dim, "topk")[0] if self.ndim else 0
+        k, d = int_arg(k, "topk", "k"), _reduce_dim(dim, self.ndim, "topk")
+        if self.dtype == bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         if not 0 <= k <= (self.shape[d] if self.ndim else 1):
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {d} of size "
                                f"{self.shape[d] if self.ndim else 1}")

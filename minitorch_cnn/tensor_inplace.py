@@ -13,6 +13,7 @@ instead of importing it.)
 """
 from __future__ import annotations
 
+import numbers
 import weakref
 
 import numpy as np
@@ -21,6 +22,7 @@ from . import random as _random
 from .autograd.function import edge_of, tensor_class
 from .autograd.views import CopySlices
 from .autograd.grad_mode import is_grad_enabled
+from .dtypes import checked_scalar
 from .ops.inplace import Copy, Fill, SetItem, Zero
 
 
@@ -195,6 +197,8 @@ class InplaceMixin:
 
     def fill_(self, value):
         value = value.item() if isinstance(value, tensor_class()) else value
+        if isinstance(value, numbers.Number):
+            value = checked_scalar(value, self.dtype)  # torch's conversion: uint8.fill_(-1) is 255
         return self._inplace(lambda x: Fill.apply(x, value), fast=lambda: self.array.fill(value))
 
     def copy_(self, src):

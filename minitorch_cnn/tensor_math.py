@@ -13,9 +13,10 @@ import numbers
 import numpy as np
 
 from .device import check_device
-from .dtypes import _dtype_name, bool_, get_default_dtype, int64, result_dtype
+from .dtypes import _dtype_name, bool_, checked_scalar, int64, result_dtype
 from .ops import math as M
 from .ops.arithmetic import broadcast_shape
+from .ops.reduction import _norm_dims
 from .ops.selection import checked_index
 
 
@@ -109,10 +110,16 @@ class TensorMathMixin:
             if b is not None:
                 dt = result_dtype(np.empty((1,) * self.ndim, dt), _arr(b))
         x = self._as(self, dt)
+        if dt == bool_ and not any(isinstance(b, type(self)) for b in (lo, hi)):
+            raise NotImplementedError(f'"clamp{"_min" if hi is None else "_max" if lo is None else ""}_scalar_cpu" '
+                                      f"not implemented for 'Bool'")
         if any(isinstance(b, type(self)) for b in (lo, hi)):
             lo_t = None if lo is None else self._as(lo, dt)
             hi_t = None if hi is None else self._as(hi, dt)
+            broadcast_shape(*(t.shape for t in (x, lo_t, hi_t) if t is not None), name="clamp")
             return M.ClampTensor.apply(x, lo_t, hi_t)
+        lo, hi = (None if b is None else checked_scalar(b, dt) if isinstance(b, numbers.Number) else b
+                  for b in (lo, hi))  # as torch converts them: a uint8 tensor's clamp(-1) is clamp(255)
         return M.Clamp.apply(x, lo, hi)
 
     clip = clamp
@@ -142,20 +149,21 @@ class TensorMathMixin:
         """The p-norm over all elements, or over ``dim`` (an int or a tuple): ``'fro'`` and 2 the Euclidean
         ``√(Σ x²)``; any other number p ``(Σ |x|^p)^(1/p)``, ±inf the max/min of |x|, 0 the count of non-zeros
         (ops/math.py: Norm2, NormP)."""
-        if isinstance(p, str) and p != "fro" or not isinstance(p, (str, int, float, np.integer, np.floating)) \
-                or isinstance(p, bool):
+        if not isinstance(p, (str, numbers.Real)):
+            raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
+        if isinstance(p, str) and p != "fro":
             raise NotImplementedError(f"norm: p={p!r} is not implemented here ('fro' or a number)")
+        p = int(p) if isinstance(p, (bool, np.bool_)) else p  # torch reads True as 1
         if self.dtype.kind != "f":
             raise RuntimeError(f"norm(): input dtype should be floating point, got {self.dtype.name}")
-        nd = max(self.ndim, 1)
-        dims = tuple(range(self.ndim)) if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-        for d in dims:
-            if not -nd <= d < nd:
-                raise IndexError(f"norm: dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
-                                 f"but got {d})")
-        if len({int(d) % nd for d in dims}) != len(dims):
-            raise RuntimeError(f"norm: dim {dims} names one dimension more than once")
-        dims = tuple(sorted({int(d) % nd for d in dims})) if self.ndim else ()
+        dims = _norm_dims(dim, self.ndim, "norm")
+        if p != "fro" and (p < 0 or p == np.inf):  # min/max-like norms: an empty reduction has no value
+            empty = [d for d in dims if self.shape[d] == 0] if dim is not None else [None] * (self.numel() == 0)
+            if empty:
+                where = ("an empty tensor because" if empty[0] is None else
+                         f"the dimension {empty[0]} because this dimension is empty and")
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on {where} the operation "
+                                   f"does not have an identity")
         if p in ("fro", 2, 2.0):
             return M.Norm2.apply(self, dims, keepdim)
         return M.NormP.apply(self, float(p), dims, keepdim)
@@ -183,12 +191,18 @@ class TensorMathMixin:
         return self._new(np.array(_arr(data)), dtype, requires_grad, device)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        if not size:
+            raise TypeError('new_zeros() missing 1 required positional arguments: "size"')
         return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        if not size:
+            raise TypeError('new_ones() missing 1 required positional arguments: "size"')
         return self._new(np.ones(_size(size)), dtype, requires_grad, device)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        if not size:
+            raise TypeError('new_empty() missing 1 required positional arguments: "size"')
         return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):

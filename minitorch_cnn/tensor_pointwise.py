@@ -32,9 +32,7 @@ class PointwiseMixin:
 
     def _tensor_args(self, who: str, **named) -> None:
         for position, (name, value) in enumerate(named.items(), start=1):
-            if not isinstance(value, type(self)):
-                raise TypeError(f"{who}(): argument '{name}' (position {position}) must be Tensor, not "
-                                f"{type(value).__name__}")
+            self._tensor_arg(value, who, position, name)
 
     def erf(self):
         """The error function ``2/√π ∫₀ˣ e^(−t²) dt``; an int or bool tensor gives the default float."""

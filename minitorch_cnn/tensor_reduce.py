@@ -15,8 +15,9 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .dtypes import _dtype_name, int64
+from .ops.args import dims_arg
 from .ops.reduction import (Amax, MaxAlong, MaxAll, MedianAlong, MedianAll, Mean, MeanDim, NanSum, Sum, SumDim,
-                             _norm_dims)
+                             _norm_dims, _reduce_dim)
 from .tensor_inplace import _SCALAR_NAME
 
 
@@ -63,6 +64,7 @@ class ReductionMixin:
         return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
+        dims_arg(dim, "mean")  # torch checks the dims' type before the dtype, their range after
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind != "f":
             raise RuntimeError(
@@ -76,7 +78,7 @@ class ReductionMixin:
         if dim is None:
             self._check_not_empty(name, None)
             return MaxAll.apply(self, take_min)
-        d = _norm_dims(dim, max(self.ndim, 1), name)[0]  # a 0-d tensor has dims 0 and -1, as torch
+        d = _reduce_dim(dim, self.ndim, name)  # a 0-d tensor has dims 0 and -1, as torch
         if not self.ndim:  # the value itself and index 0
             values = MaxAlong.apply(self.reshape(1), 0, False, take_min).reshape(())
             return (MinResult if take_min else MaxResult)(values, tensor_class()(np.zeros((), int64)))
@@ -89,21 +91,34 @@ class ReductionMixin:
         return (MinResult if take_min else MaxResult)(values, tensor_class()(indices.astype(int64)))
 
     def max(self, dim=None, keepdim: bool = False):
-        """``t.max()`` → the largest value; ``t.max(dim)`` → ``(values, indices)`` like torch."""
+        """Three forms, as torch: ``t.max()`` → the largest value (0-d); ``t.max(dim, keepdim)`` →
+        ``(values, indices)``; ``t.max(other)`` with a tensor ``other`` → ``t.maximum(other)``."""
+        if isinstance(dim, tensor_class()):
+            return self._elementwise_extreme("max", dim, keepdim)
         return self._extreme(dim, keepdim, take_min=False)
 
     def min(self, dim=None, keepdim: bool = False):
+        """``t.min()``, ``t.min(dim, keepdim)`` → ``(values, indices)``, ``t.min(other)`` = ``minimum``."""
+        if isinstance(dim, tensor_class()):
+            return self._elementwise_extreme("min", dim, keepdim)
         return self._extreme(dim, keepdim, take_min=True)
+
+    def _elementwise_extreme(self, name, other, keepdim):
+        if keepdim:
+            raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not Tensor (keepdim is not an "
+                            f"argument of the elementwise form {name}(other))")
+        return self.maximum(other) if name == "max" else self.minimum(other)
 
     def _arg_extreme(self, dim, keepdim, take_min) -> "Tensor":
         """The int64 position of the first maximum (minimum) overall or along ``dim``; no gradient."""
         name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
+        dims_arg(dim, name)  # the dim's type first, then the dtype, then the dim's range (as torch)
         if self.dtype.kind == "b":
             raise RuntimeError(f"{name}(): does not support bool input")
+        d = None if dim is None else _reduce_dim(dim, self.ndim, name)
         if dim is None:  # the flat position; keepdim keeps every dim, as size 1
             self._check_not_empty(name, None)
             return tensor_class()(np.asarray(op(self.array), dtype=int64).reshape((1,) * self.ndim if keepdim else ()))
-        d = _norm_dims(dim, max(self.ndim, 1), name)[0]
         if not self.ndim:
             return tensor_class()(np.zeros((), int64))
         self._check_not_empty(name, d)
@@ -114,11 +129,11 @@ class ReductionMixin:
         """``t.median()`` → the lower median of all elements (NaN if any is NaN); ``t.median(dim)`` →
         ``(values, indices)``: each line's lower median, the ⌊(n−1)/2⌋-th smallest, and where it is (the
         first NaN of a line that has one)."""
+        d = None if dim is None else _reduce_dim(dim, self.ndim, "median")  # torch checks the dim first
         if self.dtype.kind == "b":
             raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
         if dim is None:
             return MedianAll.apply(self)
-        d = _norm_dims(dim, max(self.ndim, 1), "median")[0]
         t = self if self.ndim else self.reshape(1)
         t._check_not_empty("median", d)
         a = t.array
@@ -171,6 +186,7 @@ class ReductionMixin:
     def nanmean(self, dim=None, keepdim: bool = False, *, dtype=None):
         """The mean of the non-NaN values (NaN where there are none): ``nansum / count``, as torch
         computes it, so the gradient is ``1/count`` at each non-NaN value."""
+        dims_arg(dim, "nanmean")  # torch checks the dims' type before the dtype, their range after
         if self.dtype.kind != "f":
             raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                                f"{_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}")

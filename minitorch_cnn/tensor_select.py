@@ -8,12 +8,11 @@ no gradient. (This module sits below tensor.py: it builds Tensors with ``type(se
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .dtypes import bool_, int64
 from .ops.arithmetic import broadcast_shape
+from .ops.args import int_arg
 from .ops.reduction import _norm_dims
 from .ops.rearrange import Diagonal, DiagEmbed, MaskedSelect, UnbindPart
 from .ops.selection import CumProd
@@ -25,14 +24,13 @@ def _no_dims(name: str = "Dimension specified as 0") -> IndexError:
 
 
 def _int_arg(value, who: str, what: str) -> int:
-    """``value`` as an int: a Python/NumPy int (not a bool) or a 0-d integer tensor, as torch takes them."""
-    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        return int(value)
+    """``value`` as an int for narrow's start and length and repeat_interleave's repeats, which take a
+    0-d integer tensor too but name any other tensor in a RuntimeError (as torch); else ``int_arg``."""
     if hasattr(value, "array") and hasattr(value, "requires_grad"):
         if value.array.dtype.kind not in "iu" or value.array.ndim:
             raise RuntimeError(f"{what} must be an 0-dim integral Tensor.")
         return int(value.array)
-    raise TypeError(f"{who}(): argument '{what}' must be int, not {type(value).__name__}")
+    return int_arg(value, who, what)
 
 
 class SelectionMixin:
@@ -73,7 +71,7 @@ class SelectionMixin:
     def unbind(self, dim: int = 0):
         """The slices ``self[..., i, ...]`` along ``dim``, as a tuple of views (the dim removed)."""
         if not self.ndim:
-            raise _no_dims()
+            raise _no_dims(f"Dimension specified as {int_arg(dim, 'unbind')}")
         d = _norm_dims(dim, self.ndim, "unbind")[0]
         return tuple(UnbindPart.apply(self, index=(slice(None),) * d + (i,)) for i in range(self.shape[d]))
 
@@ -96,7 +94,7 @@ class SelectionMixin:
     def diag(self, diagonal: int = 0):
         """A vector → the square matrix with it on diagonal ``diagonal`` (above the main one when > 0);
         a matrix → that diagonal of it, as a vector (empty past the corner)."""
-        k = _int_arg(diagonal, "diag", "diagonal")
+        k = int_arg(diagonal, "diag", "diagonal")
         if self.ndim == 1:
             return DiagEmbed.apply(self, k)
         if self.ndim == 2:

@@ -19,7 +19,11 @@ from .size import Size
 from .tensor_math import _size
 
 
-def _size_args(size) -> tuple:
+def _size_args(size, who: str | None = None) -> tuple:
+    """The sizes of ``view(2, 3)`` or ``view((2, 3))`` as a tuple of ints; ``who`` names a method whose size
+    is a required argument (``t.view()`` is torch's TypeError, not an empty shape)."""
+    if who is not None and not size:
+        raise TypeError(f'{who}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
@@ -33,7 +37,7 @@ class ShapeMixin:
 
     def view(self, *shape) -> "Tensor":
         """Same values, new shape (one entry may be -1 and is inferred)."""
-        shape = _size_args(shape)
+        shape = _size_args(shape, "view")
         n = self.array.size
         if shape.count(-1) > 1:
             raise RuntimeError(f"view: only one dimension can be inferred, got shape {shape}")
@@ -45,13 +49,13 @@ class ShapeMixin:
         return Reshape.apply(self, shape)
 
     def reshape(self, *shape) -> "Tensor":
-        return self.view(*shape)
+        return self.view(_size_args(shape, "reshape"))
 
     def expand_as(self, other) -> "Tensor":
-        return self.expand(*other.shape)
+        return self.expand(self._tensor_arg(other, "expand_as").shape)
 
     def view_as(self, other) -> "Tensor":
-        return self.view(*other.shape)
+        return self.view(self._tensor_arg(other, "view_as").shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         if self.ndim == 0:  # torch treats a 0-d tensor as one dimension here: dims -1 and 0 are valid
@@ -65,10 +69,7 @@ class ShapeMixin:
         return Reshape.apply(self, shape)
 
     def unsqueeze(self, dim: int) -> "Tensor":
-        n = self.ndim + 1
-        if not -n <= dim < n:
-            raise IndexError(f"unsqueeze: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        dim = dim % n
+        dim = _norm_dims(dim, self.ndim + 1, "unsqueeze")[0]  # one more place than dims
         return Unsqueeze.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
 
     def squeeze(self, dim=None) -> "Tensor":
@@ -115,7 +116,7 @@ class ShapeMixin:
         return T.apply(self, tuple(reversed(range(self.ndim))))
 
     def expand(self, *sizes) -> "Tensor":
-        sizes = _size_args(sizes)
+        sizes = _size_args(sizes, "expand")
         lead = len(sizes) - self.ndim
         if lead < 0:
             raise RuntimeError(f"expand(tensor of shape {list(self.shape)}, size={list(sizes)}): the number of sizes "
@@ -140,12 +141,10 @@ class ShapeMixin:
         """``self.expand(size)``: a view of ``self`` repeated along new leading dims and its size-1 dims."""
         if size is None:
             raise TypeError('broadcast_to() missing 1 required positional arguments: "size"')
-        return self.expand(*_size_args((size,) + more))
+        return self.expand(_size_args((size,) + more))
 
     def reshape_as(self, other) -> "Tensor":
-        if not isinstance(other, type(self)):
-            raise TypeError(f"reshape_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
-        return self.reshape(*other.shape)
+        return self.reshape(self._tensor_arg(other, "reshape_as").shape)
 
     def ravel(self) -> "Tensor":
         """The elements as a 1-D tensor in row-major order (a view when the memory allows, as torch)."""

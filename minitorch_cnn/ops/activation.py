@@ -9,6 +9,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..errors import warn
+from .reduction import _reduce_dim
 
 
 class ReLU(Function):
@@ -41,10 +42,7 @@ def _softmax_dim(dim, ndim: int, name: str) -> int:
     if dim is None:
         warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.")
         dim = 0 if ndim in (0, 1, 3) else 1
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"{name}: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n
+    return _reduce_dim(dim, ndim, name)
 
 
 class LogSoftmaxFn(Function):

@@ -5,32 +5,40 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from .args import dims_arg, int_arg
 
 
-def _norm_dims(dim, ndim: int, op: str) -> tuple:
+def _norm_dims(dim, ndim: int, op: str, what: str = "dim") -> tuple:
+    """``dim`` (None, an int or a sequence of ints) as sorted dims 0 … ndim−1, with torch's errors. A 0-d
+    tensor accepts the dims 0 and −1 (and reduces over nothing): ``()``."""
     if dim is None:
         return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    dims = dims_arg(dim, op, what)
     if not dims:  # torch: an empty dim list reduces over every dimension (sum(dim=[]) is the full sum)
         return tuple(range(ndim))
+    n = max(ndim, 1)
     out = []
     for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"{op}: dimension out of range (expected to be in range of "
-                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d})"
-            )
-        if int(d) % max(ndim, 1) in out:
-            raise RuntimeError(f"{op}: dim {int(d) % max(ndim, 1)} appears multiple times in the list of dims")
-        out.append(int(d) % max(ndim, 1))
+        if not -n <= d < n:
+            raise IndexError(f"{op}: dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+        if d % n in out:
+            raise RuntimeError(f"{op}: dim {d % n} appears multiple times in the list of dims")
+        out.append(d % n)
     return tuple(sorted(out)) if ndim else ()
+
+
+def _reduce_dim(dim, ndim: int, op: str) -> int:
+    """The one dim of an op along a dim that treats a 0-d tensor as one element along dim 0 (or −1):
+    checked as torch checks it (``t0.sort(2)`` is an IndexError), then 0 … ndim−1 (0 for a 0-d tensor)."""
+    dims = _norm_dims(dim, ndim, op)
+    return dims[0] if ndim else 0
 
 
 def _one_dim(dim, ndim: int, op: str) -> int:
     """One dim of a tensor of ``ndim`` dims, as 0 … ndim−1, with torch's errors; a 0-d tensor has none
     (where reductions treat it as one dim, ``t.size(0)``, ``t.stride(0)``, ``t.roll(1, 0)`` refuse)."""
     if not ndim:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise IndexError(f"Dimension specified as {int_arg(dim, op)} but tensor has no dimensions")
     return _norm_dims(dim, ndim, op)[0]
 
 
