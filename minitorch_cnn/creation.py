@@ -3,11 +3,13 @@ random (rand, randn, randint, randperm; seeded by ``manual_seed``) and ranges (a
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import random as _random
 from .device import check_device
-from .dtypes import get_default_dtype, int64
+from .dtypes import as_dtype, checked_scalar, get_default_dtype, int64
 from .errors import ShapeError
 from .tensor import Tensor, _to_array, check_numpy_array
 from .tensor_shape import _size_args as _any_size_args
@@ -32,7 +34,8 @@ def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor
 
 
 def as_tensor(data, dtype=None) -> Tensor:
-    if isinstance(data, Tensor) and (dtype is None or data.dtype == np.dtype(dtype)):
+    dtype = as_dtype(dtype, "as_tensor")
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
     return Tensor(_to_array(data, dtype))
 
@@ -49,13 +52,15 @@ def _factory(fill, size, dtype, requires_grad, device=None):
     if device is not None:
         check_device(device)
     shape = _size_args(size)
-    dt = np.dtype(dtype) if dtype is not None else get_default_dtype()
+    dt = as_dtype(dtype, "factory") if dtype is not None else get_default_dtype()
     return Tensor(fill(shape, dt), requires_grad=requires_grad)
 
 
 def _sizes(size_args: tuple, size, name: str):
     """The shape, given positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as ``size=`` (not both), as torch."""
     if size is None:
+        if not size_args:  # zeros(()) is a 0-d tensor; zeros() is torch's TypeError
+            raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
         return size_args
     if size_args:
         raise TypeError(f"{name}() received an invalid combination of arguments: the shape was given both "
@@ -115,7 +120,9 @@ def empty_like(input: Tensor, dtype=None, requires_grad: bool = False, device=No
 
 
 def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    return _like(lambda s, dt: np.full(s, fill_value, dtype=dt), input, dtype, requires_grad, device)
+    if not isinstance(fill_value, numbers.Number):
+        raise TypeError(f"full_like(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
+    return _like(lambda s, dt: np.full(s, checked_scalar(fill_value, dt)), input, dtype, requires_grad, device)
 
 
 def _random_like(name, draw, input, dtype, requires_grad, device, generator):
@@ -199,6 +206,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, dev
     else the default float (each value computed as ``start + i·step`` in float64, then cast)."""
     if end is None:
         start, end = 0, start
+    for name, a in (("start", start), ("end", end), ("step", step)):
+        if not isinstance(a, numbers.Number) and not (isinstance(a, Tensor) and a.numel() == 1):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not {type(a).__name__}")
     args = [a.item() if isinstance(a, Tensor) else a for a in (start, end, step)]
     if dtype is not None and np.dtype(dtype).kind == "b":
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')

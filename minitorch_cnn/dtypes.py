@@ -128,3 +128,14 @@ def checked_scalar(value, dtype) -> np.ndarray:
             raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
         return np.array(int(value)).astype(dt)  # int(): a float truncates; astype: an int wraps (-1 → 255)
     return np.asarray(value).astype(dt)
+
+
+def as_dtype(dtype, who: str):
+    """``dtype=`` as a NumPy dtype (None stays None): a dtype of this package (they are NumPy dtypes), a NumPy
+    scalar type, Python's ``float``/``int``/``bool`` or a dtype's name. Anything else is torch's TypeError
+    (``np.dtype`` would read a Tensor's ``.dtype`` and silently convert to it: ``tensor(x, t)``)."""
+    if dtype is None or isinstance(dtype, np.dtype):
+        return dtype
+    if isinstance(dtype, str) or (isinstance(dtype, type) and issubclass(dtype, (np.generic, float, int, bool, complex))):
+        return np.dtype(dtype)
+    raise TypeError(f"{who}(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")

@@ -17,6 +17,7 @@ from .ops.shape import Cat, Stack
 from .tensor import Tensor
 from .tensor_arithmetic import floor_divide as _floor_divide, remainder as _remainder, rounded_div as _rounded_div
 from .tensor_math import where as _where
+from .tensor_inplace import _SCALAR_NAME
 
 
 def _empty_list(name):
@@ -25,15 +26,19 @@ def _empty_list(name):
     return ShapeError(f"{name}: expected a non-empty list of Tensors")
 
 
+def _check_elements(tensors) -> None:
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
+
+
 def _joined(tensors, name):
     """The tensors to join, each in the dtype torch gives the result (``torch.result_type`` over all of
     them: ``cat([float32, int64])`` is float32, where NumPy's concatenate would make float64)."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
-    for k, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
+    _check_elements(tensors)
     dt = None
     for t in tensors:
         dt = _promote(dt, t.dtype)
@@ -77,9 +82,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
 
 def broadcast_tensors(*tensors) -> tuple:
     """The tensors expanded to their common broadcast shape; one already of that shape is returned itself."""
-    for k, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {k} in argument 0, but got {type(t).__name__}")
+    _check_elements(tensors)
     shape = broadcast_shape(*(t.shape for t in tensors)) if tensors else ()
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
@@ -97,11 +100,13 @@ def vstack(tensors) -> Tensor:
 
 
 def _listed(tensors, name: str) -> list:
-    if isinstance(tensors, Tensor):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
+    _check_elements(tensors)
     return tensors
 
 
@@ -138,8 +143,25 @@ reciprocal, sign, square = _method("reciprocal"), _method("sign"), _method("squa
 neg = negative = _method("neg")
 clamp, clip = _method("clamp"), _method("clip")
 maximum, minimum = _method("maximum"), _method("minimum")
-reshape, squeeze, unsqueeze = _method("reshape"), _method("squeeze"), _method("unsqueeze")
-transpose, permute, t = _method("transpose"), _method("permute"), _method("t")
+squeeze, unsqueeze = _method("squeeze"), _method("unsqueeze")
+transpose, t = _method("transpose"), _method("t")
+
+
+def reshape(input, shape):  # noqa: A002
+    """``input.reshape(shape)``; the function takes the shape as one tuple (``reshape(x, -1)`` is torch's
+    TypeError, where the method ``x.reshape(-1)`` is fine)."""
+    return _method("reshape")(input, _sequence_arg(shape, "reshape", "shape"))
+
+
+def permute(input, dims):  # noqa: A002
+    """``input.permute(dims)``, the dims as one tuple, as torch's function takes them."""
+    return _method("permute")(input, _sequence_arg(dims, "permute", "dims"))
+
+
+def _sequence_arg(value, name: str, what: str) -> tuple:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name}(): argument '{what}' (position 2) must be tuple of ints, not {type(value).__name__}")
+    return tuple(value)
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
 clone, numel, detach = _method("clone"), _method("numel"), _method("detach")
 where = _where
@@ -203,9 +225,12 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         return _method("repeat_interleave")(input, repeats, dim, output_size=output_size)
     if not isinstance(input, Tensor):
         raise TypeError(f"repeat_interleave(): argument 'repeats' must be Tensor, not {type(input).__name__}")
+    if input.dtype.name not in ("int32", "int64"):
+        raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for '
+                                  f"'{_SCALAR_NAME.get(input.dtype.name, input.dtype.name)}'")
     if input.ndim != 1:
         raise RuntimeError(f"repeat_interleave only accept 1D vector as repeat, got {input.ndim} dims")
-    return arange(input.shape[0]).repeat_interleave(input, output_size=output_size)
+    return arange(input.shape[0], dtype=input.dtype).repeat_interleave(input, output_size=output_size)
 
 
 def is_tensor(obj) -> bool:
@@ -256,10 +281,13 @@ def _into(result: Tensor, out, name: str) -> Tensor:
     return out
 
 
-def _binary_fn(name, op):
+def _binary_fn(name, op, two_numbers: bool = True):
+    """``torch.<name>(input, other, out=None)``. ``two_numbers``: whether torch also takes two Python numbers
+    (add, sub, mul, div and floor_divide do, computing on the first as a 0-d tensor; pow, remainder, fmod,
+    matmul and mm refuse them)."""
     def f(input, other, *, out=None, **kwargs):  # noqa: A002
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-            if not isinstance(input, numbers.Number):
+            if not two_numbers or not isinstance(input, numbers.Number):
                 raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
             input = tensor(input)  # two numbers: torch computes on the first as a 0-d tensor  # noqa: A001
         return _into(op(input, other, **kwargs), out, name)
@@ -282,8 +310,8 @@ mul = multiply = _binary_fn("mul", lambda a, b: a * b)
 div = divide = _binary_fn("div", lambda a, b, rounding_mode=None: _rounded_div(a, b, rounding_mode))
 true_divide = _binary_fn("true_divide", lambda a, b: _rounded_div(a, b, None))
 floor_divide = _binary_fn("floor_divide", _floor_divide)
-remainder = _binary_fn("remainder", _remainder)
-fmod = _binary_fn("fmod", _fmod)
-pow = _binary_fn("pow", lambda a, b: a ** b)  # noqa: A001 - torch.pow
-matmul = _binary_fn("matmul", lambda a, b: _method("matmul")(a, b))
-mm = _binary_fn("mm", lambda a, b: _method("mm")(a, b))
+remainder = _binary_fn("remainder", _remainder, two_numbers=False)
+fmod = _binary_fn("fmod", _fmod, two_numbers=False)
+pow = _binary_fn("pow", lambda a, b: a ** b, two_numbers=False)  # noqa: A001 - torch.pow
+matmul = _binary_fn("matmul", lambda a, b: _method("matmul")(a, b), two_numbers=False)
+mm = _binary_fn("mm", lambda a, b: _method("mm")(a, b), two_numbers=False)

@@ -20,7 +20,7 @@ from .autograd.function import VersionCounter
 from .autograd.gradients import backward as autograd_backward
 from .autograd.views import AsStrided
 from .device import Device
-from .dtypes import _check_float, _dtype_name, bool_, get_default_dtype
+from .dtypes import _check_float, _dtype_name, as_dtype, bool_, get_default_dtype
 from .ops.activation import ReLU, LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from .ops.elementwise import Abs, Exp, Log, Sigmoid, Sqrt, Tanh
 from .ops.args import bool_arg
@@ -79,6 +79,7 @@ def _check_fits(arr: np.ndarray, dtype) -> None:
 
 def _to_array(data, dtype=None) -> np.ndarray:
     """Turn Python data / arrays / Tensors into an array with torch's dtype inference."""
+    dtype = as_dtype(dtype, "tensor")
     if isinstance(data, Tensor):
         arr = data.array
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flatten(data)):

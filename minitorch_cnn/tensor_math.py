@@ -310,11 +310,13 @@ def where(condition, input=None, other=None):  # noqa: A002
     if not hasattr(condition, "requires_grad"):
         raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
     T = type(condition)  # the Tensor class (this module sits below tensor.py and cannot import it)
+    if input is None and other is None:  # where(x) is nonzero(x, as_tuple=True): any dtype, NaN counts
+        return tuple(T(i.astype(int64)) for i in np.nonzero(np.atleast_1d(condition.array)))  # 0-d: as 1-D
+    if input is None or other is None:
+        raise TypeError("where() takes a condition alone, or a condition, an input and an other (got one of the two)")
     if condition.dtype != bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                         f"{condition.dtype.name}")
-    if input is None and other is None:
-        return tuple(T(i.astype(int64)) for i in np.nonzero(condition.array))
     dt = result_dtype(_arr(input), _arr(other))
     x = input if isinstance(input, T) else T(np.asarray(input, dtype=dt))
     z = other if isinstance(other, T) else T(np.asarray(other, dtype=dt))
