@@ -31,6 +31,7 @@ from .python_data import inferred_dtype, python_to_array
 from .size import Size
 from .tensor_arithmetic import ArithmeticMixin
 from .tensor_convert import ConversionMixin
+from .tensor_bits import BitsMixin
 from .tensor_extras import TensorExtrasMixin
 from .tensor_inplace import InplaceMixin, install_inplace_variants
 from .tensor_math import TensorMathMixin
@@ -142,7 +143,7 @@ def _seed_gradient(output, gradient, i: int) -> np.ndarray:
 
 
 class Tensor(ArithmeticMixin, ShapeMixin, InplaceMixin, TensorMathMixin, ReductionMixin, ConversionMixin,
-             TensorExtrasMixin, SelectionMixin, PointwiseMixin):
+             TensorExtrasMixin, BitsMixin, SelectionMixin, PointwiseMixin):
     """An n-dimensional array that can record the operations applied to it.
 
     ``array``          the NumPy array holding the values (shared, not copied)

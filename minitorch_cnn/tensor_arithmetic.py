@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from .autograd.function import tensor_class
-from .dtypes import bool_, get_default_dtype, result_dtype
+from .dtypes import bool_, checked_scalar, get_default_dtype, result_dtype
 from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Rsub, Sub, broadcast_shape
 from .ops.division import (DivRounding, FloorDivide, Fmod, FmodByNumber, NumberRemainder, Remainder,
                            RemainderByNumber)
@@ -92,6 +92,7 @@ class ArithmeticMixin:
     """The arithmetic and comparison methods of Tensor (``self`` is always a Tensor)."""
 
     def _binary(self, fn, other, reverse=False):
+        a, b = _as_operands(self, other)  # an operand of the wrong type is a TypeError before anything else
         if fn in (Sub, Rsub):
             bools = (self.dtype == bool_) + (isinstance(other, (bool, np.bool_))
                                              or getattr(other, "dtype", None) == bool_)
@@ -100,7 +101,6 @@ class ArithmeticMixin:
                               ("a bool tensor", "If you are trying to invert a mask, use the `~` or `logical_not()` "
                                                 "operator instead."))
                 raise RuntimeError(f"Subtraction, the `-` operator, with {what} is not supported. {hint}")
-        a, b = _as_operands(self, other)
         if reverse:
             a, b = b, a
         broadcast_shape(a.shape, b.shape, name=fn.__name__)
@@ -139,11 +139,16 @@ class ArithmeticMixin:
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             if isinstance(other, int) and other < 0 and self.dtype.kind in "iub":
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
+            if isinstance(other, int) and self.dtype.kind in "iu":
+                _check_python_int(other)  # beyond uint64: Python's OverflowError first, as torch
+                checked_scalar(other, self.dtype)  # uint8 ** 2**40: torch's overflow error, not a wrapped power
             a, b = _as_operands(self, other)
             return Pow.apply(a, b.array)  # a number exponent is not a graph input (torch: one edge)
         return self._binary(Pow, other)
 
     def __rpow__(self, other):
+        if self.dtype == bool_ and isinstance(other, (bool, np.bool_)):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         if isinstance(other, (int, float)) and not isinstance(other, bool):
             b, a = _as_operands(self, other)
             return Pow.apply(a.array, b)  # a number base is not a graph input (torch: one edge)
@@ -166,6 +171,8 @@ class ArithmeticMixin:
         if self.dtype != other.dtype:  # torch never promotes in a matrix product (mm/dot/mv all refuse)
             raise RuntimeError(f"matmul: expected both operands to have the same dtype, but got "
                                f"{self.dtype.name} and {other.dtype.name} (convert one, e.g. with .float())")
+        if self.dtype == bool_:  # torch has no bool matrix-product kernel
+            raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
         a, b = _as_operands(self, other)
         if a.ndim == 0 or b.ndim == 0:
             raise RuntimeError("matmul: both arguments need at least 1 dimension, got a 0-d tensor")
@@ -181,7 +188,9 @@ class ArithmeticMixin:
         return MatMul.apply(a, b)
 
     def __rmatmul__(self, other):
-        return tensor_class()(np.asarray(other)).__matmul__(self)
+        if not isinstance(other, tensor_class()):  # ``2 @ t``, ``[1, 2] @ t``: Python's TypeError, as torch
+            return NotImplemented
+        return other.__matmul__(self)
 
     def _check_alpha(self, other, alpha) -> None:
         """torch: a float ``alpha`` is refused when both operands are integral (the result would be)."""

@@ -1,5 +1,4 @@
-"""More Tensor methods that small image and MLP programs reach for: logical and bitwise operators
-(``~ & | ^``), NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
+"""More Tensor methods that small image and MLP programs reach for: NaN/inf tests, any/all, equal/allclose/isclose, rounding, var/std, gather,
 masked_fill, cumsum, bmm/dot, chunk/split, sort/topk; and prod, logsumexp, index_select, tril/triu,
 outer, unflatten (:class:`TensorMoreMixin`, ops from :mod:`minitorch_cnn.ops.more_ops`). ``Tensor`` inherits them from
 :class:`TensorExtrasMixin`; the differentiable ones apply Functions from :mod:`minitorch_cnn.ops.selection`.
@@ -148,53 +147,12 @@ class TensorMoreMixin:
 class TensorExtrasMixin(TensorMoreMixin):
     """The methods listed in the module docstring; ``self`` is always a Tensor."""
 
-    # -- logical / bitwise (no gradient) ------------------------------------------------------------
-    def _bits(self, other, op, name):
-        o = other.array if isinstance(other, type(self)) else other
-        a = self.array
-        if a.dtype.kind == "f" or np.asarray(o).dtype.kind == "f":
-            # torch computes in the promoted (float) dtype, which has no bitwise kernel
-            kind = _SCALAR.get(result_dtype(a, o).name, "Float")
-            raise NotImplementedError(f'"bitwise_{name}_cpu" not implemented for \'{kind}\' (bitwise/logical '
-                                      f"operators need bool or integer tensors, got {a.dtype.name})")
-        return type(self)(op(a, o))
-
-    def __invert__(self):
-        if self.dtype.kind == "f":
-            raise TypeError(f"~ (bitwise_not) needs a bool or integer tensor, got {self.dtype.name}")
-        return type(self)(np.invert(self.array))
-
-    def __and__(self, other):
-        return self._bits(other, np.bitwise_and, "and")
-
-    def __or__(self, other):
-        return self._bits(other, np.bitwise_or, "or")
-
-    def __xor__(self, other):
-        return self._bits(other, np.bitwise_xor, "xor")
-
-    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
-
-    def logical_not(self):
-        return type(self)(np.logical_not(self.array))
-
     def _tensor_arg(self, other, who, position=1, name="other"):
         """``other`` itself when it is a Tensor, else torch's TypeError naming the argument: where torch
         takes only a tensor (``t.dot(2)``, ``t.expand_as(0)``), a number is not silently wrapped."""
         if not isinstance(other, type(self)):
             raise TypeError(f"{who}(): argument '{name}' (position {position}) must be Tensor, not {type(other).__name__}")
         return other
-
-    def logical_and(self, other):
-        return self._logical(np.logical_and, other, "logical_and")
-
-    def logical_or(self, other):
-        return self._logical(np.logical_or, other, "logical_or")
-
-    def _logical(self, op, other, name):
-        b = self._tensor_arg(other, name).array
-        broadcast_shape(self.shape, b.shape, name=name)
-        return type(self)(op(self.array, b))
 
     def isnan(self):
         return type(self)(np.isnan(self.array))

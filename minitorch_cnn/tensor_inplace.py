@@ -245,6 +245,8 @@ def install_inplace_variants(cls) -> None:
     for name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "neg", "pow", "clamp", "clamp_min",
                   "clamp_max", "clip", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "log1p", "expm1",
                   "log2", "log10", "exp2", "rsqrt", "reciprocal", "sign", "sgn", "square", "floor", "ceil", "round",
-                  "trunc", "frac", "erf", "atan2", "nan_to_num", "lerp", "addcmul", "addcdiv"):
+                  "trunc", "frac", "erf", "atan2", "nan_to_num", "lerp", "addcmul", "addcdiv", "bitwise_and",
+                  "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "logical_not",
+                  "logical_and", "logical_or", "logical_xor"):
         if hasattr(cls, name) and not hasattr(cls, name + "_"):
             setattr(cls, name + "_", _inplace_variant(cls, name))

@@ -1,0 +1,130 @@
+"""The logical and bitwise Tensor methods (no gradient): ``~ & | ^ << >>`` and their in-place forms,
+``bitwise_*`` and ``logical_*``. Operands are promoted as torch promotes them (a Python int written into a
+uint8 computation wraps: ``u8 & -1`` keeps every bit), float operands have no bitwise kernel (torch's
+NotImplementedError) and shapes broadcast with torch's error. ``Tensor`` inherits :class:`BitsMixin`."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .ops.arithmetic import broadcast_shape
+from .tensor_arithmetic import _as_operands
+from .tensor_inplace import _SCALAR_NAME
+
+
+def _shift(a: np.ndarray, s: np.ndarray, left: bool) -> np.ndarray:
+    """``a << s`` / ``a >> s`` with torch's rule for a shift past the width (or negative): a left shift
+    gives 0, a right shift the sign fill (0, or −1 for negative signed values). NumPy leaves those undefined."""
+    bits = a.dtype.itemsize * 8
+    out_of_range = (s < 0) | (s >= bits)
+    safe = np.where(out_of_range, 0, s).astype(a.dtype)
+    if left:
+        return np.where(out_of_range, 0, np.left_shift(a, safe)).astype(a.dtype)
+    fill = np.where(a < 0, -1, 0) if a.dtype.kind == "i" else np.zeros_like(a)
+    return np.where(out_of_range, fill, np.right_shift(a, safe)).astype(a.dtype)
+
+
+class BitsMixin:
+    """The methods listed in the module docstring; ``self`` is always a Tensor."""
+
+    def _bits(self, other, kernel, name, reverse=False):
+        """``self ⊕ other`` (``other ⊕ self`` when ``reverse``) for a bitwise ``kernel`` on arrays;
+        ``NotImplemented`` for an operand that is neither a Tensor nor a number (Python's TypeError)."""
+        if not isinstance(other, (type(self), numbers.Number)) or isinstance(other, complex):
+            return NotImplemented
+        a, b = _as_operands(self, other)
+        if a.dtype.kind == "f" or (name.endswith("shift") and a.dtype.kind == "b"):
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{_SCALAR_NAME.get(a.dtype.name, a.dtype.name)}'")
+        broadcast_shape(a.shape, b.shape, name=name)
+        x, y = (b, a) if reverse else (a, b)
+        return type(self)(np.asarray(kernel(x.array, y.array)))
+
+    def bitwise_and(self, other):
+        return self._bits(other, np.bitwise_and, "bitwise_and")
+
+    def bitwise_or(self, other):
+        return self._bits(other, np.bitwise_or, "bitwise_or")
+
+    def bitwise_xor(self, other):
+        return self._bits(other, np.bitwise_xor, "bitwise_xor")
+
+    def bitwise_left_shift(self, other):
+        """``self · 2^other`` in the integer dtype (bits past the width are lost; a shift ≥ the width is 0)."""
+        return self._bits(other, lambda a, s: _shift(a, s, left=True), "lshift")
+
+    def bitwise_right_shift(self, other):
+        """``⌊self / 2^other⌋`` (arithmetic: a negative value stays negative; past the width, 0 or −1)."""
+        return self._bits(other, lambda a, s: _shift(a, s, left=False), "rshift")
+
+    def bitwise_not(self):
+        if self.dtype.kind == "f":
+            raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                      f"'{_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}'")
+        return type(self)(np.invert(self.array))
+
+    def __invert__(self):
+        if self.dtype.kind == "f":
+            raise TypeError(f"~ (bitwise_not) needs a bool or integer tensor, got {self.dtype.name}")
+        return self.bitwise_not()
+
+    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+
+    def __rand__(self, other):
+        return self._bits(other, np.bitwise_and, "bitwise_and", reverse=True)
+
+    def __ror__(self, other):
+        return self._bits(other, np.bitwise_or, "bitwise_or", reverse=True)
+
+    def __rxor__(self, other):
+        return self._bits(other, np.bitwise_xor, "bitwise_xor", reverse=True)
+
+    def __rlshift__(self, other):
+        return self._bits(other, lambda a, s: _shift(a, s, left=True), "lshift", reverse=True)
+
+    def __rrshift__(self, other):
+        return self._bits(other, lambda a, s: _shift(a, s, left=False), "rshift", reverse=True)
+
+    # in place: the result must fit self's shape and dtype (Tensor._inplace checks both, as torch)
+    def _inplace_bits(self, name, other):
+        if not isinstance(other, (type(self), numbers.Number)) or isinstance(other, complex):
+            return NotImplemented  # Python then tries the operator itself, and raises its TypeError
+        return self._inplace(lambda x: getattr(x, name)(other))
+
+    def __iand__(self, other):
+        return self._inplace_bits("bitwise_and", other)
+
+    def __ior__(self, other):
+        return self._inplace_bits("bitwise_or", other)
+
+    def __ixor__(self, other):
+        return self._inplace_bits("bitwise_xor", other)
+
+    def __ilshift__(self, other):
+        return self._inplace_bits("bitwise_left_shift", other)
+
+    def __irshift__(self, other):
+        return self._inplace_bits("bitwise_right_shift", other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    # -- logical: any dtype, bool results ------------------------------------------------------------
+    def logical_not(self):
+        return type(self)(np.logical_not(self.array))
+
+    def logical_and(self, other):
+        return self._logical(np.logical_and, other, "logical_and")
+
+    def logical_or(self, other):
+        return self._logical(np.logical_or, other, "logical_or")
+
+    def logical_xor(self, other):
+        return self._logical(np.logical_xor, other, "logical_xor")
+
+    def _logical(self, op, other, name):
+        b = self._tensor_arg(other, name).array
+        broadcast_shape(self.shape, b.shape, name=name)
+        return type(self)(op(self.array, b))
