@@ -12,7 +12,10 @@ time: none, a dim (0, -1, out of range), ``dim=1, keepdim=True``, numbers (2, 1.
 A second pass runs each method on float64 inputs that require a gradient (ties included) and compares
 the gradient that reaches every input after ``(y · w).sum().backward()``, ``w`` = 1, 2, 3 … over ``y``.
 
-The same sweep runs over the functions (``minitorch_cnn.sum(x, …)`` against ``torch.sum(x, …)``), with
+The operators (``+ - * / // % ** @ & | ^ << >>``, comparisons, their reflected and in-place forms,
+indexing, ``in``, unary ``- + abs ~``) are swept the same way, through Python's ``operator`` module, with
+numbers, tensors, ``None``, slices, tuples, lists and ``...`` on the other side, and with gradients for the
+arithmetic ones. The same sweep runs over the functions (``minitorch_cnn.sum(x, …)`` against ``torch.sum(x, …)``), with
 factory-style arguments too (sizes, ranges, dtypes). A method or function added to the engine later is
 swept without anyone listing it. What the sweep found when it was
 written (bool dims read as ints, ``uint8 > -1`` compared with −1 where torch wraps it to 255, ``x.long()``
@@ -22,6 +25,7 @@ only differences left are the deliberate ones in ``DIFFERENT``, each with its re
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 import pytest
@@ -214,6 +218,60 @@ def test_function_matches_torch(name):
         theirs, ours = outs
         if _differs(theirs, ours) and (name, args) not in DIFFERENT:
             found.append(f"{name}({label}, {_label(args, kw)}): torch {_show(theirs)} | ours {_show(ours)}")
+    assert not found, "\n".join(found)
+
+
+BINARY_OPERATORS = ["add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and_", "or_", "xor", "lshift",
+                    "rshift", "lt", "le", "gt", "ge", "eq", "ne", "getitem", "contains"]
+INPLACE_OPERATORS = ["iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "ipow", "iand", "ior", "ixor", "ilshift",
+                     "irshift"]
+UNARY_OPERATORS = ["neg", "pos", "abs", "invert", "not_", "index", "truth"]
+OPERANDS = [0, -1, 2, 1.5, True, -3, -0.0, float("nan"), float("inf"), 2 ** 40, "float (3,)", "int (3,)", "bool (3,)",
+            "f64 0d", None, slice(None, None, 2), (0, 1), [0, 1], Ellipsis]
+OPERAND_TENSORS = dict(OTHERS, **{"bool (3,)": lambda T: T.tensor([True, False, True]),
+                                  "f64 0d": lambda T: T.tensor(0.5, dtype=T.float64)})
+
+
+@pytest.mark.parametrize("name", BINARY_OPERATORS + INPLACE_OPERATORS + UNARY_OPERATORS)
+def test_operator_matches_torch(name):
+    """``x ⊕ v`` and ``v ⊕ x`` (binary operators), ``x ⊕= v`` and ``⊕x`` against torch."""
+    fn = getattr(operator, name)
+    found = []
+    for label, make in INPUTS.items():
+        if name in UNARY_OPERATORS:
+            calls = [("", lambda T: fn(make(T)))]
+        else:
+            calls = []
+            for v in OPERANDS:
+                value = (lambda T, v=v: OPERAND_TENSORS[v](T)) if isinstance(v, str) else (lambda T, v=v: v)
+                calls.append((f" {v!r}", lambda T, value=value: fn(make(T), value(T))))
+                if name in BINARY_OPERATORS and name not in ("getitem", "contains"):
+                    calls.append((f" {v!r} reflected", lambda T, value=value: fn(value(T), make(T))))
+        for what, call in calls:
+            theirs, ours = (_outcome(lambda: call(T)) for T in (torch, mt))
+            if _differs(theirs, ours):
+                found.append(f"{name}({label}{what}): torch {_show(theirs)} | ours {_show(ours)}")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "truediv", "pow", "matmul", "floordiv", "mod"])
+def test_operator_gradients_match_torch(name):
+    """The gradients of ``x ⊕ y`` reaching both operands, broadcast ((2, 3) with (3,) and 0-d), both ways."""
+    fn = getattr(operator, name)
+    found = []
+    for label, array in GRAD_INPUTS.items():
+        for other in GRAD_OTHERS.values():
+            for reflected in (False, True):
+                def grads(T):
+                    x = T.tensor(array.copy(), requires_grad=True)
+                    y = T.tensor(other.copy(), requires_grad=True)
+                    out = fn(y, x) if reflected else fn(x, y)
+                    (out * T.tensor(np.arange(1.0, 1 + out.numel()).reshape(tuple(out.shape)))).sum().backward()
+                    return [x.grad, y.grad]
+                theirs, ours = (_outcome(lambda: grads(T)) for T in (torch, mt))
+                if _differs(theirs, ours):
+                    found.append(f"{label} {name} {other.tolist()} reflected={reflected}: torch {_show(theirs)} | "
+                                 f"ours {_show(ours)}")
     assert not found, "\n".join(found)
 
 
