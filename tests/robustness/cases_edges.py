@@ -2332,3 +2332,12 @@ ROWS["edges seed 17"].update({
     "strides of contiguous transposes with size-1 dims": "result = [T.ones(4, 1).t().stride(), T.ones(1, 4).t().stride(), "
         "T.ones(3, 1, 2).transpose(0, 1).stride(), T.ones(1, 1, 3).permute(2, 0, 1).stride(), T.ones(5, 4)[0:1].stride()]",
 })
+# found by sweeping nn.functional against torch (sixth session): the inputs broadcast before dim is read
+ROWS["edges seed 17"].update({
+    "cosine_similarity of a batch with one vector": "F.cosine_similarity(A(4, 3), A(3, seed=1))",
+    "cosine_similarity broadcast to 4-d": "F.cosine_similarity(A(4, 3), A(3, 3, 1, 1, seed=2))",
+    "cosine_similarity broadcast, backward": "x = A(4, 3, requires_grad=True)\ny = A(3, 3, 1, 1, seed=2, requires_grad=True)\n"
+        "(F.cosine_similarity(x, y) * A(3, 4, 3, seed=3)).sum().backward()\nresult = [x.grad, y.grad]",
+    "cosine_similarity int with float": "F.cosine_similarity(I([[1, 0, 2]]), A(1, 3))",
+    "cosine_similarity int with int": "F.cosine_similarity(I([[1, 0, 2]]), I([[1, 1, 1]]))",
+})
