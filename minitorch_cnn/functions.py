@@ -12,7 +12,7 @@ from .autograd.grad_mode import is_grad_enabled
 from .creation import arange, tensor
 from .dtypes import _promote
 from .ops.arithmetic import broadcast_shape
-from .ops.reduction import _norm_dims
+from .ops.reduction import _reduce_dim
 from .ops.shape import Cat, Stack
 from .tensor import Tensor
 from .tensor_arithmetic import floor_divide as _floor_divide, remainder as _remainder, rounded_div as _rounded_div
@@ -71,7 +71,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     kept = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)]
     if kept and len(kept) < len(tensors):
         tensors = kept
-    d = _norm_dims(dim, tensors[0].ndim, "cat")[0]
+    d = _reduce_dim(dim, tensors[0].ndim, "cat")
     for t in tensors:
         if t.ndim != tensors[0].ndim or t.shape[:d] + t.shape[d + 1:] != tensors[0].shape[:d] + tensors[0].shape[d + 1:]:
             raise RuntimeError(
@@ -150,18 +150,16 @@ transpose, t = _method("transpose"), _method("t")
 def reshape(input, shape):  # noqa: A002
     """``input.reshape(shape)``; the function takes the shape as one tuple (``reshape(x, -1)`` is torch's
     TypeError, where the method ``x.reshape(-1)`` is fine)."""
-    return _method("reshape")(input, _sequence_arg(shape, "reshape", "shape"))
+    _sequence_arg(shape, "reshape", "shape")
+    return _method("reshape")(input, tuple(shape))
 
 
 def permute(input, dims):  # noqa: A002
     """``input.permute(dims)``, the dims as one tuple, as torch's function takes them."""
-    return _method("permute")(input, _sequence_arg(dims, "permute", "dims"))
+    _sequence_arg(dims, "permute", "dims")
+    return _method("permute")(input, tuple(dims))
 
 
-def _sequence_arg(value, name: str, what: str) -> tuple:
-    if not isinstance(value, (list, tuple)):
-        raise TypeError(f"{name}(): argument '{what}' (position 2) must be tuple of ints, not {type(value).__name__}")
-    return tuple(value)
 softmax, log_softmax = _method("softmax"), _method("log_softmax")
 clone, numel, detach = _method("clone"), _method("numel"), _method("detach")
 where = _where
@@ -195,7 +193,8 @@ lerp, addcmul, addcdiv = _method("lerp"), _method("addcmul"), _method("addcdiv")
 
 
 def _sequence_arg(value, name: str, what: str) -> None:
-    """torch.flip/tile/broadcast_to take the dims or sizes as a sequence (the methods also take ints)."""
+    """torch.flip/tile/broadcast_to/reshape/permute take the dims or sizes as a sequence (the methods also
+    take ints)."""
     if not isinstance(value, (tuple, list)):
         raise TypeError(f"{name}(): argument '{what}' (position 2) must be tuple of ints, not {type(value).__name__}")
 

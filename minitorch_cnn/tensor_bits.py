@@ -41,22 +41,30 @@ class BitsMixin:
         x, y = (b, a) if reverse else (a, b)
         return type(self)(np.asarray(kernel(x.array, y.array)))
 
+    def _method_bits(self, other, kernel, name):
+        """The method form: an operand of the wrong type is a TypeError here (the operators return
+        NotImplemented instead, so that Python can try the other operand)."""
+        out = self._bits(other, kernel, name)
+        if out is NotImplemented:
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor or Number, not {type(other).__name__}")
+        return out
+
     def bitwise_and(self, other):
-        return self._bits(other, np.bitwise_and, "bitwise_and")
+        return self._method_bits(other, np.bitwise_and, "bitwise_and")
 
     def bitwise_or(self, other):
-        return self._bits(other, np.bitwise_or, "bitwise_or")
+        return self._method_bits(other, np.bitwise_or, "bitwise_or")
 
     def bitwise_xor(self, other):
-        return self._bits(other, np.bitwise_xor, "bitwise_xor")
+        return self._method_bits(other, np.bitwise_xor, "bitwise_xor")
 
     def bitwise_left_shift(self, other):
         """``self · 2^other`` in the integer dtype (bits past the width are lost; a shift ≥ the width is 0)."""
-        return self._bits(other, lambda a, s: _shift(a, s, left=True), "lshift")
+        return self._method_bits(other, lambda a, s: _shift(a, s, left=True), "lshift")
 
     def bitwise_right_shift(self, other):
         """``⌊self / 2^other⌋`` (arithmetic: a negative value stays negative; past the width, 0 or −1)."""
-        return self._bits(other, lambda a, s: _shift(a, s, left=False), "rshift")
+        return self._method_bits(other, lambda a, s: _shift(a, s, left=False), "rshift")
 
     def bitwise_not(self):
         if self.dtype.kind == "f":
@@ -69,8 +77,20 @@ class BitsMixin:
             raise TypeError(f"~ (bitwise_not) needs a bool or integer tensor, got {self.dtype.name}")
         return self.bitwise_not()
 
-    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
-    __lshift__, __rshift__ = bitwise_left_shift, bitwise_right_shift
+    def __and__(self, other):
+        return self._bits(other, np.bitwise_and, "bitwise_and")
+
+    def __or__(self, other):
+        return self._bits(other, np.bitwise_or, "bitwise_or")
+
+    def __xor__(self, other):
+        return self._bits(other, np.bitwise_xor, "bitwise_xor")
+
+    def __lshift__(self, other):
+        return self._bits(other, lambda a, s: _shift(a, s, left=True), "lshift")
+
+    def __rshift__(self, other):
+        return self._bits(other, lambda a, s: _shift(a, s, left=False), "rshift")
 
     def __rand__(self, other):
         return self._bits(other, np.bitwise_and, "bitwise_and", reverse=True)

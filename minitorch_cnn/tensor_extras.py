@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .dtypes import bool_, get_default_dtype, int64, result_dtype
+from .dtypes import bool_, get_default_dtype, int64
 from .ops import more_ops as M, selection as S
 from .ops.arithmetic import broadcast_shape
 from .ops.args import bool_arg, dims_arg, int_arg
@@ -48,6 +48,7 @@ class TensorMoreMixin:
     """prod, logsumexp, index_select, tril/triu, unflatten (ops/more_ops.py); ``self`` is a Tensor."""
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None):
+        bool_arg(keepdim, "prod", "keepdim")
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind in "biu" and dtype is None:  # torch multiplies bool and ints in int64
             t = t.to(int64)
@@ -56,10 +57,13 @@ class TensorMoreMixin:
         return M.ProdDim.apply(t, _reduce_dim(dim, t.ndim, "prod"), keepdim)
 
     def logsumexp(self, dim, keepdim: bool = False):
+        bool_arg(keepdim, "logsumexp", "keepdim")
         t = self if self.dtype.kind == "f" else self.to(get_default_dtype())
         return M.LogSumExp.apply(t, _norm_dims(dim, t.ndim, "logsumexp"), keepdim)
 
     def index_select(self, dim: int, index):
+        int_arg(dim, "index_select")  # the arguments' types first, then the dim's range (as torch)
+        self._tensor_arg(index, "index_select", 2, "index")
         d = _reduce_dim(dim, self.ndim, "index_select")
         idx = _index_vector(index, self.shape[d] if self.ndim else 1, "index_select", dim1=d == 1)  # (d = 1: 2+ dims)
         if not self.ndim:  # a 0-d input takes one index and stays 0-d, as torch
@@ -87,7 +91,9 @@ class TensorMoreMixin:
         ``sorted=False`` gives them sorted too (torch promises no order then)."""
         for flag, value in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
             bool_arg(value, "unique", flag)
-        d = None if dim is None else _norm_dims(dim, self.ndim, "unique")[0]
+        d = None if dim is None else _reduce_dim(dim, self.ndim, "unique")
+        if d is not None and any(n == 0 for i, n in enumerate(self.shape) if i != d):
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
         values = M.Unique.apply(self, d)
         if not (return_inverse or return_counts):
             return values
@@ -134,7 +140,7 @@ class TensorMoreMixin:
 
     def unflatten(self, dim: int, sizes):
         """Split dimension ``dim`` into ``sizes`` (one entry may be -1): a view, as torch."""
-        d = _norm_dims(dim, self.ndim, "unflatten")[0]
+        d = _reduce_dim(dim, self.ndim, "unflatten")
         sizes = tuple(int(s) for s in sizes)
         known = int(np.prod([s for s in sizes if s != -1]))
         if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[d]) or (
@@ -165,10 +171,12 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def any(self, dim=None, keepdim: bool = False):
         """Whether some element (along ``dim``) is nonzero: bool, except uint8 in, uint8 out (as torch)."""
+        bool_arg(keepdim, "any", "keepdim")
         return self._truth(np.any, "any", dim, keepdim)
 
     def all(self, dim=None, keepdim: bool = False):
         """Whether every element (along ``dim``) is nonzero: bool, except uint8 in, uint8 out (as torch)."""
+        bool_arg(keepdim, "all", "keepdim")
         return self._truth(np.all, "all", dim, keepdim)
 
     def _truth(self, reduce, name, dim, keepdim):
@@ -214,26 +222,24 @@ class TensorExtrasMixin(TensorMoreMixin):
     # -- statistics ------------------------------------------------------------------------------------
     def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Variance over ``dim`` (all elements by default) with Bessel's correction unless
-        ``unbiased=False`` / ``correction=0``."""
-        if not isinstance(dim, (bool, np.bool_)):
-            dims_arg(dim, "var")  # the dims' type before the dtype, as torch
-        if self.dtype.kind != "f":
-            raise RuntimeError(f"var(): input dtype should be floating point, got {self.dtype.name}")
-        if isinstance(dim, (bool, np.bool_)) and unbiased is None:  # torch's var(unbiased) overload
-            dim, unbiased = None, dim
-        c = 1 if correction is None and unbiased is None else correction if correction is not None else int(unbiased)
-        return S.Var.apply(self, _norm_dims(dim, self.ndim, "var"), c, keepdim)
+        ``unbiased=False`` / ``correction=0``; ``t.var(True)`` is torch's ``var(unbiased)`` form."""
+        return self._spread(S.Var, "var", dim, unbiased, keepdim, correction)
 
     def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
         """Standard deviation: ``√var`` with the same arguments as :meth:`var`."""
-        if not isinstance(dim, (bool, np.bool_)):
-            dims_arg(dim, "std")
-        if self.dtype.kind != "f":
-            raise RuntimeError(f"std(): input dtype should be floating point, got {self.dtype.name}")
-        if isinstance(dim, (bool, np.bool_)) and unbiased is None:  # torch's std(unbiased) overload
+        return self._spread(S.Std, "std", dim, unbiased, keepdim, correction)
+
+    def _spread(self, fn, name, dim, unbiased, keepdim, correction):
+        if isinstance(dim, (bool, np.bool_)) and unbiased is None:  # torch's var(unbiased) overload
             dim, unbiased = None, dim
+        bool_arg(keepdim, name, "keepdim")
+        if unbiased is not None:
+            bool_arg(unbiased, name, "unbiased")
+        dims_arg(dim, name)  # the dims' type before the dtype, their range after (as torch)
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"{name}(): input dtype should be floating point, got {self.dtype.name}")
         c = 1 if correction is None and unbiased is None else correction if correction is not None else int(unbiased)
-        return S.Std.apply(self, _norm_dims(dim, self.ndim, "std"), c, keepdim)
+        return fn.apply(self, _norm_dims(dim, self.ndim, name), c, keepdim)
 
     # -- picking and spreading ------------------------------------------------------------------------
     def gather(self, dim, index):
@@ -293,7 +299,7 @@ class TensorExtrasMixin(TensorMoreMixin):
         if not self.ndim:  # dim 0 or -1 of a 0-d tensor: the value itself, still 0-d
             _norm_dims(dim, self.ndim, "cumsum")
             return S.CumSum.apply(t.reshape(1), 0).reshape(())
-        return S.CumSum.apply(t, _norm_dims(dim, self.ndim, "cumsum")[0])
+        return S.CumSum.apply(t, _reduce_dim(dim, self.ndim, "cumsum"))
 
     def bmm(self, mat2):
         """Batched matrix product: (b, n, m) @ (b, m, p) → (b, n, p), no broadcasting."""
@@ -323,7 +329,7 @@ class TensorExtrasMixin(TensorMoreMixin):
                  for s in ([split_size_or_sections] if by_size else split_size_or_sections)]
         if not self.ndim:
             raise RuntimeError("split expects at least a 1-dimensional tensor")
-        d = _norm_dims(dim, self.ndim, "split")[0]
+        d = _reduce_dim(dim, self.ndim, "split")
         n = self.shape[d]
         if by_size:
             step = sizes[0]
@@ -352,13 +358,15 @@ class TensorExtrasMixin(TensorMoreMixin):
             raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         if not self.ndim:
             raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-        n = self.shape[_norm_dims(dim, self.ndim, "chunk")[0]]
+        n = self.shape[_reduce_dim(dim, self.ndim, "chunk")]
         if n == 0:  # torch: `chunks` empty pieces
             return self.split([0] * chunks, dim)
         return self.split(-(-n // chunks), dim)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
         """``(values, indices)`` sorted along ``dim`` (a stable sort; ties keep their order)."""
+        bool_arg(descending, "sort", "descending")
+        bool_arg(stable, "sort", "stable")
         d = _reduce_dim(dim, self.ndim, "sort")
         if not self.ndim:
             idx = np.zeros((), int64)
@@ -375,6 +383,8 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
         """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+        bool_arg(largest, "topk", "largest")
+        bool_arg(sorted, "topk", "sorted")
         k, d = int_arg(k, "topk", "k"), _reduce_dim(dim, self.ndim, "topk")
         if self.dtype == bool_:
             raise RuntimeError("topk does not support bool dtypes on CPU")

@@ -196,15 +196,20 @@ class InplaceMixin:
         return self._inplace(lambda x: Zero.apply(x), fast=lambda: self.array.fill(0))
 
     def fill_(self, value):
+        if isinstance(value, tensor_class()) and value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                               f"dimensions.")
         value = value.item() if isinstance(value, tensor_class()) else value
-        if isinstance(value, numbers.Number):
-            value = checked_scalar(value, self.dtype)  # torch's conversion: uint8.fill_(-1) is 255
+        if not isinstance(value, numbers.Number):
+            raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+        value = checked_scalar(value, self.dtype)  # torch's conversion: uint8.fill_(-1) is 255
         return self._inplace(lambda x: Fill.apply(x, value), fast=lambda: self.array.fill(value))
 
     def copy_(self, src):
-        Tensor = tensor_class()
-        if not isinstance(src, Tensor):
-            src = Tensor(np.asarray(src))
+        if isinstance(src, numbers.Number) and not isinstance(src, complex):  # t.copy_(6) fills, as torch
+            src = tensor_class()(np.asarray(src))
+        if not isinstance(src, tensor_class()):
+            raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
         return self._inplace(lambda x, s: Copy.apply(x, s), src)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):

@@ -13,9 +13,10 @@ import numbers
 import numpy as np
 
 from .device import check_device
-from .dtypes import _dtype_name, bool_, checked_scalar, int64, result_dtype
+from .dtypes import _dtype_name, as_dtype, bool_, checked_scalar, int64, result_dtype
 from .ops import math as M
 from .ops.arithmetic import broadcast_shape
+from .ops.args import bool_arg
 from .ops.reduction import _norm_dims
 from .ops.selection import checked_index
 
@@ -149,6 +150,7 @@ class TensorMathMixin:
         """The p-norm over all elements, or over ``dim`` (an int or a tuple): ``'fro'`` and 2 the Euclidean
         ``√(Σ x²)``; any other number p ``(Σ |x|^p)^(1/p)``, ±inf the max/min of |x|, 0 the count of non-zeros
         (ops/math.py: Norm2, NormP)."""
+        bool_arg(keepdim, "norm", "keepdim")
         if not isinstance(p, (str, numbers.Real)):
             raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
         if isinstance(p, str) and p != "fro":
@@ -184,7 +186,7 @@ class TensorMathMixin:
     def _new(self, array, dtype, requires_grad, device):
         if device is not None:
             check_device(device)
-        return type(self)(np.asarray(array, dtype=self.dtype if dtype is None else np.dtype(dtype)),
+        return type(self)(np.asarray(array, dtype=self.dtype if dtype is None else as_dtype(dtype, "new_tensor")),
                           requires_grad=requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):

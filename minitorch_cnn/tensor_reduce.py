@@ -15,7 +15,7 @@ import numpy as np
 
 from .autograd.function import tensor_class
 from .dtypes import _dtype_name, int64
-from .ops.args import dims_arg
+from .ops.args import bool_arg, dims_arg
 from .ops.reduction import (Amax, MaxAlong, MaxAll, MedianAlong, MedianAll, Mean, MeanDim, NanSum, Sum, SumDim,
                              _norm_dims, _reduce_dim)
 from .tensor_inplace import _SCALAR_NAME
@@ -58,12 +58,14 @@ class ReductionMixin:
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
 
     def sum(self, dim=None, keepdim: bool = False, dtype=None):
+        bool_arg(keepdim, "sum", "keepdim")
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind in "biu" and dtype is None:  # torch sums bool and every int dtype in int64
             t = t.to(int64)
         return (Sum if dim is None else SumDim).apply(t, _norm_dims(dim, t.ndim, "sum"), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None):
+        bool_arg(keepdim, "mean", "keepdim")
         dims_arg(dim, "mean")  # torch checks the dims' type before the dtype, their range after
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind != "f":
@@ -93,12 +95,14 @@ class ReductionMixin:
     def max(self, dim=None, keepdim: bool = False):
         """Three forms, as torch: ``t.max()`` → the largest value (0-d); ``t.max(dim, keepdim)`` →
         ``(values, indices)``; ``t.max(other)`` with a tensor ``other`` → ``t.maximum(other)``."""
+        bool_arg(keepdim, "max", "keepdim")
         if isinstance(dim, tensor_class()):
             return self._elementwise_extreme("max", dim, keepdim)
         return self._extreme(dim, keepdim, take_min=False)
 
     def min(self, dim=None, keepdim: bool = False):
         """``t.min()``, ``t.min(dim, keepdim)`` → ``(values, indices)``, ``t.min(other)`` = ``minimum``."""
+        bool_arg(keepdim, "min", "keepdim")
         if isinstance(dim, tensor_class()):
             return self._elementwise_extreme("min", dim, keepdim)
         return self._extreme(dim, keepdim, take_min=True)
@@ -129,6 +133,7 @@ class ReductionMixin:
         """``t.median()`` → the lower median of all elements (NaN if any is NaN); ``t.median(dim)`` →
         ``(values, indices)``: each line's lower median, the ⌊(n−1)/2⌋-th smallest, and where it is (the
         first NaN of a line that has one)."""
+        bool_arg(keepdim, "median", "keepdim")
         d = None if dim is None else _reduce_dim(dim, self.ndim, "median")  # torch checks the dim first
         if self.dtype.kind == "b":
             raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
@@ -149,9 +154,11 @@ class ReductionMixin:
         return MedianResult(values, tensor_class()(indices.astype(int64)))
 
     def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
+        bool_arg(keepdim, "argmax", "keepdim")
         return self._arg_extreme(dim, keepdim, take_min=False)
 
     def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
+        bool_arg(keepdim, "argmin", "keepdim")
         return self._arg_extreme(dim, keepdim, take_min=True)
 
     def _amax(self, dim, keepdim, take_min):
@@ -170,14 +177,17 @@ class ReductionMixin:
     def amax(self, dim=None, keepdim: bool = False):
         """The largest value over ``dim`` (an int or a tuple; every dim by default), NaN if any is NaN.
         Unlike ``max(dim)`` no indices, and a tie shares the gradient equally."""
+        bool_arg(keepdim, "amax", "keepdim")
         return self._amax(dim, keepdim, take_min=False)
 
     def amin(self, dim=None, keepdim: bool = False):
         """The smallest value over ``dim``; see :meth:`amax`."""
+        bool_arg(keepdim, "amin", "keepdim")
         return self._amax(dim, keepdim, take_min=True)
 
     def nansum(self, dim=None, keepdim: bool = False, *, dtype=None):
         """``sum`` with every NaN counted as 0 (bool and integer tensors sum in int64, as ``sum``)."""
+        bool_arg(keepdim, "nansum", "keepdim")
         t = self if dtype is None else self.to(dtype)
         if t.dtype.kind != "f":
             return t.sum(dim, keepdim)
@@ -186,6 +196,7 @@ class ReductionMixin:
     def nanmean(self, dim=None, keepdim: bool = False, *, dtype=None):
         """The mean of the non-NaN values (NaN where there are none): ``nansum / count``, as torch
         computes it, so the gradient is ``1/count`` at each non-NaN value."""
+        bool_arg(keepdim, "nanmean", "keepdim")
         dims_arg(dim, "nanmean")  # torch checks the dims' type before the dtype, their range after
         if self.dtype.kind != "f":
             raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "

@@ -12,8 +12,8 @@ import numpy as np
 
 from .dtypes import bool_, int64
 from .ops.arithmetic import broadcast_shape
-from .ops.args import int_arg
-from .ops.reduction import _norm_dims
+from .ops.args import bool_arg, int_arg
+from .ops.reduction import _norm_dims, _reduce_dim
 from .ops.rearrange import Diagonal, DiagEmbed, MaskedSelect, UnbindPart
 from .ops.selection import CumProd
 from .tensor_inplace import _SCALAR_NAME
@@ -39,6 +39,8 @@ class SelectionMixin:
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False):
         """The int64 indices that sort ``self`` along ``dim`` (``sort(...).indices``). Always a stable
         sort here: ties keep their order, which torch promises only with ``stable=True``."""
+        bool_arg(descending, "argsort", "descending")
+        bool_arg(stable, "argsort", "stable")
         return self.sort(dim, descending, stable).indices
 
     def nonzero(self, *, as_tuple: bool = False):
@@ -53,9 +55,11 @@ class SelectionMixin:
         """``nonzero()``: the (n, ndim) int64 indices of the non-zero elements."""
         return self.nonzero()
 
-    def count_nonzero(self, dim=None):
-        """How many elements are not zero (NaN is not zero), over ``dim`` (an int or a tuple; all by
-        default), as int64."""
+    def count_nonzero(self, dim=None, *more):
+        """How many elements are not zero (NaN is not zero), over ``dim`` (an int, a tuple or several ints;
+        all by default), as int64."""
+        if more:
+            dim = (dim, *more)
         dims = _norm_dims(dim, self.ndim, "count_nonzero")
         return type(self)(np.asarray(np.sum(self.array != 0, axis=dims), dtype=int64))
 
@@ -72,7 +76,7 @@ class SelectionMixin:
         """The slices ``self[..., i, ...]`` along ``dim``, as a tuple of views (the dim removed)."""
         if not self.ndim:
             raise _no_dims(f"Dimension specified as {int_arg(dim, 'unbind')}")
-        d = _norm_dims(dim, self.ndim, "unbind")[0]
+        d = _reduce_dim(dim, self.ndim, "unbind")
         return tuple(UnbindPart.apply(self, index=(slice(None),) * d + (i,)) for i in range(self.shape[d]))
 
     def narrow(self, dim: int, start, length: int):
@@ -82,7 +86,7 @@ class SelectionMixin:
         length = _int_arg(length, "narrow", "length")
         if length < 0:  # (torch checks the length before the dim)
             raise RuntimeError(f"narrow(): length must be non-negative, got {length}.")
-        d = _norm_dims(dim, self.ndim, "narrow")[0]
+        d = _reduce_dim(dim, self.ndim, "narrow")
         start, n = _int_arg(start, "narrow", "start"), self.shape[d]
         if not -n <= start <= n:
             raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
@@ -127,7 +131,7 @@ class SelectionMixin:
             raise IndexError("repeat_interleave: Dimension out of range (expected to be in range of [-1, 0], but "
                              "got 1)")
         x = self.reshape(-1) if dim is None else self
-        d = 0 if dim is None else _norm_dims(dim, x.ndim, "repeat_interleave")[0]
+        d = 0 if dim is None else _reduce_dim(dim, x.ndim, "repeat_interleave")
         n = x.shape[d]
         if r.ndim == 1 and r.size not in (1, n):
             raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
@@ -148,4 +152,4 @@ class SelectionMixin:
         if not self.ndim:  # dim 0 or -1 of a 0-d tensor: the value itself, still 0-d
             _norm_dims(dim, 0, "cumprod")
             return CumProd.apply(t.reshape(1), 0).reshape(())
-        return CumProd.apply(t, _norm_dims(dim, self.ndim, "cumprod")[0])
+        return CumProd.apply(t, _reduce_dim(dim, self.ndim, "cumprod"))

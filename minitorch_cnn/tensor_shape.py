@@ -12,7 +12,7 @@ import numpy as np
 
 from .dtypes import get_default_dtype
 from .errors import warn
-from .ops.reduction import _norm_dims, _one_dim
+from .ops.reduction import _norm_dims, _one_dim, _reduce_dim
 from .ops.rearrange import Flip, Roll
 from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
 from .size import Size
@@ -62,17 +62,20 @@ class ShapeMixin:
             _norm_dims(start_dim, 0, "flatten")
             _norm_dims(end_dim, 0, "flatten")
             return self.view(1)
-        s, e = _norm_dims(start_dim, self.ndim, "flatten")[0], _norm_dims(end_dim, self.ndim, "flatten")[0]
+        s, e = _reduce_dim(start_dim, self.ndim, "flatten"), _reduce_dim(end_dim, self.ndim, "flatten")
         if s > e:
             raise RuntimeError(f"flatten() has invalid args: start_dim ({start_dim}) cannot come after end_dim ({end_dim})")
         shape = self.shape[:s] + (int(np.prod(self.shape[s:e + 1])),) + self.shape[e + 1:]
         return Reshape.apply(self, shape)
 
     def unsqueeze(self, dim: int) -> "Tensor":
-        dim = _norm_dims(dim, self.ndim + 1, "unsqueeze")[0]  # one more place than dims
+        dim = _reduce_dim(dim, self.ndim + 1, "unsqueeze")  # one more place than dims
         return Unsqueeze.apply(self, self.shape[:dim] + (1,) + self.shape[dim:])
 
-    def squeeze(self, dim=None) -> "Tensor":
+    def squeeze(self, dim=None, *more) -> "Tensor":
+        """Drop size-1 dims: all of them, or those among ``dim`` (an int, a tuple, or several ints)."""
+        if more:
+            dim = (dim, *more)
         if dim is None:
             shape = tuple(s for s in self.shape if s != 1)
         else:
@@ -100,7 +103,7 @@ class ShapeMixin:
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         order = list(range(self.ndim))
         nd = max(self.ndim, 1)  # a 0-d tensor has dims 0 and -1, as torch: nothing to swap
-        d0, d1 = _norm_dims(dim0, nd, "transpose")[0], _norm_dims(dim1, nd, "transpose")[0]
+        d0, d1 = _reduce_dim(dim0, nd, "transpose"), _reduce_dim(dim1, nd, "transpose")
         if not self.ndim:
             return Transpose.apply(self, ())
         order[d0], order[d1] = order[d1], order[d0]
@@ -208,6 +211,8 @@ class ShapeMixin:
             raise RuntimeError("`shifts` required")
         if len(shifts) != len(dims) and not (len(shifts) == 1 and not dims):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+        if self.numel() == 0:  # torch returns a copy of an empty tensor before it reads the dims
+            return self.clone()
         if not dims:
             return Roll.apply(self, shifts[0], None)
         return Roll.apply(self, shifts, tuple(_one_dim(d, self.ndim, "roll") for d in dims))

@@ -27,10 +27,11 @@ def _norm_dims(dim, ndim: int, op: str, what: str = "dim") -> tuple:
     return tuple(sorted(out)) if ndim else ()
 
 
-def _reduce_dim(dim, ndim: int, op: str) -> int:
-    """The one dim of an op along a dim that treats a 0-d tensor as one element along dim 0 (or −1):
-    checked as torch checks it (``t0.sort(2)`` is an IndexError), then 0 … ndim−1 (0 for a 0-d tensor)."""
-    dims = _norm_dims(dim, ndim, op)
+def _reduce_dim(dim, ndim: int, op: str, what: str = "dim") -> int:
+    """The one dim of an op along a single dim (an int: ``t.sort((0, 1))`` is torch's TypeError), checked
+    as torch checks it (``t0.sort(2)`` is an IndexError), as 0 … ndim−1; a 0-d tensor takes 0 and −1 as one
+    element along dim 0, and gives 0."""
+    dims = _norm_dims(int_arg(dim, op, what), ndim, op, what)
     return dims[0] if ndim else 0
 
 
@@ -39,7 +40,7 @@ def _one_dim(dim, ndim: int, op: str) -> int:
     (where reductions treat it as one dim, ``t.size(0)``, ``t.stride(0)``, ``t.roll(1, 0)`` refuse)."""
     if not ndim:
         raise IndexError(f"Dimension specified as {int_arg(dim, op)} but tensor has no dimensions")
-    return _norm_dims(dim, ndim, op)[0]
+    return _reduce_dim(dim, ndim, op)
 
 
 def _spread_evenly(a: np.ndarray, out: np.ndarray, g: np.ndarray) -> np.ndarray:
