@@ -3,8 +3,8 @@
 The hand-written parity tests call each method the way programs usually do. This sweep calls every
 public method of ``minitorch_cnn.Tensor`` that ``torch.Tensor`` also has, on inputs of several dtypes and
 shapes (a 0-d tensor, an empty one, uint8, bool, NaN and ±0), with the same short list of arguments each
-time: none, a dim (0, -1, out of range), ``dim=1, keepdim=True``, numbers (2, 1.5, a bool) and tensors
-(float and int64). Whatever torch does, ours must do:
+time: none, a dim (0, -1, out of range), ``dim=1, keepdim=True``, numbers (2, 1.5, a bool), tensors
+(float and int64) and pairs ((0, 1), (-1, -1), a dim with keepdim or descending). Whatever torch does, ours must do:
 
 - torch returns → we return the same: the same kind, for tensors the same dtype, shape and values;
 - torch raises → we raise an exception of the same type (or a subclass of it).
@@ -64,7 +64,11 @@ OTHERS = {
     "int (3,)": lambda T: T.tensor([1, 0, -3]),
 }
 ARGS = [((), {}), ((0,), {}), ((-1,), {}), ((), {"dim": 1, "keepdim": True}), ((2,), {}), ((1.5,), {}),
-        ((True,), {}), (("float (3,)",), {}), (("int (3,)",), {})]
+        ((True,), {}), (("float (3,)",), {}), (("int (3,)",), {}), ((6,), {})]
+# methods also get two arguments: dims, a dim and a size, a keyword after a positional (transpose(0, 1),
+# sort(1, descending=True)…); the functions' own positional overloads (torch.add(x, other, alpha)) differ
+METHOD_ARGS = ARGS + [((0, 1), {}), ((0, 2), {}), ((-1, -1), {}), ((), {"dim": -1}), ((0,), {"keepdim": True}),
+                      ((1,), {"descending": True}), ((2,), {"dim": 0})]
 
 GRAD_INPUTS = {
     "ties 2x3": np.array([[1.5, -2.0, 0.5], [4.0, 4.0, -1.0]]),
@@ -190,7 +194,7 @@ def test_deliberate_differences_still_differ(key):
 def test_method_matches_torch(name):
     found = []
     for label, make in INPUTS.items():
-        for args, kw in ARGS:
+        for args, kw in METHOD_ARGS:
             outs = []
             for T in (torch, mt):
                 real = [OTHERS[a](T) if isinstance(a, str) else a for a in args]
