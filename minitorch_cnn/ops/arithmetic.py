@@ -172,8 +172,8 @@ class Pow(Function):
             ga = unbroadcast(ga, np.shape(a))
         if self.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
-                # torch defines d(a**b)/db as 0 where a == 0 and b >= 0
-                log_a = np.where(a == 0, 0.0, np.log(np.where(a == 0, 1.0, a)))
+                # torch defines d(a**b)/db as 0 where a == 0 and b >= 0: log 1 = 0 stands in for log 0 there
+                log_a = np.log(np.where(a == 0, 1.0, a))
             gb = unbroadcast(g * self.out * log_a, np.shape(b))
         return ga, gb
 
