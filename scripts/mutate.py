@@ -84,6 +84,7 @@ TESTS = [
     ("nn/*avg_pooling.py", ["tests/test_layers_next.py"]),
     ("nn/*regression_loss.py", ["tests/test_layers_next.py"]),
     ("nn/*bce.py", ["tests/test_api_functional.py"]),
+    ("nn/functional/distance.py", ["tests/test_api_program_gaps.py"]),  # normalize, cosine_similarity
     ("nn/*normalization.py", ["tests/test_batchnorm.py", "tests/test_models_bn.py"]),
     ("nn/*dropout.py", ["tests/test_dropout.py"]),
     ("nn/functional/regularization.py", ["tests/test_dropout.py"]),
