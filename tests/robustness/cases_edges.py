@@ -2341,3 +2341,23 @@ ROWS["edges seed 17"].update({
     "cosine_similarity int with float": "F.cosine_similarity(I([[1, 0, 2]]), A(1, 3))",
     "cosine_similarity int with int": "F.cosine_similarity(I([[1, 0, 2]]), I([[1, 1, 1]]))",
 })
+# inplace=True writes into the input, as torch (it used to be accepted and ignored); version errors as torch's
+ROWS["edges seed 17"].update({
+    "ReLU inplace writes into its input": "x = A(4) * 1\ny = nn.ReLU(inplace=True)(x)\nresult = [y is x, x]",
+    "relu inplace on a leaf that requires grad": "F.relu(A(3, requires_grad=True), inplace=True)",
+    "relu inplace after sigmoid, backward": "x = A(3, requires_grad=True)\ny = F.relu(x.sigmoid(), inplace=True)\n"
+                                            "y.sum().backward()\nresult = x.grad",
+    "relu inplace after a product, backward": "x = A(3, requires_grad=True)\ny = F.relu(x * 2, inplace=True)\n"
+                                              "(y * A(3, seed=1)).sum().backward()\nresult = [y, x.grad]",
+    "conv, batchnorm, relu inplace, backward": "x = A(2, 3, 6, 6, requires_grad=True)\n"
+        "m = seeded(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(inplace=True)))\n"
+        "(m(x) * A(2, 4, 4, 4, seed=2)).sum().backward()\nresult = [x.grad, m[0].weight.grad, m[1].weight.grad]",
+    "leaky_relu inplace": "x = A(5) * 3\ny = F.leaky_relu(x, 0.1, True)\nresult = [y is x, x]",
+    "elu inplace": "x = A(5) * 3\ny = F.elu(x, 0.5, True)\nresult = [y is x, x]",
+    "silu inplace": "x = A(5) * 3\ny = F.silu(x, True)\nresult = [y is x, x]",
+    "hardtanh inplace": "x = A(5) * 3\ny = F.hardtanh(x, -1.0, 2.0, True)\nresult = [y is x, x]",
+    "ReLU6 inplace": "x = A(5) * 5\ny = nn.ReLU6(inplace=True)(x)\nresult = [y is x, x]",
+    "dropout inplace p 0.5 writes into its input": "x = A(6) * 1\ny = F.dropout(x, 0.5, True, True)\nresult = y is x",
+    "dropout2d inplace writes into its input": "x = A(2, 3, 2, 2) * 1\ny = F.dropout2d(x, 0.5, True, True)\n"
+                                               "result = y is x",
+})

@@ -19,6 +19,13 @@ def _shape(x) -> tuple:
     return tuple(int(s) for s in x.shape)
 
 
+def _maybe_inplace(input: Tensor, inplace, compute) -> Tensor:
+    """``compute(input)``, or with ``inplace`` its result written into ``input`` and ``input`` returned, as
+    torch's ``inplace=True`` (Tensor._inplace: a leaf that requires grad is refused, a tensor saved for a
+    backward is caught by its version, the graph records the op)."""
+    return input._inplace(compute) if inplace else compute(input)
+
+
 def _check_tensor(x, layer: str, what: str = "input") -> None:
     if not isinstance(x, Tensor):
         raise TypeError(f"{layer}: expected {what} to be a Tensor, got {type(x).__name__}")

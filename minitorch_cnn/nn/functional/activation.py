@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from ...ops.activation import LogSoftmaxFn, SoftmaxFn, _softmax_dim
 from ...tensor import Tensor
-from ._checks import _check_float, _check_tensor
+from ._checks import _check_float, _check_tensor, _maybe_inplace
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """``max(x, 0)``; backward passes dY where x > 0 (see ``ops/activation.py``). ``inplace`` is accepted
-    for torch compatibility; the result is always a new tensor."""
+    """``max(x, 0)``; backward passes dY where x > 0 (see ``ops/activation.py``). ``inplace=True`` writes
+    the result into ``input`` and returns it, as torch."""
     _check_tensor(input, "relu")
-    return input.relu()  # Tensor.relu: torch's check (a bool input is refused), then the same Function
+    # Tensor.relu: torch's check (a bool input is refused), then the same Function
+    return _maybe_inplace(input, inplace, lambda x: x.relu())
 
 def log_softmax(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``log(softmax(x))`` computed stably as ``x − max − log Σ exp(x − max)``. ``_stacklevel`` is in torch's

@@ -15,7 +15,7 @@ from ... import random as _random
 from ...autograd.function import Function
 from ...errors import warn
 from ...tensor import Tensor
-from ._checks import _check_float, _check_tensor, _shape
+from ._checks import _check_float, _check_tensor, _maybe_inplace, _shape
 
 
 def dropout_mask(shape: tuple, p: float) -> np.ndarray:
@@ -59,14 +59,15 @@ def _noise(mask_shape: tuple, p: float, dtype) -> np.ndarray:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p``, scale the rest by 1/(1 − p) (training only).
 
-    ``inplace`` is accepted for torch compatibility; the result is always a new tensor.
+    ``inplace=True`` writes the result into ``input`` and returns it, as torch.
     """
     p = _check_p(p, "dropout")
     _check_tensor(input, "dropout")
     if not training or p == 0.0:
         return input
     _check_float(input, "dropout")
-    return DropoutFn.apply(input, _noise(tuple(input.shape), p, input.dtype))
+    noise = _noise(tuple(input.shape), p, input.dtype)
+    return _maybe_inplace(input, inplace, lambda x: DropoutFn.apply(x, noise))
 
 
 _DROPOUT2D_3D = ("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
@@ -94,4 +95,5 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if input.ndim == 3:
         warn(_DROPOUT2D_3D)
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
-    return DropoutFn.apply(input, _noise(shape, p, input.dtype))
+    noise = _noise(shape, p, input.dtype)
+    return _maybe_inplace(input, inplace, lambda x: DropoutFn.apply(x, noise))

@@ -15,7 +15,7 @@ import numpy as np
 from ...autograd.function import Function
 from ...ops.pointwise import _erf  # (NumPy has no erf: math.erf element by element)
 from ...tensor import Tensor
-from ._checks import _check_float, _check_tensor
+from ._checks import _check_float, _check_tensor, _maybe_inplace
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
@@ -153,15 +153,17 @@ def _input(input, layer: str) -> None:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """``max(0, x) + negative_slope·min(0, x)``. ``inplace`` is accepted; the result is a new tensor."""
+    """``max(0, x) + negative_slope·min(0, x)``; ``inplace=True`` writes it into ``input``, as torch."""
     _input(input, "leaky_relu")
-    return LeakyReLUFn.apply(input, _number(negative_slope, "negative_slope", "leaky_relu"))
+    slope = _number(negative_slope, "negative_slope", "leaky_relu")
+    return _maybe_inplace(input, inplace, lambda x: LeakyReLUFn.apply(x, slope))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """``x`` for x > 0, ``alpha·(eˣ − 1)`` otherwise. ``inplace`` is accepted; the result is a new tensor."""
+    """``x`` for x > 0, ``alpha·(eˣ − 1)`` otherwise; ``inplace=True`` writes it into ``input``, as torch."""
     _input(input, "elu")
-    return ELUFn.apply(input, _number(alpha, "alpha", "elu"))
+    a = _number(alpha, "alpha", "elu")
+    return _maybe_inplace(input, inplace, lambda x: ELUFn.apply(x, a))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -173,26 +175,26 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """``x·σ(x)``. ``inplace`` is accepted; the result is a new tensor."""
+    """``x·σ(x)``; ``inplace=True`` writes it into ``input``, as torch."""
     _input(input, "silu")
-    return SiLUFn.apply(input)
+    return _maybe_inplace(input, inplace, SiLUFn.apply)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
-    """``x`` clamped to ``[min_val, max_val]`` (integer tensors too). ``inplace`` is accepted; the result is a
-    new tensor."""
+    """``x`` clamped to ``[min_val, max_val]`` (integer tensors too); ``inplace=True`` writes it into
+    ``input``, as torch."""
     _check_tensor(input, "hardtanh")
     if input.dtype.kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
     lo, hi = _number(min_val, "min_val", "hardtanh"), _number(max_val, "max_val", "hardtanh")
     if lo > hi:
         raise ValueError(f"min_val cannot be greater than max_val (got min_val={min_val}, max_val={max_val})")
-    return HardtanhFn.apply(input, lo, hi)
+    return _maybe_inplace(input, inplace, lambda x: HardtanhFn.apply(x, lo, hi))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)`` (MobileNet's activation)."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
