@@ -2361,3 +2361,12 @@ ROWS["edges seed 17"].update({
     "dropout2d inplace writes into its input": "x = A(2, 3, 2, 2) * 1\ny = F.dropout2d(x, 0.5, True, True)\n"
                                                "result = y is x",
 })
+# the min/max-like norms (p = ±inf, p < 0) on size-1 and empty dims (seed-19 survivor in NormP's empty check)
+ROWS["edges seed 17"].update({
+    "norm inf along a size-1 dim": "A(2, 1, 2).norm(inf, 1)",
+    "norm -inf along a size-1 dim": "A(2, 1, 2).norm(-inf, 1)",
+    "norm -1 along a size-1 dim": "A(2, 1, 2).norm(-1, 1)",
+    "norm inf of an empty tensor along its other dim": "T.zeros(0, 2).norm(inf, 1)",
+    "norm inf along an empty dim": "T.zeros(2, 0).norm(inf, 1)",
+    "norm -0.5 of an empty tensor": "T.zeros(0, 3).norm(-0.5)",
+})
