@@ -108,9 +108,10 @@ def test_reductions_as_functions(dtype, data, shape, seed, keepdim):
 @given(data=st.data(), shape=shapes, seed=seeds, keepdim=st.booleans())
 def test_norm(dtype, data, shape, seed, keepdim):
     x = data.draw(value_arrays(shape, dtype, -5, 5, special=False), label="x")
-    # values whose squares underflow (|x| < 1e-154) are left out: torch's result there depends on how
-    # many elements are reduced (one tiny element keeps its size, two underflow to a zero norm)
-    x = np.where(np.abs(x) < 1e-30, 0, x)
+    # values whose squares underflow (|x| below √tiny: 1e-154 in float64, 1e-19 in float32) are left out:
+    # torch's result there depends on how many elements are reduced (one tiny element keeps its size, two
+    # underflow to a zero norm). The bound was 1e-30 for both dtypes, which let float32 underflow through.
+    x = np.where(np.abs(x) < np.sqrt(np.finfo(dtype).tiny), 0, x)
     x = np.where(data.draw(st.booleans(), label="zeros"), 0, x).astype(dtype)   # the norm's kink at 0
     d = data.draw(st.integers(-len(shape), len(shape) - 1), label="dim")
     run_both(lambda lib, a: a.norm(), [x], dtype, seed)
