@@ -299,8 +299,8 @@ def _backward_rows(p, y, w, w_y, ignore_index, eps, coef, dx):
             continue
         if y[i] < 0 or y[i] >= c:  # refuse before it indexes dx (see the caller)
             return i
-        a = (1.0 - eps) * w_y[i] if eps > 0 else w_y[i]  # weight of the target class
-        b = eps / c if eps > 0 else 0.0                  # weight of every class (× w_c)
+        a = (1.0 - eps) * w_y[i]  # weight of the target class (w_y itself when eps = 0)
+        b = eps / c               # weight of every class (× w_c; 0 when eps = 0)
         total = -ci * (a + b * w_sum)                    # Σ_c dlogp_ic
         for k in range(c):
             dx[i, k] = -ci * (b * w[k]) - p[i, k] * total
