@@ -26,7 +26,7 @@ cross-correlation of dY (padded by the same p, since 2p = d(k−1)) with
 
 The NumPy versions below compute exactly these sums: one matrix product over the channels per
 tap (i, j) on the flat grid. The Numba twins (``*_numba``) compute the same sums with a
-**register tile** (``TILE_OUT`` = 4 output channels × one kernel row of 3 taps), the loop the
+**register tile** (4 output channels × one kernel row of 3 taps; the passes are written out for 4), the loop the
 lecture's shapes spend their time in::
 
     for each image, for each block of 4 output channels o0..o0+3:
@@ -60,11 +60,6 @@ import numpy as np
 from .conv_geometry import Conv2dGeometry
 from .direct_conv import _in_parallel, _spread_grad
 from .jit import kernel
-
-#: output channels per register tile of the Numba twins (their accumulators: 4 rows of L; the passes
-#: below are written out for 4)
-TILE_OUT = 4
-
 
 def _dual(geo: Conv2dGeometry) -> Conv2dGeometry:
     """The geometry of dX as a forward convolution of dY (channels swapped, same padding)."""
