@@ -2370,3 +2370,9 @@ ROWS["edges seed 17"].update({
     "norm inf along an empty dim": "T.zeros(2, 0).norm(inf, 1)",
     "norm -0.5 of an empty tensor": "T.zeros(0, 3).norm(-0.5)",
 })
+# retains_grad: only after retain_grad() (a seed-19 survivor made every tensor report True)
+ROWS["edges seed 17"].update({
+    "retains_grad of leaves, results and a retained result":
+        "x = A(3, requires_grad=True)\ny = x * 2\nz = y.sum()\ny.retain_grad()\n"
+        "result = [x.retains_grad, y.retains_grad, z.retains_grad, A(2).retains_grad, x.detach().retains_grad]",
+})
