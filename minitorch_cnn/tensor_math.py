@@ -151,6 +151,7 @@ class TensorMathMixin:
         ``√(Σ x²)``; any other number p ``(Σ |x|^p)^(1/p)``, ±inf the max/min of |x|, 0 the count of non-zeros
         (ops/math.py: Norm2, NormP)."""
         bool_arg(keepdim, "norm", "keepdim")
+        p = 2 if p is None else p  # torch: p=None is the 2-norm
         if not isinstance(p, (str, numbers.Real)):
             raise TypeError(f"norm(): argument 'p' must be a number or 'fro', not {type(p).__name__}")
         if isinstance(p, str) and p != "fro":

@@ -2376,3 +2376,11 @@ ROWS["edges seed 17"].update({
         "x = A(3, requires_grad=True)\ny = x * 2\nz = y.sum()\ny.retain_grad()\n"
         "result = [x.retains_grad, y.retains_grad, z.retains_grad, A(2).retains_grad, x.detach().retains_grad]",
 })
+# found by sweeping nn.functional (sixth session)
+ROWS["edges seed 17"].update({
+    "one_hot num_classes float": "F.one_hot(I([1, 0, 2]), 1.5)",
+    "one_hot num_classes bool": "F.one_hot(I([1, 0, 2]), True)",
+    "one_hot num_classes 0-d tensor": "F.one_hot(I([1, 0, 2]), I(3))",
+    "gelu approximate given positionally": "F.gelu(A(2), 'tanh')",
+    "norm p None": "A(3).norm(None)",
+})

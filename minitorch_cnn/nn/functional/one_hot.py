@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.args import int_arg
 from ...tensor import Tensor
 
 
@@ -13,6 +14,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"one_hot(): argument 'input' (position 1) must be Tensor, not {type(tensor).__name__}")
+    num_classes = int_arg(num_classes, "one_hot", "num_classes")  # an int (a 0-d int tensor too), not a bool
     if tensor.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     idx = tensor.array

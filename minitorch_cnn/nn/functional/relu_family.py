@@ -166,7 +166,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return _maybe_inplace(input, inplace, lambda x: ELUFn.apply(x, a))
 
 
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
     """``x·Φ(x)`` (``approximate='none'``) or its tanh approximation (``'tanh'``)."""
     _input(input, "gelu")
     if approximate not in ("none", "tanh"):
