@@ -2384,3 +2384,8 @@ ROWS["edges seed 17"].update({
     "gelu approximate given positionally": "F.gelu(A(2), 'tanh')",
     "norm p None": "A(3).norm(None)",
 })
+# padding='same' with one even kernel side on an empty input (a seed-20 survivor read the other side's extra pad)
+ROWS["edges seed 17"].update({
+    "conv2d same, even kernel height, empty width": "F.conv2d(T.ones(1, 1, 4, 0), T.ones(1, 1, 2, 3), padding='same')",
+    "conv2d same, even kernel width, empty height": "F.conv2d(T.ones(1, 1, 0, 4), T.ones(1, 1, 3, 2), padding='same')",
+})
