@@ -39,10 +39,8 @@ def _as_operands(a, b, floating: bool = False):
     for x in (a, b):
         if isinstance(x, Tensor):
             out.append(x if x.dtype == dt else x.to(dt))
-        elif dt.kind in "iu" and isinstance(x, int):
-            out.append(Tensor(np.array(x).astype(dt)))  # wraps as torch: uint8 tensor - 3 → + 253
-        else:
-            out.append(Tensor(np.asarray(x, dtype=dt)))
+        else:  # a number, cast as C casts it: an int wraps as torch's does (uint8 tensor - 3 → + 253)
+            out.append(Tensor(np.array(x).astype(dt)))
     return out
 
 
