@@ -25,6 +25,31 @@ def _shift(a: np.ndarray, s: np.ndarray, left: bool) -> np.ndarray:
     return np.where(out_of_range, fill, np.right_shift(a, safe)).astype(a.dtype)
 
 
+def _left(a, s):
+    return _shift(a, s, left=True)
+
+
+def _right(a, s):
+    return _shift(a, s, left=False)
+
+
+# each operator's array kernel and the name torch's errors give it
+_KERNELS = {"and": (np.bitwise_and, "bitwise_and"), "or": (np.bitwise_or, "bitwise_or"),
+            "xor": (np.bitwise_xor, "bitwise_xor"), "lshift": (_left, "lshift"), "rshift": (_right, "rshift")}
+
+
+def _operator(kind: str, reverse: bool = False):
+    """``__and__`` (``__rand__`` when ``reverse``) and the others: ``NotImplemented`` for an operand of the
+    wrong type, so that Python tries the other side and then raises its TypeError, as for torch."""
+    kernel, name = _KERNELS[kind]
+
+    def op(self, other):
+        return self._bits(other, kernel, name, reverse)
+
+    op.__name__ = op.__qualname__ = f"__{'r' if reverse else ''}{kind}__"
+    return op
+
+
 class BitsMixin:
     """The methods listed in the module docstring; ``self`` is always a Tensor."""
 
@@ -41,30 +66,31 @@ class BitsMixin:
         x, y = (b, a) if reverse else (a, b)
         return type(self)(np.asarray(kernel(x.array, y.array)))
 
-    def _method_bits(self, other, kernel, name):
+    def _method_bits(self, other, kind):
         """The method form: an operand of the wrong type is a TypeError here (the operators return
         NotImplemented instead, so that Python can try the other operand)."""
+        kernel, name = _KERNELS[kind]
         out = self._bits(other, kernel, name)
         if out is NotImplemented:
             raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor or Number, not {type(other).__name__}")
         return out
 
     def bitwise_and(self, other):
-        return self._method_bits(other, np.bitwise_and, "bitwise_and")
+        return self._method_bits(other, "and")
 
     def bitwise_or(self, other):
-        return self._method_bits(other, np.bitwise_or, "bitwise_or")
+        return self._method_bits(other, "or")
 
     def bitwise_xor(self, other):
-        return self._method_bits(other, np.bitwise_xor, "bitwise_xor")
+        return self._method_bits(other, "xor")
 
     def bitwise_left_shift(self, other):
         """``self · 2^other`` in the integer dtype (bits past the width are lost; a shift ≥ the width is 0)."""
-        return self._method_bits(other, lambda a, s: _shift(a, s, left=True), "lshift")
+        return self._method_bits(other, "lshift")
 
     def bitwise_right_shift(self, other):
         """``⌊self / 2^other⌋`` (arithmetic: a negative value stays negative; past the width, 0 or −1)."""
-        return self._method_bits(other, lambda a, s: _shift(a, s, left=False), "rshift")
+        return self._method_bits(other, "rshift")
 
     def bitwise_not(self):
         if self.dtype.kind == "f":
@@ -77,35 +103,8 @@ class BitsMixin:
             raise TypeError(f"~ (bitwise_not) needs a bool or integer tensor, got {self.dtype.name}")
         return self.bitwise_not()
 
-    def __and__(self, other):
-        return self._bits(other, np.bitwise_and, "bitwise_and")
-
-    def __or__(self, other):
-        return self._bits(other, np.bitwise_or, "bitwise_or")
-
-    def __xor__(self, other):
-        return self._bits(other, np.bitwise_xor, "bitwise_xor")
-
-    def __lshift__(self, other):
-        return self._bits(other, lambda a, s: _shift(a, s, left=True), "lshift")
-
-    def __rshift__(self, other):
-        return self._bits(other, lambda a, s: _shift(a, s, left=False), "rshift")
-
-    def __rand__(self, other):
-        return self._bits(other, np.bitwise_and, "bitwise_and", reverse=True)
-
-    def __ror__(self, other):
-        return self._bits(other, np.bitwise_or, "bitwise_or", reverse=True)
-
-    def __rxor__(self, other):
-        return self._bits(other, np.bitwise_xor, "bitwise_xor", reverse=True)
-
-    def __rlshift__(self, other):
-        return self._bits(other, lambda a, s: _shift(a, s, left=True), "lshift", reverse=True)
-
-    def __rrshift__(self, other):
-        return self._bits(other, lambda a, s: _shift(a, s, left=False), "rshift", reverse=True)
+    __and__, __or__, __xor__, __lshift__, __rshift__ = (_operator(k) for k in _KERNELS)
+    __rand__, __ror__, __rxor__, __rlshift__, __rrshift__ = (_operator(k, reverse=True) for k in _KERNELS)
 
     # in place: the result must fit self's shape and dtype (Tensor._inplace checks both, as torch)
     def _inplace_bits(self, name, other):
