@@ -2389,3 +2389,7 @@ ROWS["edges seed 17"].update({
     "conv2d same, even kernel height, empty width": "F.conv2d(T.ones(1, 1, 4, 0), T.ones(1, 1, 2, 3), padding='same')",
     "conv2d same, even kernel width, empty height": "F.conv2d(T.ones(1, 1, 0, 4), T.ones(1, 1, 3, 2), padding='same')",
 })
+ROWS["edges seed 17"].update({
+    "F.softmax of ints along a dim out of range": "F.softmax(I([[1, 2]]), 2)",
+    "F.log_softmax of ints along a bool dim": "F.log_softmax(I([[1, 2]]), True)",
+})

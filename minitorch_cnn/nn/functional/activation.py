@@ -18,15 +18,17 @@ def log_softmax(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Te
     """``log(softmax(x))`` computed stably as ``x − max − log Σ exp(x − max)``. ``_stacklevel`` is in torch's
     signature (for its deprecation warning) and unused here; it keeps ``dtype`` in torch's position."""
     _check_tensor(input, "log_softmax")
+    d = _softmax_dim(dim, input.ndim, "log_softmax")  # the dim before the dtype, as torch
     x = input if dtype is None else input.to(dtype)
     _check_float(x, "log_softmax")
-    return LogSoftmaxFn.apply(x, _softmax_dim(dim, x.ndim, "log_softmax"))
+    return LogSoftmaxFn.apply(x, d)
 
 
 def softmax(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``exp(x) / Σ_dim exp(x)`` along ``dim`` (computed as ``exp(log_softmax(x))``); ``_stacklevel`` as in
     :func:`log_softmax`."""
     _check_tensor(input, "softmax")
+    d = _softmax_dim(dim, input.ndim, "softmax")  # the dim before the dtype, as torch
     x = input if dtype is None else input.to(dtype)
     _check_float(x, "softmax")
-    return SoftmaxFn.apply(x, _softmax_dim(dim, x.ndim, "softmax"))
+    return SoftmaxFn.apply(x, d)
