@@ -156,7 +156,7 @@ def source_files(area: str) -> list[Path]:
 # on torch and on ours (~20 s together). Many mutants sit in defaults and argument checks, which these
 # exercise and the parity tests (which pass every argument, with valid values) do not.
 ALWAYS = ["tests/test_mutation_pins.py", "tests/test_signatures.py", "tests/test_off_happy_path.py", "tests/robustness",
-          "tests/test_probe_api.py", "tests/test_api_sweep.py"]
+          "tests/test_probe_api.py", "tests/test_api_sweep.py", "tests/test_functional_sweep.py"]
 
 
 def tests_for(path: Path) -> list[str]:
