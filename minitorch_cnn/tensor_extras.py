@@ -129,12 +129,12 @@ class TensorMoreMixin:
         return type(self)(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dtype))
 
     def outer(self, vec2):
-        """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.view(-1, 1) * vec2``, as torch builds it."""
+        """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.reshape(-1, 1) * vec2``, as torch builds it."""
         self._tensor_arg(vec2, "outer", name="vec2")
         for name, v in (("self", self), ("vec2", vec2)):
             if v.ndim != 1:
                 raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
-        return self.view(self.shape[0], 1) * vec2
+        return self.reshape(self.shape[0], 1) * vec2
 
     ger = outer
 

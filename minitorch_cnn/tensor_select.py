@@ -141,7 +141,8 @@ class SelectionMixin:
             raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {index.size} but got {output_size}")
         if not isinstance(repeats, T):  # one count for all: each slice copied r times next to itself, as torch
             shape = x.shape[:d + 1] + (int(r),) + x.shape[d + 1:]
-            return x.unsqueeze(d + 1).expand(*shape).reshape(*x.shape[:d], n * int(r), *x.shape[d + 1:])
+            # unsqueeze, expand, a row-major copy, view: torch's graph (… CloneBackward0, ViewBackward0)
+            return x.unsqueeze(d + 1).expand(*shape).contiguous().view(*x.shape[:d], n * int(r), *x.shape[d + 1:])
         return x.index_select(d, T(index.astype(int64)))
 
     def cumprod(self, dim: int, *, dtype=None):

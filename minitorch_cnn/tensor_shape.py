@@ -14,9 +14,19 @@ from .dtypes import get_default_dtype
 from .errors import warn
 from .ops.reduction import _norm_dims, _one_dim, _reduce_dim
 from .ops.rearrange import Flip, Roll
-from .ops.shape import Expand, Permute, Repeat, Reshape, Squeeze, SqueezeDim, T, Transpose, Unsqueeze
+from .ops.shape import (Expand, Permute, Repeat, Reshape, ReshapeAlias, Squeeze, SqueezeDim, T, Transpose,
+                        UnsafeView, Unsqueeze)
 from .size import Size
 from .tensor_math import _size
+
+
+def _viewable(a: np.ndarray, shape: tuple) -> bool:
+    """Whether ``a``'s memory can show ``shape`` without a copy (strides exist for it)."""
+    try:
+        np.reshape(a, shape, copy=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _size_args(size, who: str | None = None) -> tuple:
@@ -36,8 +46,24 @@ class ShapeMixin:
     """The shape methods of Tensor (``self`` is always a Tensor)."""
 
     def view(self, *shape) -> "Tensor":
-        """Same values, new shape (one entry may be -1 and is inferred)."""
-        shape = _size_args(shape, "view")
+        """Same values, new shape (one entry may be -1 and is inferred), sharing this tensor's memory: a
+        shape that this memory layout cannot show without a copy (``x.t().view(-1)``) is torch's error."""
+        shape = self._checked_shape(_size_args(shape, "view"))
+        if not _viewable(self.array, shape):
+            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        return Reshape.apply(self, shape)
+
+    def reshape(self, *shape) -> "Tensor":
+        """``view`` when the memory allows it (ViewBackward0, or ReshapeAliasBackward0 for a non-contiguous
+        tensor), else a row-major copy reshaped (CloneBackward0, then UnsafeViewBackward0), as torch."""
+        shape = self._checked_shape(_size_args(shape, "reshape"))
+        if _viewable(self.array, shape):  # a view: torch names it by whether self was contiguous
+            return (Reshape if self.is_contiguous() else ReshapeAlias).apply(self, shape)
+        return UnsafeView.apply(self.clone(), shape)
+
+    def _checked_shape(self, shape: tuple) -> tuple:
+        """``shape`` if it has this tensor's number of elements (one −1 entry inferred later), else torch's error."""
         n = self.array.size
         if shape.count(-1) > 1:
             raise RuntimeError(f"view: only one dimension can be inferred, got shape {shape}")
@@ -46,10 +72,7 @@ class ShapeMixin:
             raise RuntimeError(
                 f"shape '{list(shape)}' is invalid for input of size {n} (input shape {tuple(self.shape)})"
             )
-        return Reshape.apply(self, shape)
-
-    def reshape(self, *shape) -> "Tensor":
-        return self.view(_size_args(shape, "reshape"))
+        return shape
 
     def expand_as(self, other) -> "Tensor":
         return self.expand(self._tensor_arg(other, "expand_as").shape)

@@ -2,7 +2,8 @@
 
 The hand-written parity tests call each method the way programs usually do. This sweep calls every
 public method of ``minitorch_cnn.Tensor`` that ``torch.Tensor`` also has, on inputs of several dtypes and
-shapes (a 0-d tensor, an empty one, uint8, bool, NaN and ±0), with the same short list of arguments each
+shapes (a 0-d tensor, an empty one, uint8, bool, NaN and ±0, a transposed view, a size-1 dim), with the
+same short list of arguments each
 time: none, a dim (0, -1, out of range), ``dim=1, keepdim=True``, numbers (2, 1.5, a bool), tensors
 (float and int64) and pairs ((0, 1), (-1, -1), a dim with keepdim or descending). Whatever torch does, ours must do:
 
@@ -58,6 +59,9 @@ INPUTS = {
     "u8 3": lambda T: T.tensor([0, 200, 7], dtype=T.uint8),
     "f64 3": lambda T: T.tensor([0.25, -1.0, 1e300], dtype=T.float64),
     "f32 4": lambda T: T.tensor([0.5, 2.0, -1.0, 4.0]),
+    # memory that is not row-major (a transpose: views must refuse what they cannot show) and a size-1 dim
+    "f32 transposed": lambda T: T.tensor([[1.5, -2.0], [0.0, 4.0], [3.0, -1.0]]).t(),
+    "f32 2x1x3": lambda T: T.tensor([[[-2.5, -1.5, -0.5]], [[0.5, 1.5, 2.5]]]),
 }
 OTHERS = {
     "float (3,)": lambda T: T.tensor([0.5, -1.5, 2.0]),

@@ -20,6 +20,23 @@ class Reshape(Function):
         return g.reshape(self.shape), None
 
 
+class ReshapeAlias(Reshape):
+    """``t.reshape(shape)`` of a non-contiguous ``t`` whose memory can show ``shape``: a view; torch's name."""
+
+    node_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(Reshape):
+    """The reshape of a copy (``t.reshape(shape)`` where ``t``'s memory cannot show ``shape``; the copy is
+    the CloneBackward0 before it): the result owns its memory, it is not a view, as torch's ``_unsafe_view``."""
+
+    node_name = "UnsafeViewBackward0"
+
+    def forward(self, a, shape):
+        self.shape = a.shape
+        return a.reshape(shape).copy()  # a's memory is the temporary clone's: the result must not be its view
+
+
 class Unsqueeze(Reshape):
     """``t.unsqueeze(dim)``: a reshape; torch's node is UnsqueezeBackward0."""
 

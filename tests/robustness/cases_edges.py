@@ -2393,3 +2393,15 @@ ROWS["edges seed 17"].update({
     "F.softmax of ints along a dim out of range": "F.softmax(I([[1, 2]]), 2)",
     "F.log_softmax of ints along a bool dim": "F.log_softmax(I([[1, 2]]), True)",
 })
+# view shares memory or refuses; reshape views when it can, else copies (found by sweeping non-contiguous inputs)
+ROWS["edges seed 17"].update({
+    "view of a transpose": "X(2, 3).t().view(-1)",
+    "view of a step slice, same shape": "X(4, 3)[::2].view(2, 3)",
+    "view of a step slice, flattened": "X(4, 3)[::2].view(6)",
+    "reshape of a transpose, backward": "x = X(2, 3)\ny = x.t().reshape(-1)\n(y * A(6, seed=1)).sum().backward()\n"
+        "result = [y, y.grad_fn.name(), y.grad_fn.next_functions[0][0].name(), x.grad]",
+    "reshape of a step slice is an alias": "X(3, 4)[:, ::2].reshape(3, 1, 2).grad_fn.name()",
+    "reshape of a contiguous tensor is a view": "X(3, 4)[1:].reshape(8).grad_fn.name()",
+    "writing into a reshaped copy leaves the input": "x = A(2, 3)\ny = x.t().reshape(-1)\ny[0] = 100.0\nresult = [x, y]",
+    "writing into a reshaped view changes the input": "x = A(2, 3)\ny = x.reshape(-1)\ny[0] = 100.0\nresult = [x, y]",
+})
