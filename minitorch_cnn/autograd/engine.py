@@ -35,8 +35,8 @@ def _topological_order(root_edges) -> list:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        for edge in node._edges:
-            if edge is not None and id(edge[0]) not in seen:
+        for edge in node._edges:  # a node seen already is skipped when popped
+            if edge is not None:
                 stack.append((edge[0], False))
     return order
 
