@@ -2405,3 +2405,8 @@ ROWS["edges seed 17"].update({
     "writing into a reshaped copy leaves the input": "x = A(2, 3)\ny = x.t().reshape(-1)\ny[0] = 100.0\nresult = [x, y]",
     "writing into a reshaped view changes the input": "x = A(2, 3)\ny = x.reshape(-1)\ny[0] = 100.0\nresult = [x, y]",
 })
+# index_select along dim 1 names the bad index (a seed-21 survivor named the 0 beside it)
+ROWS["edges seed 17"].update({
+    "index_select dim 1, a 0 and an index too large": "X(2, 3).index_select(1, I([0, 5]))",
+    "index_select dim 1, a 0 and a negative index": "X(2, 3).index_select(1, I([0, -2]))",
+})
