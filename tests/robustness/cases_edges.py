@@ -2410,3 +2410,9 @@ ROWS["edges seed 17"].update({
     "index_select dim 1, a 0 and an index too large": "X(2, 3).index_select(1, I([0, 5]))",
     "index_select dim 1, a 0 and a negative index": "X(2, 3).index_select(1, I([0, -2]))",
 })
+# a number raised to a tensor: one graph input, as torch (a seed-21 survivor made the number a second edge)
+ROWS["edges seed 17"].update({
+    "number ** tensor, its graph": "x = X(3)\ny = 2.0 ** x\n(y * A(3, seed=1)).sum().backward()\n"
+        "result = [y.grad_fn.name(), len(y.grad_fn.next_functions), x.grad]",
+    "int ** tensor, its graph": "x = X(3)\ny = 3 ** x\nresult = [y.grad_fn.name(), len(y.grad_fn.next_functions), y]",
+})
