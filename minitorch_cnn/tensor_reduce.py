@@ -116,6 +116,7 @@ class ReductionMixin:
     def _arg_extreme(self, dim, keepdim, take_min) -> "Tensor":
         """The int64 position of the first maximum (minimum) overall or along ``dim``; no gradient."""
         name, op = ("argmin", np.argmin) if take_min else ("argmax", np.argmax)
+        bool_arg(keepdim, name, "keepdim")
         dims_arg(dim, name)  # the dim's type first, then the dtype, then the dim's range (as torch)
         if self.dtype.kind == "b":
             raise RuntimeError(f"{name}(): does not support bool input")
@@ -154,15 +155,14 @@ class ReductionMixin:
         return MedianResult(values, tensor_class()(indices.astype(int64)))
 
     def argmax(self, dim=None, keepdim: bool = False) -> "Tensor":
-        bool_arg(keepdim, "argmax", "keepdim")
         return self._arg_extreme(dim, keepdim, take_min=False)
 
     def argmin(self, dim=None, keepdim: bool = False) -> "Tensor":
-        bool_arg(keepdim, "argmin", "keepdim")
         return self._arg_extreme(dim, keepdim, take_min=True)
 
     def _amax(self, dim, keepdim, take_min):
         name = "amin" if take_min else "amax"
+        bool_arg(keepdim, name, "keepdim")
         dims = _norm_dims(dim, self.ndim, name)
         if self.numel() == 0:  # no identity to return: torch wants non-empty reduced dims
             given = () if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
@@ -177,12 +177,10 @@ class ReductionMixin:
     def amax(self, dim=None, keepdim: bool = False):
         """The largest value over ``dim`` (an int or a tuple; every dim by default), NaN if any is NaN.
         Unlike ``max(dim)`` no indices, and a tie shares the gradient equally."""
-        bool_arg(keepdim, "amax", "keepdim")
         return self._amax(dim, keepdim, take_min=False)
 
     def amin(self, dim=None, keepdim: bool = False):
         """The smallest value over ``dim``; see :meth:`amax`."""
-        bool_arg(keepdim, "amin", "keepdim")
         return self._amax(dim, keepdim, take_min=True)
 
     def nansum(self, dim=None, keepdim: bool = False, *, dtype=None):
