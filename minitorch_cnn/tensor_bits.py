@@ -8,6 +8,7 @@ import numbers
 
 import numpy as np
 
+from .autograd.function import tensor_class
 from .ops.arithmetic import broadcast_shape
 from .tensor_arithmetic import _as_operands
 from .tensor_inplace import _SCALAR_NAME
@@ -56,7 +57,7 @@ class BitsMixin:
     def _bits(self, other, kernel, name, reverse=False):
         """``self ⊕ other`` (``other ⊕ self`` when ``reverse``) for a bitwise ``kernel`` on arrays;
         ``NotImplemented`` for an operand that is neither a Tensor nor a number (Python's TypeError)."""
-        if not isinstance(other, (type(self), numbers.Number)) or isinstance(other, complex):
+        if not isinstance(other, (tensor_class(), numbers.Number)) or isinstance(other, complex):
             return NotImplemented
         a, b = _as_operands(self, other)
         if a.dtype.kind == "f" or (name.endswith("shift") and a.dtype.kind == "b"):
@@ -64,7 +65,7 @@ class BitsMixin:
                                       f"'{_SCALAR_NAME.get(a.dtype.name, a.dtype.name)}'")
         broadcast_shape(a.shape, b.shape, name=name)
         x, y = (b, a) if reverse else (a, b)
-        return type(self)(np.asarray(kernel(x.array, y.array)))
+        return tensor_class()(np.asarray(kernel(x.array, y.array)))
 
     def _method_bits(self, other, kind):
         """The method form: an operand of the wrong type is a TypeError here (the operators return
@@ -96,7 +97,7 @@ class BitsMixin:
         if self.dtype.kind == "f":
             raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
                                       f"'{_SCALAR_NAME.get(self.dtype.name, self.dtype.name)}'")
-        return type(self)(np.invert(self.array))
+        return tensor_class()(np.invert(self.array))
 
     def __invert__(self):
         if self.dtype.kind == "f":
@@ -108,7 +109,7 @@ class BitsMixin:
 
     # in place: the result must fit self's shape and dtype (Tensor._inplace checks both, as torch)
     def _inplace_bits(self, name, other):
-        if not isinstance(other, (type(self), numbers.Number)) or isinstance(other, complex):
+        if not isinstance(other, (tensor_class(), numbers.Number)) or isinstance(other, complex):
             return NotImplemented  # Python then tries the operator itself, and raises its TypeError
         return self._inplace(lambda x: getattr(x, name)(other))
 
@@ -132,7 +133,7 @@ class BitsMixin:
 
     # -- logical: any dtype, bool results ------------------------------------------------------------
     def logical_not(self):
-        return type(self)(np.logical_not(self.array))
+        return tensor_class()(np.logical_not(self.array))
 
     def logical_and(self, other):
         return self._logical(np.logical_and, other, "logical_and")
@@ -146,4 +147,4 @@ class BitsMixin:
     def _logical(self, op, other, name):
         b = self._tensor_arg(other, name).array
         broadcast_shape(self.shape, b.shape, name=name)
-        return type(self)(op(self.array, b))
+        return tensor_class()(op(self.array, b))

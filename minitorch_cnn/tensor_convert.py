@@ -48,7 +48,7 @@ class ConversionMixin:
     def __contains__(self, element) -> bool:
         """``x in t``: whether any element of t equals x (a Tensor x broadcast against t), as torch —
         not Python's fallback of comparing x with each row."""
-        if not isinstance(element, (type(self), bool, int, float, complex, np.number, np.bool_)):
+        if not isinstance(element, (tensor_class(), bool, int, float, complex, np.number, np.bool_)):
             raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
         return bool((element == self).any())
 
@@ -145,9 +145,7 @@ class ConversionMixin:
 
     def type_as(self, other) -> "Tensor":
         """This tensor in ``other``'s dtype (``self.to(other.dtype)``: itself when they agree)."""
-        if not isinstance(other, tensor_class()):
-            raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
-        return self.to(other.dtype)
+        return self.to(self._tensor_arg(other, "type_as").dtype)
 
     def is_floating_point(self) -> bool:
         return self.dtype.kind == "f"

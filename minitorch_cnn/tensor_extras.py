@@ -9,6 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .autograd.function import tensor_class
 from .dtypes import bool_, get_default_dtype, int64
 from .ops import more_ops as M, selection as S
 from .ops.arithmetic import broadcast_shape
@@ -101,9 +102,9 @@ class TensorMoreMixin:
         out = [values]
         if return_inverse:
             shape = self.shape if d is None else (self.shape[d],)
-            out.append(type(self)(np.asarray(inverse, dtype=np.int64).reshape(shape)))
+            out.append(tensor_class()(np.asarray(inverse, dtype=np.int64).reshape(shape)))
         if return_counts:
-            out.append(type(self)(np.asarray(counts, dtype=np.int64)))
+            out.append(tensor_class()(np.asarray(counts, dtype=np.int64)))
         return out[0] if len(out) == 1 else tuple(out)
 
     def bincount(self, weights=None, minlength: int = 0):
@@ -121,12 +122,12 @@ class TensorMoreMixin:
         if a.ndim != 1 or (a.size and a.min() < 0):
             raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
         if weights is None or a.size == 0:  # torch: an empty input gives int64 zeros, weights or not
-            return type(self)(np.bincount(a, minlength=minlength).astype(np.int64))
+            return tensor_class()(np.bincount(a, minlength=minlength).astype(np.int64))
         w = weights.array
         if w.shape != a.shape:
             raise RuntimeError("weights should be 1-d and have the same length as input")
         dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
-        return type(self)(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dtype))
+        return tensor_class()(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dtype))
 
     def outer(self, vec2):
         """``out[i, j] = self[i] · vec2[j]`` for two vectors: ``self.reshape(-1, 1) * vec2``, as torch builds it."""
@@ -156,33 +157,32 @@ class TensorExtrasMixin(TensorMoreMixin):
     def _tensor_arg(self, other, who, position=1, name="other"):
         """``other`` itself when it is a Tensor, else torch's TypeError naming the argument: where torch
         takes only a tensor (``t.dot(2)``, ``t.expand_as(0)``), a number is not silently wrapped."""
-        if not isinstance(other, type(self)):
+        if not isinstance(other, tensor_class()):
             raise TypeError(f"{who}(): argument '{name}' (position {position}) must be Tensor, not {type(other).__name__}")
         return other
 
     def isnan(self):
-        return type(self)(np.isnan(self.array))
+        return tensor_class()(np.isnan(self.array))
 
     def isinf(self):
-        return type(self)(np.isinf(self.array))
+        return tensor_class()(np.isinf(self.array))
 
     def isfinite(self):
-        return type(self)(np.isfinite(self.array))
+        return tensor_class()(np.isfinite(self.array))
 
     def any(self, dim=None, keepdim: bool = False):
         """Whether some element (along ``dim``) is nonzero: bool, except uint8 in, uint8 out (as torch)."""
-        bool_arg(keepdim, "any", "keepdim")
         return self._truth(np.any, "any", dim, keepdim)
 
     def all(self, dim=None, keepdim: bool = False):
         """Whether every element (along ``dim``) is nonzero: bool, except uint8 in, uint8 out (as torch)."""
-        bool_arg(keepdim, "all", "keepdim")
         return self._truth(np.all, "all", dim, keepdim)
 
     def _truth(self, reduce, name, dim, keepdim):
+        bool_arg(keepdim, name, "keepdim")
         dims = None if dim is None else _norm_dims(dim, self.ndim, name)
         out = np.asarray(reduce(self.array, axis=dims, keepdims=keepdim))
-        return type(self)(out.astype(np.uint8) if self.dtype == np.uint8 else out)
+        return tensor_class()(out.astype(np.uint8) if self.dtype == np.uint8 else out)
 
     def equal(self, other) -> bool:
         """True when both tensors have the same shape and the same values."""
@@ -195,7 +195,7 @@ class TensorExtrasMixin(TensorMoreMixin):
         broadcast_shape(self.shape, b.shape, name="isclose")
         if other.dtype != self.dtype:
             raise RuntimeError(f"isclose: {self.dtype.name} did not match {other.dtype.name}")
-        return type(self)(np.isclose(self.array, b, rtol, atol, equal_nan))
+        return tensor_class()(np.isclose(self.array, b, rtol, atol, equal_nan))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
         return bool(self.isclose(other, rtol, atol, equal_nan).array.all())
@@ -244,8 +244,7 @@ class TensorExtrasMixin(TensorMoreMixin):
     # -- picking and spreading ------------------------------------------------------------------------
     def gather(self, dim, index):
         """``out[i][j] = self[index[i][j]][j]`` for dim 0 (likewise for other dims); ``index`` int64."""
-        if not isinstance(index, type(self)):
-            raise TypeError(f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}")
+        self._tensor_arg(index, "gather", 3, "index")
         if index.dtype not in (int64, np.dtype(np.int32)):
             raise RuntimeError(f"gather(): Expected dtype int32/int64 for index, got {index.dtype.name}")
         if index.ndim != self.ndim:
@@ -269,8 +268,7 @@ class TensorExtrasMixin(TensorMoreMixin):
 
     def masked_fill(self, mask, value):
         """``value`` where ``mask`` (a bool tensor that broadcasts) is True, the input elsewhere."""
-        if not isinstance(mask, type(self)):
-            raise TypeError(f"masked_fill(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}")
+        self._tensor_arg(mask, "masked_fill", name="mask")
         if mask.dtype != bool_:
             raise RuntimeError(f"masked_fill only supports boolean masks, but got mask with dtype {mask.dtype.name}")
         try:
@@ -278,13 +276,13 @@ class TensorExtrasMixin(TensorMoreMixin):
         except ValueError:
             raise RuntimeError(f"masked_fill: the mask of shape {tuple(mask.shape)} does not broadcast with the "
                                f"input's shape {tuple(self.shape)}") from None
-        v = value.item() if isinstance(value, type(self)) else value
+        v = value.item() if isinstance(value, tensor_class()) else value
         src = self if shape == self.shape else self.expand(shape)  # torch: the result has the broadcast shape
         return S.MaskedFill.apply(src, np.broadcast_to(mask.array, shape), v)
 
     def masked_fill_(self, mask, value):
         """In place :meth:`masked_fill`; the mask must broadcast to self's own shape (torch's in-place rule)."""
-        if isinstance(mask, type(self)):
+        if isinstance(mask, tensor_class()):
             try:
                 shape = np.broadcast_shapes(mask.shape, self.shape)
             except ValueError:
@@ -378,7 +376,7 @@ class TensorExtrasMixin(TensorMoreMixin):
             idx = n - 1 - np.flip(np.argsort(np.flip(self.array, d), axis=d, kind="stable"), d)
         else:
             idx = np.argsort(self.array, axis=d, kind="stable")  # NaN last, as torch
-        index = type(self)(np.asarray(idx, dtype=int64))
+        index = tensor_class()(np.asarray(idx, dtype=int64))
         return SortResult(self.gather(d, index) if self.ndim else self.clone(), index)
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
@@ -395,5 +393,5 @@ class TensorExtrasMixin(TensorMoreMixin):
         if not self.ndim:  # k is 0 or 1 here; torch gives the value and index 0 either way
             return TopkResult(values, indices)
         index = (slice(None),) * d + (slice(0, k),)
-        return TopkResult(values[index], type(self)(indices.array[index]))
+        return TopkResult(values[index], tensor_class()(indices.array[index]))
 

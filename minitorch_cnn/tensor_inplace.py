@@ -208,9 +208,7 @@ class InplaceMixin:
     def copy_(self, src):
         if isinstance(src, numbers.Number) and not isinstance(src, complex):  # t.copy_(6) fills, as torch
             src = tensor_class()(np.asarray(src))
-        if not isinstance(src, tensor_class()):
-            raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
-        return self._inplace(lambda x, s: Copy.apply(x, s), src)
+        return self._inplace(lambda x, s: Copy.apply(x, s), self._tensor_arg(src, "copy_", name="src"))
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         values = _random.rng_of(generator).uniform(a, b, self.array.shape)

@@ -4,7 +4,7 @@ elementwise math (``sin cos tan log1p … sign square``), ``clamp``/``clip``, ``
 
 ``Tensor`` inherits these from :class:`TensorMathMixin`. Each method only checks its arguments and
 applies a Function from :mod:`minitorch_cnn.ops.math`, where the forward and backward are written
-out. (This module sits below tensor.py: it builds Tensors with ``type(self)`` instead of importing it.)
+out. (This module sits below tensor.py: it builds Tensors with ``tensor_class()`` instead of importing it.)
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from .autograd.function import tensor_class
 from .device import check_device
 from .dtypes import _dtype_name, as_dtype, bool_, checked_scalar, int64, result_dtype
 from .ops import math as M
@@ -31,7 +32,7 @@ class TensorMathMixin:
     # -- helpers -----------------------------------------------------------------------------------
     def _as(self, value, dtype):
         """``value`` (a Tensor, array or number) as a Tensor of ``dtype`` (a differentiable cast)."""
-        T = type(self)
+        T = tensor_class()
         if isinstance(value, T):
             return value if value.dtype == dtype else value.to(dtype)
         return T(np.asarray(value, dtype=dtype))
@@ -76,13 +77,13 @@ class TensorMathMixin:
     def sign(self):
         """-1, 0 or 1 (0 for NaN, as torch); the gradient is 0. Keeps the dtype (bool stays bool)."""
         if self.dtype == bool_:
-            return type(self)(self.array.copy())
+            return tensor_class()(self.array.copy())
         return M.Sign.apply(self)
 
     def square(self):
         """``a²``; an int tensor stays int and a bool tensor becomes int64, as torch."""
         if self.dtype == bool_:
-            return type(self)(self.array.astype(int64))
+            return tensor_class()(self.array.astype(int64))
         return M.Square.apply(self)
 
     def neg(self):
@@ -102,19 +103,19 @@ class TensorMathMixin:
         if lo is None and hi is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         for b, what in ((lo, "min"), (hi, "max")):
-            if b is not None and not isinstance(b, (numbers.Real, np.ndarray, type(self))):
+            if b is not None and not isinstance(b, (numbers.Real, np.ndarray, tensor_class())):
                 raise TypeError(f"clamp(): argument '{what}' must be a number or a Tensor, not {type(b).__name__}")
-        if sum(isinstance(b, type(self)) for b in (lo, hi)) == 1 and lo is not None and hi is not None:
+        if sum(isinstance(b, tensor_class()) for b in (lo, hi)) == 1 and lo is not None and hi is not None:
             raise TypeError("clamp(): min and max must both be Tensors or both be numbers (one may be None)")
         dt = self.dtype
         for b in (lo, hi):  # torch's promotion of self with each bound (a number counts as a scalar)
             if b is not None:
                 dt = result_dtype(np.empty((1,) * self.ndim, dt), _arr(b))
         x = self._as(self, dt)
-        if dt == bool_ and not any(isinstance(b, type(self)) for b in (lo, hi)):
+        if dt == bool_ and not any(isinstance(b, tensor_class()) for b in (lo, hi)):
             raise NotImplementedError(f'"clamp{"_min" if hi is None else "_max" if lo is None else ""}_scalar_cpu" '
                                       f"not implemented for 'Bool'")
-        if any(isinstance(b, type(self)) for b in (lo, hi)):
+        if any(isinstance(b, tensor_class()) for b in (lo, hi)):
             lo_t = None if lo is None else self._as(lo, dt)
             hi_t = None if hi is None else self._as(hi, dt)
             broadcast_shape(*(t.shape for t in (x, lo_t, hi_t) if t is not None), name="clamp")
@@ -127,8 +128,7 @@ class TensorMathMixin:
 
     # -- maximum / minimum / where --------------------------------------------------------------------
     def _pair(self, other, name):
-        if not isinstance(other, type(self)):
-            raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
+        self._tensor_arg(other, name)
         dt = result_dtype(self.array, other.array)
         broadcast_shape(self.shape, other.shape, name=name)
         return self._as(self, dt), self._as(other, dt)
@@ -173,8 +173,7 @@ class TensorMathMixin:
 
     def mm(self, mat2):
         """Matrix product of two 2-D tensors (``@`` without broadcasting or vectors)."""
-        if not isinstance(mat2, type(self)):
-            raise TypeError(f"mm(): argument 'mat2' must be Tensor, not {type(mat2).__name__}")
+        self._tensor_arg(mat2, "mm", name="mat2")
         if self.ndim != 2 or mat2.ndim != 2:
             raise RuntimeError(f"mm: both arguments must be matrices (2-D), got shapes {tuple(self.shape)} "
                                f"and {tuple(mat2.shape)}")
@@ -187,26 +186,20 @@ class TensorMathMixin:
     def _new(self, array, dtype, requires_grad, device):
         if device is not None:
             check_device(device)
-        return type(self)(np.asarray(array, dtype=self.dtype if dtype is None else as_dtype(dtype, "new_tensor")),
+        return tensor_class()(np.asarray(array, dtype=self.dtype if dtype is None else as_dtype(dtype, "new_tensor")),
                           requires_grad=requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         return self._new(np.array(_arr(data)), dtype, requires_grad, device)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        if not size:
-            raise TypeError('new_zeros() missing 1 required positional arguments: "size"')
-        return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
+        return self._new(np.zeros(_size(size, "new_zeros")), dtype, requires_grad, device)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        if not size:
-            raise TypeError('new_ones() missing 1 required positional arguments: "size"')
-        return self._new(np.ones(_size(size)), dtype, requires_grad, device)
+        return self._new(np.ones(_size(size, "new_ones")), dtype, requires_grad, device)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        if not size:
-            raise TypeError('new_empty() missing 1 required positional arguments: "size"')
-        return self._new(np.zeros(_size(size)), dtype, requires_grad, device)
+        return self._new(np.zeros(_size(size, "new_empty")), dtype, requires_grad, device)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         if not isinstance(size, (tuple, list)):
@@ -217,7 +210,7 @@ class TensorMathMixin:
     def scatter(self, dim, index, src=None, value=None):
         """A copy of self with ``out[..., index[i], ...] = src[i]`` (or ``value``) along ``dim``: for a
         2-D tensor and dim=0, ``out[index[i][j]][j] = src[i][j]``. Not differentiable here."""
-        out = type(self)(self.array.copy())
+        out = tensor_class()(self.array.copy())
         return out._scatter_into(dim, index, src, value, "scatter")
 
     def scatter_(self, dim, index, src=None, value=None):
@@ -231,13 +224,12 @@ class TensorMathMixin:
         """Write ``value`` (a number) or ``src`` (a tensor of self's dtype, at least as large as
         ``index`` in every dim) at ``out[..., index[p], ...]`` along ``dim``, for every position p of
         ``index``; ``index`` has self's number of dims and, apart from ``dim``, is no larger than self."""
-        T = type(self)
+        T = tensor_class()
         if src is not None and value is None and not isinstance(src, T):  # scatter(dim, index, 2.0)
             src, value = None, src
         if (src is None) == (value is None):
             raise TypeError(f"{name}(): give exactly one of 'src' (a Tensor) or 'value' (a number)")
-        if not isinstance(index, T):
-            raise TypeError(f"{name}(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
+        self._tensor_arg(index, name, 2, "index")
         if index.dtype not in (int64, np.dtype(np.int32)):
             raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index, got {index.dtype.name}")
         nd = max(self.ndim, 1)  # a 0-d tensor (or index) counts as one element along one dim, as torch
@@ -295,7 +287,11 @@ class TensorMathMixin:
         return _dtype_name(self.dtype)
 
 
-def _size(size) -> tuple:
+def _size(size, who: str | None = None) -> tuple:
+    """The sizes of a new tensor (``new_zeros(2, 3)`` or ``new_zeros((2, 3))``), none negative; ``who`` names
+    a method whose size is required (``t.new_zeros()`` is torch's TypeError, not a 0-d tensor)."""
+    if who is not None and not size:
+        raise TypeError(f'{who}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:

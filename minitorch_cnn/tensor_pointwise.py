@@ -5,7 +5,7 @@ with: ``exp_avg.lerp_(grad, 1 - beta1)``, ``exp_avg_sq.addcmul_(grad, grad, valu
 ``Tensor`` inherits them from :class:`PointwiseMixin`. Each checks its arguments and dtypes with
 torch's errors, casts its inputs to the result's dtype (a differentiable cast) and applies a Function
 from :mod:`minitorch_cnn.ops.pointwise`, where the forward and backward are written out.
-(This module sits below tensor.py: it builds Tensors with ``type(self)``.)
+(This module sits below tensor.py: it builds Tensors with ``tensor_class()``.)
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numbers
 
 import numpy as np
 
+from .autograd.function import tensor_class
 from .dtypes import bool_, get_default_dtype, result_dtype
 from .ops import pointwise as P
 from .ops.arithmetic import broadcast_shape
@@ -63,7 +64,7 @@ class PointwiseMixin:
             if v is not None and not isinstance(v, numbers.Real):
                 raise TypeError(f"nan_to_num(): argument '{name}' must be float, not {type(v).__name__}")
         if self.dtype.kind != "f":
-            return type(self)(self.array.copy())
+            return tensor_class()(self.array.copy())
         info = np.finfo(self.dtype)
         with np.errstate(over="ignore"):  # a replacement beyond the dtype's range becomes ±inf
             values = [np.asarray(v if v is not None else default).astype(self.dtype)
@@ -74,7 +75,7 @@ class PointwiseMixin:
         """``self + weight·(end − self)``: ``weight`` a number or a tensor (all three broadcast). ``end``
         must have self's dtype, and so must a weight tensor with dimensions (a 0-d one is cast)."""
         self._tensor_args("lerp", end=end)
-        is_tensor = isinstance(weight, type(self))
+        is_tensor = isinstance(weight, tensor_class())
         if not is_tensor and not isinstance(weight, numbers.Real):
             raise TypeError(f"lerp(): argument 'weight' must be Number or Tensor, not {type(weight).__name__}")
         if self.dtype.kind != "f":
@@ -93,7 +94,7 @@ class PointwiseMixin:
         """addcmul/addcdiv: the three tensors in their promoted dtype, ``value`` rounded to it (an int
         tensor truncates 0.5 to 0, as torch)."""
         self._tensor_args(who, tensor1=tensor1, tensor2=tensor2)
-        if isinstance(value, type(self)):
+        if isinstance(value, tensor_class()):
             value = value.item()
         if not isinstance(value, numbers.Number):
             raise TypeError(f"{who}(): argument 'value' must be Number, not {type(value).__name__}")

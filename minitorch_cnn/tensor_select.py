@@ -4,12 +4,13 @@
 ``Tensor`` inherits them from :class:`SelectionMixin`. Each checks its arguments with torch's errors and
 applies a Function from :mod:`minitorch_cnn.ops.rearrange` (or an existing one: ``narrow`` is a slice,
 ``repeat_interleave`` an ``index_select``); the index-valued ones (argsort, nonzero, count_nonzero) have
-no gradient. (This module sits below tensor.py: it builds Tensors with ``type(self)``.)
+no gradient. (This module sits below tensor.py: it builds Tensors with ``tensor_class()``.)
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .autograd.function import tensor_class
 from .dtypes import bool_, int64
 from .ops.arithmetic import broadcast_shape
 from .ops.args import bool_arg, int_arg
@@ -46,7 +47,7 @@ class SelectionMixin:
     def nonzero(self, *, as_tuple: bool = False):
         """The indices of the non-zero elements (NaN counts as non-zero), row-major order: an (n, ndim)
         int64 tensor, or with ``as_tuple`` one 1-D tensor per dimension (a 0-d tensor counts as 1-D)."""
-        T, a = type(self), self.array
+        T, a = tensor_class(), self.array
         if as_tuple:
             return tuple(T(i.astype(int64)) for i in np.nonzero(a.reshape(a.shape or (1,))))
         return T(np.argwhere(a).astype(int64))
@@ -61,12 +62,11 @@ class SelectionMixin:
         if more:
             dim = (dim, *more)
         dims = _norm_dims(dim, self.ndim, "count_nonzero")
-        return type(self)(np.asarray(np.sum(self.array != 0, axis=dims), dtype=int64))
+        return tensor_class()(np.asarray(np.sum(self.array != 0, axis=dims), dtype=int64))
 
     def masked_select(self, mask):
         """The elements of ``self`` where the bool ``mask`` is True (the two broadcast), as a 1-D tensor."""
-        if not isinstance(mask, type(self)):
-            raise TypeError(f"masked_select(): argument 'mask' (position 1) must be Tensor, not {type(mask).__name__}")
+        self._tensor_arg(mask, "masked_select", name="mask")
         if mask.dtype != bool_:
             raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype.name}")
         broadcast_shape(mask.shape, self.shape)
@@ -110,7 +110,7 @@ class SelectionMixin:
         ``repeats`` times (an ``unsqueeze``, ``expand`` and ``reshape``, as torch builds it), or
         ``repeats[i]`` times for the i-th (``index_select`` with the index ``[0]*r₀ + [1]*r₁ + …``). Either
         way the gradient of a slice is the sum over its copies."""
-        T = type(self)
+        T = tensor_class()
         if isinstance(repeats, T):
             r = repeats.array
             if r.dtype.name not in ("int32", "int64"):  # torch's kernel: no uint8, int8, int16

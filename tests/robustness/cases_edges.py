@@ -2416,3 +2416,12 @@ ROWS["edges seed 17"].update({
         "result = [y.grad_fn.name(), len(y.grad_fn.next_functions), x.grad]",
     "int ** tensor, its graph": "x = X(3)\ny = 3 ** x\nresult = [y.grad_fn.name(), len(y.grad_fn.next_functions), y]",
 })
+# a Parameter is a Tensor: the ops that check "is it a Tensor" or build a new one take it (results are plain Tensors)
+ROWS["edges seed 17"].update({
+    "Parameter with a tensor: dot, maximum, equal, expand_as, clamp":
+        "p = nn.Parameter(A(3))\nt = A(3, seed=1)\n"
+        "result = [p.dot(t), p.maximum(t), p.equal(t), p.expand_as(t), p.clamp(t, t + 1)]",
+    "Parameter: isnan, isclose, any, count_nonzero, logical_and":
+        "p = nn.Parameter(A(3))\nt = A(3, seed=1)\n"
+        "result = [p.isnan(), p.isclose(t), p.any(), p.count_nonzero(), p.logical_and(t)]",
+})
